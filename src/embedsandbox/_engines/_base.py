@@ -1,0 +1,93 @@
+"""The one narrow interface between the Sandbox and an interpreter build.
+
+The Sandbox turns a validated request into an `Invocation` and hands it to the
+`Engine` for its language; the engine runs it in a fresh WebAssembly guest and returns a
+`RawOutcome`. Engines never raise for what the guest does (exit codes, traps, limits):
+that is data in the outcome. They raise only for host-side failures (a missing or
+tampered interpreter build), as `embedsandbox.errors` types.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+Entry = Literal["script", "function"]
+
+
+class LimitHit(str, enum.Enum):
+    """Which engine-enforced limit ended a run (the wire value of `Execution.limit_hit`)."""
+
+    EXECUTION_TIMEOUT = "execution_timeout"
+    MEMORY_SIZE = "memory_size"
+    FUEL = "fuel"
+    OUTPUT_SIZE = "output_size"
+
+
+class OutputStatus(str, enum.Enum):
+    """How a function's return value fared (Riza's `output_status`)."""
+
+    VALID = "valid"
+    JSON_SERIALIZATION_ERROR = "json_serialization_error"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class RunLimits:
+    """Limits in host units, converted once from the wire's `Limits`."""
+
+    deadline_s: float
+    memory_limit_bytes: int
+    fuel: int | None
+    max_output_bytes: int
+
+
+# A host door: the guest sends one request (bytes) and waits for the reply (bytes).
+# The egress gateway plugs in here; engines just route calls of op != "result" to it.
+HostCall = Callable[[bytes], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """One execution, fully resolved: everything the guest will see and nothing more."""
+
+    language: Literal["python", "javascript", "typescript"]
+    code: str
+    entry: Entry
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    stdin: bytes = b""
+    # Relative POSIX paths (already validated) -> contents, laid out under the guest's cwd.
+    files: Mapping[str, str] = field(default_factory=dict)
+    # For entry == "function": the input as JSON text ("null" when absent).
+    input_json: str = "null"
+    limits: RunLimits = field(
+        default_factory=lambda: RunLimits(30.0, 128 << 20, None, 1 << 20)
+    )
+    host_call: HostCall | None = None
+
+
+@dataclass(slots=True)
+class RawOutcome:
+    """What an engine reports about one finished guest."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    fuel_used: int | None = None
+    limit_hit: LimitHit | None = None
+    # Functions only: the returned value as JSON text (None unless status is VALID).
+    output_json: str | None = None
+    output_status: OutputStatus | None = None
+
+
+class Engine(Protocol):
+    """Runs an `Invocation` in a fresh guest. Implementations must be thread-safe."""
+
+    def run(self, invocation: Invocation, /) -> RawOutcome: ...
+
+    def warmup(self) -> None:
+        """Compile (or load from the disk cache) everything a first run needs."""
+        ...
