@@ -1,1 +1,31 @@
-"""embedsandbox."""
+"""embedsandbox: run untrusted Python, JavaScript and TypeScript in WebAssembly, in-process.
+
+    from embedsandbox import Sandbox
+
+    with Sandbox() as sb:
+        r = sb.run_script(language="python", code="print(6 * 7)")
+        r.exit_code, r.stdout            # 0, "42\\n"
+
+Results have the shapes of the Riza code-interpreter API (`embedsandbox.models`); errors
+are in `embedsandbox.errors`.
+"""
+
+from ._sandbox import Sandbox as Sandbox
+from .errors import EmbedSandboxError as EmbedSandboxError
+from .models import ExecuteFunctionRequest as ExecuteFunctionRequest
+from .models import ExecuteFunctionResponse as ExecuteFunctionResponse
+from .models import ExecuteRequest as ExecuteRequest
+from .models import ExecuteResponse as ExecuteResponse
+from .models import Limits as Limits
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EmbedSandboxError",
+    "ExecuteFunctionRequest",
+    "ExecuteFunctionResponse",
+    "ExecuteRequest",
+    "ExecuteResponse",
+    "Limits",
+    "Sandbox",
+]

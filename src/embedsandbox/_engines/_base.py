@@ -9,29 +9,15 @@ tampered interpreter build), as `embedsandbox.errors` types.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from ..models import LimitHit, OutputStatus
+
+__all__ = ["Engine", "Entry", "HostCall", "Invocation", "LimitHit", "OutputStatus", "RawOutcome", "RunLimits"]
+
 Entry = Literal["script", "function"]
-
-
-class LimitHit(str, enum.Enum):
-    """Which engine-enforced limit ended a run (the wire value of `Execution.limit_hit`)."""
-
-    EXECUTION_TIMEOUT = "execution_timeout"
-    MEMORY_SIZE = "memory_size"
-    FUEL = "fuel"
-    OUTPUT_SIZE = "output_size"
-
-
-class OutputStatus(str, enum.Enum):
-    """How a function's return value fared (Riza's `output_status`)."""
-
-    VALID = "valid"
-    JSON_SERIALIZATION_ERROR = "json_serialization_error"
-    ERROR = "error"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,157 @@
+# Runs INSIDE the Python guest (CPython on wasm32-wasip1), as `python -c <this file> ARGS...`.
+# Stdlib only. It asks the host door for the job, runs the user's code as main.py and, for a
+# function, sends the JSON result back through the door. Protocol v1: each door message is a
+# JSON object {"op": ...}; replies are JSON.
+import json as _json
+import sys as _sys
+
+import _host
+
+
+def _door(op, **fields):
+    fields["op"] = op
+    return _json.loads(_host.call(_json.dumps(fields).encode()))
+
+
+def _install_asyncio_shim():
+    # This build has no socketpair, which asyncio's selector loop uses only to wake itself
+    # from another thread. Patch that away the moment asyncio.selector_events is imported,
+    # so asyncio.run() works in guest code without paying for the import up front.
+    import importlib.abc
+
+    def _noop(self, *args):
+        return None
+
+    class _Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name != "asyncio.selector_events":
+                return None
+            _sys.meta_path.remove(self)
+            import importlib.util
+
+            spec = importlib.util.find_spec(name)
+            if spec is None or spec.loader is None:
+                return spec
+            original = spec.loader.exec_module
+
+            def exec_module(module):
+                original(module)
+                cls = module.BaseSelectorEventLoop
+                cls._make_self_pipe = _noop
+                cls._close_self_pipe = _noop
+                cls._write_to_self = _noop
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    _sys.meta_path.insert(0, _Finder())
+
+
+class _Capped:
+    """Ends the run as soon as a stream passes the output cap (the host truncates anyway)."""
+
+    def __init__(self, stream, cap):
+        self._stream = stream
+        self._left = cap
+
+    def write(self, text):
+        written = self._stream.write(text)
+        self._left -= len(text)
+        if self._left < 0:
+            _exit_now(1)
+        return written
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _exit_now(code):
+    import os
+
+    for stream in (_sys.stdout, _sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: S110 - best effort, the run is ending
+            pass
+    os._exit(code)
+
+
+def _print_user_traceback(exc):
+    import traceback
+
+    tb = exc.__traceback__
+    # Show the user's frames only: skip ours until the first frame of main.py.
+    while tb is not None and tb.tb_frame.f_code.co_filename != "main.py":
+        tb = tb.tb_next
+    traceback.print_exception(type(exc), exc, tb)
+
+
+def _run_coroutine(coro):
+    import asyncio
+
+    return asyncio.run(coro)
+
+
+def _main():
+    job = _door("job")
+    import os
+
+    # The runner adds HOME, TMPDIR and PYTHONTZPATH; the guest gets exactly the env it was given.
+    for name in ("HOME", "TMPDIR", "PYTHONTZPATH"):
+        if name not in job["env"]:
+            os.environ.pop(name, None)
+    cap = job["max_output_bytes"]
+    _sys.stdout = _Capped(_sys.stdout, cap)
+    _sys.stderr = _Capped(_sys.stderr, cap)
+    _install_asyncio_shim()
+    code = job["code"]
+    import linecache
+
+    linecache.cache["main.py"] = (len(code), None, code.splitlines(True), "main.py")
+    _sys.argv[0] = "main.py"
+    namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
+    entry = job["entry"]
+    try:
+        exec(compile(code, "main.py", "exec"), namespace)  # noqa: S102 - running it is the job
+        if entry == "function":
+            execute = namespace.get("execute")
+            if not callable(execute):
+                _sys.stderr.write("NameError: no function named 'execute' is defined\n")
+                _door("result", status="error")
+                return 1
+            result = execute(_json.loads(job["input"]))
+            import inspect
+
+            if inspect.isawaitable(result):
+                result = _run_coroutine(result)
+    except SystemExit as exc:
+        if entry == "function":
+            _door("result", status="error")
+        code = exc.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        _sys.stderr.write(f"{code}\n")
+        return 1
+    except BaseException as exc:  # noqa: BLE001 - the guest's own error, reported as the guest's
+        _print_user_traceback(exc)
+        if entry == "function":
+            _door("result", status="error")
+        return 1
+    if entry == "function":
+        try:
+            output = _json.dumps(result, allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as exc:
+            message = f"output is not JSON serializable: {exc}"
+            _sys.stderr.write(message + "\n")
+            _door("result", status="json_serialization_error", message=message)
+            return 0
+        _door("result", status="valid", output=output)
+    return 0
+
+
+_status = _main()
+_sys.stdout.flush()
+_sys.stderr.flush()
+_sys.exit(_status)

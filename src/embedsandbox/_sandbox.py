@@ -1,0 +1,356 @@
+"""`Sandbox`: the facade. Validates requests, resolves limits, picks the engine, times the run.
+
+Owns one engine per language (created on first use and shared by every run: each run still
+gets a fresh guest) and a small thread pool for the async methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import secrets as _random
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import pydantic
+
+from ._engines._base import Engine, Invocation, RawOutcome, RunLimits
+from .errors import (
+    ConfigurationError,
+    LanguageUnavailableError,
+    NotFoundError,
+    RequestValidationError,
+    SandboxClosedError,
+)
+from .models import (
+    ExecuteFunctionRequest,
+    ExecuteFunctionResponse,
+    ExecuteRequest,
+    ExecuteResponse,
+    Language,
+    LimitHit,
+    Limits,
+    OutputStatus,
+)
+
+__all__ = ["Sandbox", "default_cache_dir"]
+
+logger = logging.getLogger("embedsandbox")
+
+DEFAULT_LIMITS = Limits(
+    execution_timeout=30, memory_size=128, fuel=None, output_bytes=1 << 20
+)
+"""The limits a run gets when neither the request nor the Sandbox names them."""
+
+_R = TypeVar("_R", bound=pydantic.BaseModel)
+
+_LIMIT_LINES: dict[LimitHit, Callable[[RunLimits], str]] = {
+    LimitHit.EXECUTION_TIMEOUT: lambda lim: f"execution_timeout of {lim.deadline_s:g} s",
+    LimitHit.MEMORY_SIZE: lambda lim: f"memory_size of {lim.memory_limit_bytes >> 20} MiB",
+    LimitHit.FUEL: lambda lim: f"fuel of {lim.fuel} instructions",
+    LimitHit.OUTPUT_SIZE: lambda lim: f"output_bytes of {lim.max_output_bytes} bytes per stream",
+}
+
+
+def default_cache_dir() -> Path:
+    """Where compiled interpreters are cached: `$EMBEDSANDBOX_HOME/cache`, else the user cache."""
+    home = os.environ.get("EMBEDSANDBOX_HOME")
+    if home:
+        return Path(home) / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("embedsandbox"))
+
+
+class Sandbox:
+    """Runs untrusted code in fresh WebAssembly guests inside this process.
+
+    Each `run_*` call starts a fresh guest: nothing of one run is visible to the next. What
+    the guest does (its exit code, an uncaught error, a limit that ended it) comes back in
+    the result; only misuse and host-side failures raise. Thread-safe: several threads may
+    run guests at once. Use it as a context manager, or call `close()`.
+
+    Args:
+        limits: Default limits for runs whose request leaves a field out. Unset fields keep
+            the built-in defaults: execution_timeout 30 s, memory_size 128 MiB, no fuel cap,
+            output_bytes 1 MiB per stream.
+        cache_dir: Where compiled interpreters are kept (the first Python compile takes about
+            35 s). Default: `$EMBEDSANDBOX_HOME/cache`, else the user's cache folder.
+        max_workers: Threads for the async methods. Default: the number of CPUs.
+    """
+
+    def __init__(
+        self,
+        *,
+        limits: Limits | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+        max_workers: int | None = None,
+    ) -> None:
+        base = DEFAULT_LIMITS.model_dump()
+        if limits is not None:
+            base.update(limits.model_dump(exclude_none=True))
+        self._limits = Limits(**base)
+        self._cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        if max_workers is not None and max_workers < 1:
+            msg = f"max_workers must be at least 1, got {max_workers!r}"
+            raise ConfigurationError(msg)
+        self._max_workers = max_workers or os.cpu_count() or 2
+        self._engines: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._closed = False
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the async worker threads and release the engines. Idempotent."""
+        with self._lock:
+            self._closed = True
+            executor, self._executor = self._executor, None
+            self._engines.clear()
+        if executor is not None:
+            executor.shutdown(wait=True)
+
+    @property
+    def limits(self) -> Limits:
+        """The default limits of this Sandbox's runs."""
+        return self._limits
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where compiled interpreters are cached."""
+        return self._cache_dir
+
+    # -- engines ---------------------------------------------------------------------------
+
+    def _engine(self, language: str) -> Engine:
+        if self._closed:
+            msg = "cannot run, the sandbox has been closed; create a new Sandbox"
+            raise SandboxClosedError(msg)
+        family = "javascript" if language in ("javascript", "typescript") else language
+        engine = self._engines.get(family)
+        if engine is not None:
+            return engine
+        with self._lock:
+            engine = self._engines.get(family)
+            if engine is None:
+                engine = self._make_engine(family)
+                self._engines[family] = engine
+        return engine
+
+    def _make_engine(self, family: str) -> Engine:
+        if family == "python":
+            from ._engines._python import PythonEngine
+
+            return PythonEngine(self._cache_dir / "python")
+        if family == "javascript":
+            from ._engines._javascript import JavaScriptEngine
+
+            return JavaScriptEngine(self._cache_dir / "javascript")
+        msg = (
+            f"language {family!r} is part of the API but not available in this installation; "
+            f"available: python, javascript, typescript"
+        )
+        raise LanguageUnavailableError(msg)
+
+    def needs_compile(self, language: str | Language) -> bool:
+        """Whether the next run of `language` must first compile its interpreter.
+
+        Python's first compile takes about 35 s (then it is cached on disk); a caller can
+        tell its user before it starts.
+        """
+        engine = self._engine(Language(language).value)
+        check = getattr(engine, "compiled_in_cache", None)
+        return check is not None and not check()
+
+    def warmup(self, languages: list[str] | None = None) -> None:
+        """Compile (or load from the disk cache) the interpreters, so later runs start fast."""
+        for language in languages or ["python", "javascript"]:
+            if self.needs_compile(language):
+                logger.warning(
+                    "compiling the %s interpreter for the first time; later runs use the cache "
+                    "in %s",
+                    language,
+                    self._cache_dir,
+                )
+            self._engine(Language(language).value).warmup()
+
+    # -- runs ------------------------------------------------------------------------------
+
+    def run_script(self, request: ExecuteRequest | None = None, /, **fields: Any) -> ExecuteResponse:
+        """Run `code` as a script in a fresh guest and return how it ended.
+
+        Takes an `ExecuteRequest`, or its fields as keywords (`language`, `code`, `args`,
+        `env`, `files`, `stdin`, `http`, `limits`, `runtime_revision_id`).
+
+        Raises:
+            RequestValidationError: the request is invalid; no guest was started.
+            LanguageUnavailableError: ruby or php, which have no engine yet.
+            RuntimeUnavailableError: the interpreter build is missing or fails its check.
+        """
+        req = _coerce(ExecuteRequest, request, fields)
+        invocation = self._invocation(req, entry="script", stdin=req.stdin, args=req.args)
+        return self._execute(invocation, req.language.value)[0]
+
+    def run_function(
+        self, request: ExecuteFunctionRequest | None = None, /, **fields: Any
+    ) -> ExecuteFunctionResponse:
+        """Run `code`'s `execute(input)` in a fresh guest and return its JSON output.
+
+        The code defines `def execute(input)` (Python; may be `async def`) or
+        `function execute(input)` (JavaScript, TypeScript; may be exported or async). What
+        it prints is in `execution.stdout` / `stderr`, never in `output`.
+
+        Raises:
+            RequestValidationError: the request is invalid, or `input` is not JSON.
+            RuntimeUnavailableError: the interpreter build is missing or fails its check.
+        """
+        req = _coerce(ExecuteFunctionRequest, request, fields)
+        try:
+            input_json = json.dumps(req.input, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            msg = f"input must be a JSON value: {exc}"
+            raise RequestValidationError(msg, [{"loc": ["input"], "msg": str(exc)}]) from None
+        invocation = self._invocation(req, entry="function", input_json=input_json)
+        execution, raw = self._execute(invocation, req.language.value)
+        status = raw.output_status or OutputStatus.ERROR
+        output = json.loads(raw.output_json) if raw.output_json is not None else None
+        if status is not OutputStatus.VALID:
+            output = None
+        return ExecuteFunctionResponse(output=output, output_status=status, execution=execution)
+
+    async def run_script_async(
+        self, request: ExecuteRequest | None = None, /, **fields: Any
+    ) -> ExecuteResponse:
+        """`run_script` on a worker thread, without blocking the event loop."""
+        return await self._in_thread(lambda: self.run_script(request, **fields))
+
+    async def run_function_async(
+        self, request: ExecuteFunctionRequest | None = None, /, **fields: Any
+    ) -> ExecuteFunctionResponse:
+        """`run_function` on a worker thread, without blocking the event loop."""
+        return await self._in_thread(lambda: self.run_function(request, **fields))
+
+    async def _in_thread(self, call: Callable[[], _R]) -> _R:
+        with self._lock:
+            if self._closed:
+                msg = "cannot run, the sandbox has been closed; create a new Sandbox"
+                raise SandboxClosedError(msg)
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    self._max_workers, thread_name_prefix="embedsandbox"
+                )
+            executor = self._executor
+        return await asyncio.get_running_loop().run_in_executor(executor, call)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _invocation(
+        self,
+        req: ExecuteRequest | ExecuteFunctionRequest,
+        *,
+        entry: str,
+        stdin: str = "",
+        args: list[str] | None = None,
+        input_json: str = "null",
+    ) -> Invocation:
+        if req.runtime_revision_id is not None:
+            msg = f"runtime revision {req.runtime_revision_id!r} does not exist"
+            raise NotFoundError(msg)
+        merged = self._limits.model_dump()
+        if req.limits is not None:
+            merged.update(req.limits.model_dump(exclude_none=True))
+        limits = RunLimits(
+            deadline_s=float(merged["execution_timeout"]),
+            memory_limit_bytes=int(merged["memory_size"]) << 20,
+            fuel=merged["fuel"],
+            max_output_bytes=int(merged["output_bytes"]),
+        )
+        language = req.language.value
+        if language not in ("python", "javascript", "typescript"):
+            self._engine(language)  # raises LanguageUnavailableError
+        return Invocation(
+            language=language,  # type: ignore[arg-type]  # narrowed just above
+            code=req.code,
+            entry="function" if entry == "function" else "script",
+            args=tuple(args or ()),
+            env=dict(req.env),
+            stdin=stdin.encode("utf-8"),
+            files={file.path: file.contents for file in req.files},
+            input_json=input_json,
+            limits=limits,
+        )
+
+    def _execute(self, invocation: Invocation, language: str) -> tuple[ExecuteResponse, RawOutcome]:
+        engine = self._engine(language)
+        started_at = datetime.now(UTC)
+        start = time.perf_counter()
+        raw = engine.run(invocation)
+        duration_ms = round((time.perf_counter() - start) * 1000)
+        stderr = raw.stderr
+        if raw.limit_hit is not None:
+            line = _LIMIT_LINES[raw.limit_hit](invocation.limits)
+            if stderr and not stderr.endswith("\n"):
+                stderr += "\n"
+            stderr += f"embedsandbox: the run was ended by its limit: {line}\n"
+        response = ExecuteResponse(
+            id=_new_id(),
+            exit_code=raw.exit_code,
+            stdout=raw.stdout,
+            stderr=stderr,
+            duration=duration_ms,
+            started_at=started_at,
+            fuel_used=raw.fuel_used,
+            limit_hit=raw.limit_hit,
+        )
+        return response, raw
+
+
+def _new_id() -> str:
+    # Time-ordered (ms) then random, so ids sort by creation like the API's cursors expect.
+    return f"exec_{int(time.time() * 1000):012x}{_random.token_hex(8)}"
+
+
+def _coerce(model: type[_R], request: _R | None, fields: dict[str, Any]) -> _R:
+    if request is not None:
+        if fields:
+            msg = "pass either a request model or its fields as keywords, not both"
+            raise RequestValidationError(msg)
+        if not isinstance(request, model):
+            msg = f"expected a {model.__name__}, got {type(request).__name__}"
+            raise RequestValidationError(msg)
+        return request
+    try:
+        return model.model_validate(fields)
+    except pydantic.ValidationError as exc:
+        raise _validation_error(model.__name__, exc) from None
+
+
+def _validation_error(name: str, exc: pydantic.ValidationError) -> RequestValidationError:
+    # include_input=False: a rejected value may be a secret; never echo it.
+    details = exc.errors(include_url=False, include_input=False, include_context=False)
+    problems = []
+    for detail in details:
+        loc = ".".join(str(part) for part in detail["loc"]) or "(request)"
+        problems.append(f"{loc}: {detail['msg']}")
+    msg = f"invalid {name}: " + "; ".join(problems)
+    return RequestValidationError(msg, [dict(d) for d in details])

@@ -1,0 +1,101 @@
+"""Errors that embedsandbox raises, for misuse and host-side failures.
+
+What a guest does (a non-zero exit, an uncaught exception, a limit that ended the run) is
+never raised: it comes back as data in the result. These are raised::
+
+    EmbedSandboxError                      code                    HTTP  exit
+    ├─ ConfigurationError(ValueError)      invalid_configuration   400   2
+    │  └─ RequestValidationError           invalid_request         400   2   .errors
+    ├─ NotFoundError(LookupError)          not_found               404   3
+    ├─ RuntimeUnavailableError             runtime_unavailable     503   5
+    │  └─ LanguageUnavailableError         language_unavailable    501   5
+    ├─ SandboxClosedError(RuntimeError)    sandbox_closed          503   5
+    └─ InternalError                       internal_error          500   70
+
+Each class carries a stable `code` slug, the HTTP `status_code` a server answers with, and
+the `exit_code` the command line exits with.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+__all__ = [
+    "ConfigurationError",
+    "EmbedSandboxError",
+    "InternalError",
+    "LanguageUnavailableError",
+    "NotFoundError",
+    "RequestValidationError",
+    "RuntimeUnavailableError",
+    "SandboxClosedError",
+]
+
+
+class EmbedSandboxError(Exception):
+    """The base of every error embedsandbox raises."""
+
+    code: ClassVar[str] = "error"
+    status_code: ClassVar[int] = 500
+    exit_code: ClassVar[int] = 1
+
+
+class ConfigurationError(EmbedSandboxError, ValueError):
+    """A value given to embedsandbox is not allowed (an option, a default limit)."""
+
+    code = "invalid_configuration"
+    status_code = 400
+    exit_code = 2
+
+
+class RequestValidationError(ConfigurationError):
+    """A request failed validation before any guest started.
+
+    `errors` lists each problem as a dict with `loc` (the field's path), `msg` and `type`,
+    in pydantic's shape. Input values are never included, so a secret cannot leak here.
+    """
+
+    code = "invalid_request"
+
+    def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.errors: list[dict[str, Any]] = errors or []
+
+
+class NotFoundError(EmbedSandboxError, LookupError):
+    """An id names nothing that exists."""
+
+    code = "not_found"
+    status_code = 404
+    exit_code = 3
+
+
+class RuntimeUnavailableError(EmbedSandboxError):
+    """An interpreter build is missing, has the wrong version or fails its sha256 check."""
+
+    code = "runtime_unavailable"
+    status_code = 503
+    exit_code = 5
+
+
+class LanguageUnavailableError(RuntimeUnavailableError):
+    """The language is part of the API but has no engine in this installation."""
+
+    code = "language_unavailable"
+    status_code = 501
+
+
+class SandboxClosedError(EmbedSandboxError, RuntimeError):
+    """The Sandbox was closed; create a new one to run code."""
+
+    code = "sandbox_closed"
+    status_code = 503
+    exit_code = 5
+
+
+class InternalError(EmbedSandboxError):
+    """A bug in embedsandbox; please report it."""
+
+    code = "internal_error"
+    status_code = 500
+    exit_code = 70

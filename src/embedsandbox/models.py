@@ -1,0 +1,287 @@
+"""Request and response models in the wire shapes of the Riza code-interpreter API.
+
+Field names, enums and defaults follow the API exactly; our additions are marked "Extension"
+and are optional extra fields, so a client of the API that ignores them sees the same shape.
+Requests reject unknown fields. Every limit and default is documented on its field.
+"""
+
+from __future__ import annotations
+
+import enum
+import posixpath
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "HTTP",
+    "Auth",
+    "BasicAuth",
+    "BearerAuth",
+    "ExecuteFunctionRequest",
+    "ExecuteFunctionResponse",
+    "ExecuteRequest",
+    "ExecuteResponse",
+    "File",
+    "FunctionLanguage",
+    "HTTPAllow",
+    "HeaderAuth",
+    "Language",
+    "LimitHit",
+    "Limits",
+    "OutputStatus",
+    "QueryAuth",
+]
+
+MAX_EXECUTION_TIMEOUT_S = 3600
+"""The largest `limits.execution_timeout` accepted, in seconds."""
+MIN_MEMORY_SIZE_MIB, MAX_MEMORY_SIZE_MIB = 64, 4096
+"""The accepted range of `limits.memory_size`, in MiB (4096 is all a wasm32 guest can address)."""
+MAX_FUEL = 2**62
+"""The largest fuel cap accepted."""
+MAX_OUTPUT_BYTES = 256 << 20
+"""The largest per-stream output cap accepted, in bytes."""
+MAX_FILES = 1000
+"""The most entries in `files`."""
+
+
+class Language(str, enum.Enum):
+    """A language of the API. Ruby and PHP are valid names with no engine yet."""
+
+    PYTHON = "python"
+    JAVASCRIPT = "javascript"
+    TYPESCRIPT = "typescript"
+    RUBY = "ruby"
+    PHP = "php"
+
+
+class FunctionLanguage(str, enum.Enum):
+    """A language that `run_function` accepts."""
+
+    PYTHON = "python"
+    JAVASCRIPT = "javascript"
+    TYPESCRIPT = "typescript"
+
+
+class OutputStatus(str, enum.Enum):
+    """How a function's return value fared."""
+
+    VALID = "valid"
+    """It returned a JSON-serializable value, or nothing (`output` is then null)."""
+    JSON_SERIALIZATION_ERROR = "json_serialization_error"
+    """It returned a value that JSON cannot represent; stderr says which type."""
+    ERROR = "error"
+    """It raised, exited, hit a limit, or no `execute` was defined; stderr says why."""
+
+
+class LimitHit(str, enum.Enum):
+    """Extension: which limit ended a run."""
+
+    EXECUTION_TIMEOUT = "execution_timeout"
+    MEMORY_SIZE = "memory_size"
+    FUEL = "fuel"
+    OUTPUT_SIZE = "output_size"
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _no_nul(value: str, what: str) -> str:
+    if "\x00" in value:
+        msg = f"{what} must not contain NUL characters"
+        raise ValueError(msg)
+    return value
+
+
+class Limits(_Request):
+    """Per-run limits. A field left out takes the Sandbox's default (shown)."""
+
+    execution_timeout: Annotated[float, Field(gt=0, le=MAX_EXECUTION_TIMEOUT_S)] | None = None
+    """Wall-clock seconds the run may take, host calls included. Default 30; at most 3600."""
+    memory_size: Annotated[int, Field(ge=MIN_MEMORY_SIZE_MIB, le=MAX_MEMORY_SIZE_MIB)] | None = (
+        None
+    )
+    """The guest's memory in MiB. Default 128; from 64 to 4096."""
+    fuel: Annotated[int, Field(ge=1, le=MAX_FUEL)] | None = None
+    """Extension: a deterministic budget of WebAssembly instructions. Default: no cap."""
+    output_bytes: Annotated[int, Field(ge=1, le=MAX_OUTPUT_BYTES)] | None = None
+    """Extension: bytes kept per output stream before the run is ended. Default 1 MiB."""
+
+
+class File(_Request):
+    """A file laid out under the guest's working directory before the run."""
+
+    path: str
+    """A relative POSIX path, such as `data/input.csv`: no leading `/`, no `..` part."""
+    contents: str
+    """The file's text (UTF-8)."""
+
+    @field_validator("path")
+    @classmethod
+    def _relative_path(cls, path: str) -> str:
+        _no_nul(path, "a file path")
+        if not path or path.startswith("/") or "\\" in path:
+            msg = f"file path {path!r} must be a relative POSIX path such as 'data/in.csv'"
+            raise ValueError(msg)
+        parts = [part for part in path.split("/") if part not in ("", ".")]
+        if not parts or ".." in parts:
+            msg = f"file path {path!r} must name a file inside the working directory (no '..')"
+            raise ValueError(msg)
+        return posixpath.join(*parts)
+
+
+class BasicAuth(_Request):
+    """HTTP basic credentials, sent as an Authorization header."""
+
+    user_id: str | None = None
+    password: str | None = None
+    secret_id: str | None = None
+    """A stored secret holding the password (tools)."""
+
+
+class BearerAuth(_Request):
+    """A bearer token, sent as `Authorization: Bearer <token>`."""
+
+    token: str | None = None
+    secret_id: str | None = None
+
+
+class HeaderAuth(_Request):
+    """A header set on every request to the host."""
+
+    name: str | None = None
+    value: str | None = None
+    secret_id: str | None = None
+
+
+class QueryAuth(_Request):
+    """A query parameter added to every request to the host."""
+
+    key: str | None = None
+    value: str | None = None
+    secret_id: str | None = None
+
+
+class Auth(_Request):
+    """Credentials the host adds to requests to one allowed host; the guest never sees them."""
+
+    basic: BasicAuth | None = None
+    bearer: BearerAuth | None = None
+    header: HeaderAuth | None = None
+    query: QueryAuth | None = None
+
+    def __repr_args__(self) -> Any:
+        # Never print credentials, even in a repr or a log line.
+        return [(name, "***") for name in ("basic", "bearer", "header", "query") if getattr(self, name)]
+
+
+class HTTPAllow(_Request):
+    """One host the guest may reach over HTTP."""
+
+    host: str
+    auth: Auth | None = None
+
+
+class HTTP(_Request):
+    """The guest's outbound HTTP policy: only the listed hosts. None listed: no network."""
+
+    allow: list[HTTPAllow] = Field(default_factory=list)
+
+
+class _RunRequest(_Request):
+    code: str
+    """The program's source."""
+    env: dict[str, str] = Field(default_factory=dict)
+    """The guest's environment, exactly: nothing of the host's is added."""
+    files: Annotated[list[File], Field(max_length=MAX_FILES)] = Field(default_factory=list)
+    """Files laid out under the guest's working directory (at most 1000)."""
+    http: HTTP | None = None
+    """Outbound HTTP policy; none means no network."""
+    limits: Limits | None = None
+    """Per-run limits; fields left out take the Sandbox's defaults."""
+    runtime_revision_id: str | None = None
+    """A runtime revision whose packages the guest loads."""
+
+    @field_validator("env")
+    @classmethod
+    def _env_names(cls, env: dict[str, str]) -> dict[str, str]:
+        for name, value in env.items():
+            if not name or "=" in name or "\x00" in name:
+                msg = f"env name {name!r} must be non-empty, without '=' or NUL"
+                raise ValueError(msg)
+            _no_nul(value, f"the value of env {name!r}")
+        return env
+
+    @model_validator(mode="after")
+    def _distinct_files(self) -> _RunRequest:
+        seen: set[str] = set()
+        for file in self.files:
+            if file.path in seen:
+                msg = f"file path {file.path!r} is given twice"
+                raise ValueError(msg)
+            seen.add(file.path)
+        for file in self.files:
+            parent = posixpath.dirname(file.path)
+            while parent:
+                if parent in seen:
+                    msg = f"file path {file.path!r} lies under {parent!r}, which is a file"
+                    raise ValueError(msg)
+                parent = posixpath.dirname(parent)
+        return self
+
+
+class ExecuteRequest(_RunRequest):
+    """Run a script (Riza `POST /v1/execute`)."""
+
+    language: Language
+    """One of python, javascript, typescript, ruby, php."""
+    args: list[str] = Field(default_factory=list)
+    """Command-line arguments: `sys.argv[1:]` in Python, `process.argv.slice(2)` in JS."""
+    stdin: str = ""
+    """Standard input, readable whole."""
+
+    @field_validator("args")
+    @classmethod
+    def _args(cls, args: list[str]) -> list[str]:
+        for arg in args:
+            _no_nul(arg, "an argument")
+        return args
+
+
+class ExecuteFunctionRequest(_RunRequest):
+    """Run a function `execute(input)` (Riza `POST /v1/execute-function`)."""
+
+    language: FunctionLanguage
+    """One of python, javascript, typescript."""
+    input: Any = None
+    """Any JSON value, passed as `input`; absent means None / null."""
+
+
+class ExecuteResponse(BaseModel):
+    """A finished script run (Riza's execute response), also nested in function results."""
+
+    id: str
+    """The execution's id."""
+    exit_code: int
+    """0 on success; the program's own code on exit; 1 for an uncaught error or a limit."""
+    stdout: str
+    stderr: str
+    duration: int
+    """Wall-clock milliseconds of the run."""
+    started_at: datetime | None = None
+    """Extension: when the run started (UTC)."""
+    fuel_used: int | None = None
+    """Extension: WebAssembly instructions the guest used (fuel)."""
+    limit_hit: LimitHit | None = None
+    """Extension: the limit that ended the run, if any."""
+
+
+class ExecuteFunctionResponse(BaseModel):
+    """A finished function run (Riza's execute-function response)."""
+
+    output: Any = None
+    """The returned value (JSON), or None unless `output_status` is `valid`."""
+    output_status: OutputStatus
+    execution: ExecuteResponse
