@@ -42,6 +42,7 @@ class _Door:
         ).encode()
         self._host_call = invocation.host_call
         self.result: dict[str, Any] | None = None
+        self.memory_error = False
 
     def __call__(self, request: bytes) -> bytes:
         try:
@@ -54,6 +55,9 @@ class _Door:
         if op == "result":
             if self.result is None:
                 self.result = message
+            return b"{}"
+        if op == "limit":
+            self.memory_error = True
             return b"{}"
         if op is not None and self._host_call is not None:
             try:
@@ -140,8 +144,15 @@ def _outcome(done: Any, door: _Door) -> RawOutcome:
         limit = LimitHit.MEMORY_SIZE
     elif done.truncated:
         limit = LimitHit.OUTPUT_SIZE
-    elif done.exit_code != 0 and _is_memory_error(stderr):
+    elif done.exit_code != 0 and (door.memory_error or _is_memory_error(stderr)):
         limit = LimitHit.MEMORY_SIZE
+    if done.trapped is not None and limit is None:
+        # A trap no limit explains (a stack overflow from unbounded recursion, a crash in
+        # the interpreter): the guest printed nothing, so say what stopped it.
+        if done.trapped == "stack overflow":
+            stderr += "RecursionError: maximum recursion depth exceeded (the guest's stack overflowed)\n"
+        else:
+            stderr += f"embedsandbox: the guest was stopped by a WebAssembly trap: {done.trapped}\n"
     exit_code = done.exit_code if done.exit_code is not None else 1
     if limit is not None and exit_code == 0:
         exit_code = 1
@@ -153,8 +164,9 @@ def _outcome(done: Any, door: _Door) -> RawOutcome:
 
 
 def _is_memory_error(stderr: str) -> bool:
-    lines = stderr.rstrip().splitlines()
-    return bool(lines) and lines[-1].startswith("MemoryError")
+    # The bootstrap reports MemoryError through the door; this catches the case where it
+    # could not (memory so short that even the report failed).
+    return any("MemoryError" in line for line in stderr.rstrip().splitlines()[-8:])
 
 
 def _apply_result(outcome: RawOutcome, result: dict[str, Any] | None, *, stopped: bool) -> None:

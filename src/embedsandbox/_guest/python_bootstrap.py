@@ -17,12 +17,10 @@ def _install_asyncio_shim():
     # This build has no socketpair, which asyncio's selector loop uses only to wake itself
     # from another thread. Patch that away the moment asyncio.selector_events is imported,
     # so asyncio.run() works in guest code without paying for the import up front.
-    import importlib.abc
-
     def _noop(self, *args):
         return None
 
-    class _Finder(importlib.abc.MetaPathFinder):
+    class _Finder:  # a meta path finder (the protocol needs only find_spec)
         def find_spec(self, name, path, target=None):
             if name != "asyncio.selector_events":
                 return None
@@ -120,9 +118,7 @@ def _main():
                 _door("result", status="error")
                 return 1
             result = execute(_json.loads(job["input"]))
-            import inspect
-
-            if inspect.isawaitable(result):
+            if hasattr(result, "__await__"):
                 result = _run_coroutine(result)
     except SystemExit as exc:
         if entry == "function":
@@ -135,6 +131,10 @@ def _main():
         _sys.stderr.write(f"{code}\n")
         return 1
     except BaseException as exc:  # noqa: BLE001 - the guest's own error, reported as the guest's
+        if isinstance(exc, MemoryError):
+            # Free what the program holds so the traceback itself can be printed.
+            namespace.clear()
+            _door("limit", limit="memory_size")
         _print_user_traceback(exc)
         if entry == "function":
             _door("result", status="error")

@@ -1,0 +1,136 @@
+"""The same small programs in each language, so one test can check every engine."""
+
+from __future__ import annotations
+
+ECHO_ARGS = {
+    "python": "import sys, json; print(json.dumps(sys.argv[1:]))",
+    "javascript": "console.log(JSON.stringify(process.argv.slice(2)))",
+    "typescript": "const a: string[] = process.argv.slice(2); console.log(JSON.stringify(a))",
+}
+ECHO_ENV = {
+    "python": "import os, json; print(json.dumps(dict(os.environ)))",
+    "javascript": "console.log(JSON.stringify(process.env))",
+    "typescript": "console.log(JSON.stringify(process.env as Record<string, string>))",
+}
+ECHO_STDIN = {
+    "python": "import sys; sys.stdout.write(sys.stdin.read())",
+    "javascript": "import fs from 'fs'; console.log(fs.readFileSync(0, 'utf8'))",
+    "typescript": "import * as fs from 'fs'; const s: string = fs.readFileSync(0, 'utf8'); console.log(s)",
+}
+READ_WRITE_FILE = {
+    "python": (
+        "data = open('in/data.txt').read()\n"
+        "open('out.txt', 'w').write(data.upper())\n"
+        "print(open('out.txt').read())"
+    ),
+    "javascript": (
+        "import fs from 'fs';\n"
+        "const data = fs.readFileSync('in/data.txt', 'utf8');\n"
+        "fs.writeFileSync('out.txt', data.toUpperCase());\n"
+        "console.log(fs.readFileSync('./out.txt', 'utf8'));"
+    ),
+    "typescript": (
+        "import fs from 'fs';\n"
+        "const data: string = fs.readFileSync('in/data.txt', 'utf8');\n"
+        "fs.writeFileSync('out.txt', data.toUpperCase());\n"
+        "console.log(fs.readFileSync('./out.txt', 'utf8'));"
+    ),
+}
+EXIT_3 = {
+    "python": "import sys; print('before'); sys.exit(3)",
+    "javascript": "console.log('before'); process.exit(3); console.log('after')",
+    "typescript": "console.log('before'); process.exit(3 as number); console.log('after')",
+}
+UNCAUGHT = {
+    "python": "def boom():\n    raise ValueError('boom')\nboom()",
+    "javascript": "function boom() { throw new Error('boom') }\nboom()",
+    "typescript": "function boom(): never { throw new Error('boom') }\nboom()",
+}
+SET_GLOBAL = {
+    "python": "import builtins; builtins.LEAK = 'x'; open('leak.txt', 'w').write('x')",
+    "javascript": "globalThis.LEAK = 'x'; import fs from 'fs'; fs.writeFileSync('leak.txt', 'x')",
+    "typescript": "(globalThis as any).LEAK = 'x'; import fs from 'fs'; fs.writeFileSync('leak.txt', 'x')",
+}
+READ_GLOBAL = {
+    "python": (
+        "import builtins, os\n"
+        "print(getattr(builtins, 'LEAK', None), os.path.exists('leak.txt'))"
+    ),
+    "javascript": (
+        "import fs from 'fs'; console.log(String(globalThis.LEAK), fs.existsSync('leak.txt'))"
+    ),
+    "typescript": (
+        "import fs from 'fs'; console.log(String((globalThis as any).LEAK), fs.existsSync('leak.txt'))"
+    ),
+}
+IDENTITY = {
+    "python": "def execute(input):\n    return input",
+    "javascript": "function execute(input) { return input }",
+    "typescript": "export function execute(input: unknown): unknown { return input }",
+}
+ASYNC_FN = {
+    "python": (
+        "import asyncio\n"
+        "async def execute(input):\n"
+        "    await asyncio.sleep(0.01)\n"
+        "    return {'doubled': input['n'] * 2}"
+    ),
+    "javascript": (
+        "async function execute(input) {\n"
+        "  await new Promise((r) => setTimeout ? setTimeout(r, 1) : r());\n"
+        "  return { doubled: input.n * 2 };\n}"
+    ),
+    "typescript": (
+        "export async function execute(input: { n: number }): Promise<{ doubled: number }> {\n"
+        "  await Promise.resolve();\n"
+        "  return { doubled: input.n * 2 };\n}"
+    ),
+}
+PRINTING_FN = {
+    "python": "def execute(input):\n    print('to stdout')\n    return 'value'",
+    "javascript": "function execute(input) { console.log('to stdout'); return 'value' }",
+    "typescript": "function execute(input: null): string { console.log('to stdout'); return 'value' }",
+}
+RETURNS_NOTHING = {
+    "python": "def execute(input):\n    pass",
+    "javascript": "function execute(input) {}",
+    "typescript": "function execute(input: unknown): void {}",
+}
+NOT_SERIALIZABLE = {
+    "python": ("def execute(input):\n    return {1, 2}", "set"),
+    "javascript": ("function execute(input) { return 10n }", "BigInt"),
+    "typescript": ("function execute(input: unknown): bigint { return 10n }", "BigInt"),
+}
+RAISES = {
+    "python": "def execute(input):\n    raise KeyError('missing')",
+    "javascript": "function execute(input) { throw new TypeError('missing') }",
+    "typescript": "function execute(input: unknown): never { throw new TypeError('missing') }",
+}
+NO_EXECUTE = {
+    "python": "def run(input):\n    return 1",
+    "javascript": "function run(input) { return 1 }",
+    "typescript": "function run(input: unknown): number { return 1 }",
+}
+CPU_LOOP = {
+    "python": "while True:\n    pass",
+    "javascript": "while (true) {}",
+    "typescript": "while (true as boolean) {}",
+}
+MEMORY_BOMB = {
+    "python": "chunks = []\nwhile True:\n    chunks.append(bytearray(1 << 20))",
+    "javascript": "const a = []; while (true) a.push('x'.repeat(1 << 16) + a.length)",
+    "typescript": "const a: string[] = []; while (true) a.push('x'.repeat(1 << 16) + a.length)",
+}
+OUTPUT_FLOOD = {
+    "python": "while True:\n    print('x' * 100)",
+    "javascript": "while (true) console.log('x'.repeat(100))",
+    "typescript": "while (true) console.log('x'.repeat(100) as string)",
+}
+DEEP_RECURSION = {
+    "python": "import sys\nsys.setrecursionlimit(10**7)\ndef f(n):\n    return f(n + 1)\nf(0)",
+    "javascript": "function f(n) { return f(n + 1) + 1 }\nf(0)",
+    "typescript": "function f(n: number): number { return f(n + 1) + 1 }\nf(0)",
+}
+SLEEP_10 = {
+    "python": "import time\ntime.sleep(10)",
+}

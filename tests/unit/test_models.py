@@ -1,0 +1,157 @@
+"""Request validation: every bad input is refused with a clear error before any guest starts."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from embedsandbox import ExecuteRequest, Limits, Sandbox
+from embedsandbox.errors import (
+    LanguageUnavailableError,
+    NotFoundError,
+    RequestValidationError,
+    SandboxClosedError,
+)
+from embedsandbox.models import ExecuteFunctionRequest, File
+
+
+@pytest.fixture
+def sb() -> Sandbox:
+    # No guest starts in these tests: validation happens before any engine is made.
+    return Sandbox()
+
+
+@pytest.mark.parametrize(
+    ("fields", "fragment"),
+    [
+        ({"language": "cobol", "code": "x"}, "language"),
+        ({"language": "python"}, "code: Field required"),
+        ({"language": "python", "code": 3}, "code: Input should be a valid string"),
+        ({"language": "python", "code": "", "args": ["a\x00b"]}, "NUL"),
+        ({"language": "python", "code": "", "env": {"A=B": "1"}}, "'='"),
+        ({"language": "python", "code": "", "env": {"": "1"}}, "non-empty"),
+        ({"language": "python", "code": "", "env": {"A": "x\x00"}}, "NUL"),
+        ({"language": "python", "code": "", "files": [{"path": "/etc/x", "contents": ""}]}, "relative"),
+        ({"language": "python", "code": "", "files": [{"path": "a/../../x", "contents": ""}]}, ".."),
+        ({"language": "python", "code": "", "files": [{"path": "a\x00", "contents": ""}]}, "NUL"),
+        ({"language": "python", "code": "", "files": [{"path": "..", "contents": ""}]}, ".."),
+        ({"language": "python", "code": "", "limits": {"execution_timeout": 0}}, "execution_timeout"),
+        ({"language": "python", "code": "", "limits": {"execution_timeout": 99999}}, "execution_timeout"),
+        ({"language": "python", "code": "", "limits": {"memory_size": 8}}, "memory_size"),
+        ({"language": "python", "code": "", "limits": {"memory_size": 8192}}, "memory_size"),
+        ({"language": "python", "code": "", "limits": {"fuel": 0}}, "fuel"),
+        ({"language": "python", "code": "", "limits": {"output_bytes": -1}}, "output_bytes"),
+        ({"language": "python", "code": "", "surprise": 1}, "surprise: Extra inputs"),
+    ],
+)
+def test_invalid_script_requests_are_refused(sb: Sandbox, fields: dict, fragment: str) -> None:
+    with pytest.raises(RequestValidationError) as info:
+        sb.run_script(**fields)
+    assert fragment in str(info.value)
+    assert info.value.errors
+
+
+def test_duplicate_and_nested_file_paths_are_refused(sb: Sandbox) -> None:
+    with pytest.raises(RequestValidationError, match="given twice"):
+        sb.run_script(
+            language="python",
+            code="",
+            files=[{"path": "a.txt", "contents": ""}, {"path": "./a.txt", "contents": ""}],
+        )
+    with pytest.raises(RequestValidationError, match="lies under 'a'"):
+        sb.run_script(
+            language="python",
+            code="",
+            files=[{"path": "a", "contents": ""}, {"path": "a/b", "contents": ""}],
+        )
+
+
+def test_function_language_excludes_ruby(sb: Sandbox) -> None:
+    with pytest.raises(RequestValidationError, match="language"):
+        sb.run_function(language="ruby", code="")
+
+
+def test_function_input_must_be_json(sb: Sandbox) -> None:
+    with pytest.raises(RequestValidationError, match="input must be a JSON value"):
+        sb.run_function(language="python", code="", input={"x": object()})
+
+
+def test_validation_error_never_echoes_the_value(sb: Sandbox) -> None:
+    secret = "sk-live-do-not-print"
+    with pytest.raises(RequestValidationError) as info:
+        sb.run_script(language="python", code="", env={"A": secret + "\x00"})
+    assert secret not in str(info.value)
+    assert secret not in repr(info.value.errors)
+
+
+@pytest.mark.parametrize("language", ["ruby", "php"])
+def test_ruby_and_php_are_valid_but_unavailable(sb: Sandbox, language: str) -> None:
+    with pytest.raises(LanguageUnavailableError, match="not available in this installation"):
+        sb.run_script(language=language, code="puts 1")
+
+
+def test_unknown_runtime_revision_is_not_found(sb: Sandbox) -> None:
+    with pytest.raises(NotFoundError, match="rev_x"):
+        sb.run_script(language="python", code="", runtime_revision_id="rev_x")
+
+
+def test_model_and_keywords_are_exclusive(sb: Sandbox) -> None:
+    req = ExecuteRequest(language="python", code="")
+    with pytest.raises(RequestValidationError, match="not both"):
+        sb.run_script(req, code="x")
+    with pytest.raises(RequestValidationError, match="expected a ExecuteRequest"):
+        sb.run_script(ExecuteFunctionRequest(language="python", code=""))  # type: ignore[arg-type]
+
+
+def test_closed_sandbox_refuses_to_run() -> None:
+    sb = Sandbox()
+    sb.close()
+    sb.close()  # idempotent
+    with pytest.raises(SandboxClosedError, match="closed"):
+        sb.run_script(language="python", code="")
+
+
+def test_sandbox_limits_merge_with_defaults() -> None:
+    sb = Sandbox(limits=Limits(execution_timeout=5))
+    assert Limits(execution_timeout=5, memory_size=128, fuel=None, output_bytes=1 << 20) == sb.limits
+
+
+def test_auth_repr_hides_credentials() -> None:
+    req = ExecuteRequest.model_validate(
+        {
+            "language": "python",
+            "code": "",
+            "http": {"allow": [{"host": "x.test", "auth": {"bearer": {"token": "tok-123"}}}]},
+        }
+    )
+    assert "tok-123" not in repr(req)
+    assert "tok-123" not in str(req)
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_characters="/\\\x00."), min_size=1, max_size=8),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_relative_paths_normalise_and_stay_inside(parts: list[str]) -> None:
+    path = "./" + "//".join(parts)
+    assert "/".join(parts) == File(path=path, contents="").path
+
+
+def test_wire_shape_of_requests_round_trips() -> None:
+    wire = {
+        "language": "python",
+        "code": "print(1)",
+        "args": ["a"],
+        "env": {"A": "1"},
+        "files": [{"path": "a.txt", "contents": "x"}],
+        "stdin": "in",
+        "http": {"allow": [{"host": "api.example.com", "auth": None}]},
+        "limits": {"execution_timeout": 5, "memory_size": 256, "fuel": None, "output_bytes": None},
+        "runtime_revision_id": None,
+    }
+    req = ExecuteRequest.model_validate(wire)
+    assert wire == req.model_dump(mode="json")
