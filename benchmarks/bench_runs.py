@@ -35,7 +35,9 @@ IDENTITY = {
     "javascript": "function execute(input) { return input }",
 }
 # ~100 KB of JSON: 1000 records
-BIG_INPUT = [{"id": i, "name": f"item-{i}", "tags": ["a", "b", "c"], "score": i * 0.5} for i in range(1000)]
+BIG_INPUT = [
+    {"id": i, "name": f"item-{i}", "tags": ["a", "b", "c"], "score": i * 0.5} for i in range(1000)
+]
 
 
 @dataclass
@@ -101,7 +103,9 @@ def cases(sb: Sandbox) -> list[Case]:
         ),
         Case(
             "python identity function",
-            lambda: _checked(sb.run_function(language="python", code=IDENTITY["python"], input={"x": 1})),
+            lambda: _checked(
+                sb.run_function(language="python", code=IDENTITY["python"], input={"x": 1})
+            ),
             "python -c subprocess",
             py_hello,
         ),
@@ -113,7 +117,9 @@ def cases(sb: Sandbox) -> list[Case]:
         ),
         Case(
             "python 100 KB JSON function",
-            lambda: _checked(sb.run_function(language="python", code=IDENTITY["python"], input=BIG_INPUT)),
+            lambda: _checked(
+                sb.run_function(language="python", code=IDENTITY["python"], input=BIG_INPUT)
+            ),
             "json loads+dumps in-process",
             lambda: json.dumps(json.loads(big)),
         ),
@@ -125,7 +131,9 @@ def cases(sb: Sandbox) -> list[Case]:
         ),
         Case(
             "javascript identity function",
-            lambda: _checked(sb.run_function(language="javascript", code=IDENTITY["javascript"], input={"x": 1})),
+            lambda: _checked(
+                sb.run_function(language="javascript", code=IDENTITY["javascript"], input={"x": 1})
+            ),
             "node -e subprocess",
             node_hello,
         ),
@@ -137,7 +145,9 @@ def cases(sb: Sandbox) -> list[Case]:
         ),
         Case(
             "javascript 100 KB JSON function",
-            lambda: _checked(sb.run_function(language="javascript", code=IDENTITY["javascript"], input=BIG_INPUT)),
+            lambda: _checked(
+                sb.run_function(language="javascript", code=IDENTITY["javascript"], input=BIG_INPUT)
+            ),
             "json loads+dumps in-process",
             lambda: json.dumps(json.loads(big)),
         ),
@@ -150,7 +160,9 @@ def main() -> None:
     parser.add_argument("--only", help="run only the workloads whose name contains this")
     options = parser.parse_args()
     process = psutil.Process(os.getpid())
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    )
     print(f"runs per workload: {options.runs} (after one warm-up run)\n")
     with Sandbox() as sb:
         sb.warmup(["python", "javascript"] if not options.only else [options.only.split()[0]])
@@ -174,7 +186,9 @@ def main() -> None:
                 flush=True,
             )
         grown = (process.memory_info().rss - rss_start) / (1 << 20)
-        print(f"\nprocess RSS after warm-up: {rss_start / (1 << 20):.0f} MiB; grew {grown:+.0f} MiB over all runs")
+        print(
+            f"\nprocess RSS after warm-up: {rss_start / (1 << 20):.0f} MiB; grew {grown:+.0f} MiB over all runs"
+        )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 
     with Sandbox() as sb:
         r = sb.run_script(language="python", code="print(6 * 7)")
-        r.exit_code, r.stdout            # 0, "42\\n"
+        r.exit_code, r.stdout            # (0, "42" and a newline)
 
 Results have the shapes of the Riza code-interpreter API (`embedsandbox.models`); errors
 are in `embedsandbox.errors`.

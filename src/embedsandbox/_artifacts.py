@@ -52,6 +52,7 @@ def verify_runtime(language: str, stamp_dir: Path) -> dict[str, Path]:
     Raises:
         RuntimeUnavailableError: the package is missing, has another version, or a file's
             sha256 differs from the manifest (a tampered or corrupt build).
+
     """
     with _lock:
         if language in _verified:

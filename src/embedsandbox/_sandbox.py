@@ -45,9 +45,7 @@ __all__ = ["Sandbox", "default_cache_dir"]
 
 logger = logging.getLogger("embedsandbox")
 
-DEFAULT_LIMITS = Limits(
-    execution_timeout=30, memory_size=128, fuel=None, output_bytes=1 << 20
-)
+DEFAULT_LIMITS = Limits(execution_timeout=30, memory_size=128, fuel=None, output_bytes=1 << 20)
 """The limits a run gets when neither the request nor the Sandbox names them."""
 
 _R = TypeVar("_R", bound=pydantic.BaseModel)
@@ -85,6 +83,7 @@ class Sandbox:
         cache_dir: Where compiled interpreters are kept (the first Python compile takes about
             35 s). Default: `$EMBEDSANDBOX_HOME/cache`, else the user's cache folder.
         max_workers: Threads for the async methods. Default: the number of CPUs.
+
     """
 
     def __init__(
@@ -196,7 +195,9 @@ class Sandbox:
 
     # -- runs ------------------------------------------------------------------------------
 
-    def run_script(self, request: ExecuteRequest | None = None, /, **fields: Any) -> ExecuteResponse:
+    def run_script(
+        self, request: ExecuteRequest | None = None, /, **fields: Any
+    ) -> ExecuteResponse:
         """Run `code` as a script in a fresh guest and return how it ended.
 
         Takes an `ExecuteRequest`, or its fields as keywords (`language`, `code`, `args`,
@@ -206,6 +207,7 @@ class Sandbox:
             RequestValidationError: the request is invalid; no guest was started.
             LanguageUnavailableError: ruby or php, which have no engine yet.
             RuntimeUnavailableError: the interpreter build is missing or fails its check.
+
         """
         req = _coerce(ExecuteRequest, request, fields)
         invocation = self._invocation(req, entry="script", stdin=req.stdin, args=req.args)
@@ -223,6 +225,7 @@ class Sandbox:
         Raises:
             RequestValidationError: the request is invalid, or `input` is not JSON.
             RuntimeUnavailableError: the interpreter build is missing or fails its check.
+
         """
         req = _coerce(ExecuteFunctionRequest, request, fields)
         try:

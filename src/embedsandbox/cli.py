@@ -1,9 +1,9 @@
 """The `embedsandbox` command: a thin layer over the public API.
 
-    embedsandbox run script.py arg1 arg2          # language from the file's extension
-    embedsandbox run -l javascript -c 'console.log(process.argv.slice(2))' -- a b
-    embedsandbox run -l python --function -c 'def execute(i): return i' --input '{"x": 1}'
-    embedsandbox warmup                            # compile the interpreters ahead of time
+embedsandbox run script.py arg1 arg2          # language from the file's extension
+embedsandbox run -l javascript -c 'console.log(process.argv.slice(2))' -- a b
+embedsandbox run -l python --function -c 'def execute(i): return i' --input '{"x": 1}'
+embedsandbox warmup                            # compile the interpreters ahead of time
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
-    "HTTP",
     "Auth",
     "BasicAuth",
     "BearerAuth",
@@ -25,6 +24,7 @@ __all__ = [
     "ExecuteResponse",
     "File",
     "FunctionLanguage",
+    "HTTP",
     "HTTPAllow",
     "HeaderAuth",
     "Language",
@@ -46,7 +46,7 @@ MAX_FILES = 1000
 """The most entries in `files`."""
 
 
-class Language(str, enum.Enum):
+class Language(enum.StrEnum):
     """A language of the API. Ruby and PHP are valid names with no engine yet."""
 
     PYTHON = "python"
@@ -56,7 +56,7 @@ class Language(str, enum.Enum):
     PHP = "php"
 
 
-class FunctionLanguage(str, enum.Enum):
+class FunctionLanguage(enum.StrEnum):
     """A language that `run_function` accepts."""
 
     PYTHON = "python"
@@ -64,7 +64,7 @@ class FunctionLanguage(str, enum.Enum):
     TYPESCRIPT = "typescript"
 
 
-class OutputStatus(str, enum.Enum):
+class OutputStatus(enum.StrEnum):
     """How a function's return value fared."""
 
     VALID = "valid"
@@ -75,7 +75,7 @@ class OutputStatus(str, enum.Enum):
     """It raised, exited, hit a limit, or no `execute` was defined; stderr says why."""
 
 
-class LimitHit(str, enum.Enum):
+class LimitHit(enum.StrEnum):
     """Extension: which limit ended a run."""
 
     EXECUTION_TIMEOUT = "execution_timeout"
@@ -100,9 +100,7 @@ class Limits(_Request):
 
     execution_timeout: Annotated[float, Field(gt=0, le=MAX_EXECUTION_TIMEOUT_S)] | None = None
     """Wall-clock seconds the run may take, host calls included. Default 30; at most 3600."""
-    memory_size: Annotated[int, Field(ge=MIN_MEMORY_SIZE_MIB, le=MAX_MEMORY_SIZE_MIB)] | None = (
-        None
-    )
+    memory_size: Annotated[int, Field(ge=MIN_MEMORY_SIZE_MIB, le=MAX_MEMORY_SIZE_MIB)] | None = None
     """The guest's memory in MiB. Default 128; from 64 to 4096."""
     fuel: Annotated[int, Field(ge=1, le=MAX_FUEL)] | None = None
     """Extension: a deterministic budget of WebAssembly instructions. Default: no cap."""
@@ -174,7 +172,9 @@ class Auth(_Request):
 
     def __repr_args__(self) -> Any:
         # Never print credentials, even in a repr or a log line.
-        return [(name, "***") for name in ("basic", "bearer", "header", "query") if getattr(self, name)]
+        return [
+            (name, "***") for name in ("basic", "bearer", "header", "query") if getattr(self, name)
+        ]
 
 
 class HTTPAllow(_Request):

@@ -53,8 +53,7 @@ SET_GLOBAL = {
 }
 READ_GLOBAL = {
     "python": (
-        "import builtins, os\n"
-        "print(getattr(builtins, 'LEAK', None), os.path.exists('leak.txt'))"
+        "import builtins, os\nprint(getattr(builtins, 'LEAK', None), os.path.exists('leak.txt'))"
     ),
     "javascript": (
         "import fs from 'fs'; console.log(String(globalThis.LEAK), fs.existsSync('leak.txt'))"

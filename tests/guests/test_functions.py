@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from embedsandbox import ExecuteFunctionRequest, Sandbox
 
-from . import snippets
 from ..conftest import LANGUAGES
+from . import snippets
 
 pytestmark = pytest.mark.guest
 
@@ -24,8 +24,14 @@ JSON_VALUES = st.recursive(
     | st.integers(min_value=-(2**53), max_value=2**53)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(alphabet=st.characters(blacklist_categories=["Cs"])),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=6), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=6),
+            children,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
 
@@ -39,7 +45,9 @@ def _same_json(a: object, b: object) -> bool:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @given(value=JSON_VALUES)
-def test_identity_returns_any_json_value_equal(sandbox: Sandbox, language: str, value: object) -> None:
+def test_identity_returns_any_json_value_equal(
+    sandbox: Sandbox, language: str, value: object
+) -> None:
     result = sandbox.run_function(language=language, code=snippets.IDENTITY[language], input=value)
     assert "valid" == result.output_status, result.execution.stderr
     assert _same_json(value, result.output)
@@ -59,8 +67,12 @@ def test_takes_the_request_model(sandbox: Sandbox, language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_async_execute_is_awaited(sandbox: Sandbox, language: str) -> None:
-    result = sandbox.run_function(language=language, code=snippets.ASYNC_FN[language], input={"n": 21})
-    assert ("valid", {"doubled": 42}) == (result.output_status, result.output), result.execution.stderr
+    result = sandbox.run_function(
+        language=language, code=snippets.ASYNC_FN[language], input={"n": 21}
+    )
+    assert ("valid", {"doubled": 42}) == (result.output_status, result.output), (
+        result.execution.stderr
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -110,5 +122,7 @@ def test_typescript_function_with_types(sandbox: Sandbox) -> None:
 
 
 def test_python_nan_is_not_json(sandbox: Sandbox) -> None:
-    result = sandbox.run_function(language="python", code="def execute(input):\n    return float('nan')")
+    result = sandbox.run_function(
+        language="python", code="def execute(input):\n    return float('nan')"
+    )
     assert "json_serialization_error" == result.output_status

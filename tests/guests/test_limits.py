@@ -9,8 +9,8 @@ import pytest
 
 from embedsandbox import Sandbox
 
-from . import snippets
 from ..conftest import LANGUAGES
+from . import snippets
 
 pytestmark = pytest.mark.guest
 
@@ -62,7 +62,11 @@ def test_fuel_cap_ends_a_busy_loop(sandbox: Sandbox, language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_fuel_is_deterministic(sandbox: Sandbox, language: str) -> None:
-    code = "print(sum(range(1000)))" if language == "python" else "let s = 0; for (let i = 0; i < 1000; i++) s += i; console.log(s)"
+    code = (
+        "print(sum(range(1000)))"
+        if language == "python"
+        else "let s = 0; for (let i = 0; i < 1000; i++) s += i; console.log(s)"
+    )
     used = {sandbox.run_script(language=language, code=code).fuel_used for _ in range(3)}
     assert 1 == len(used)
 
@@ -90,5 +94,7 @@ def test_deep_recursion_is_contained_and_the_host_goes_on(sandbox: Sandbox, lang
 
 
 def test_output_within_the_cap_is_not_a_limit(sandbox: Sandbox) -> None:
-    result = sandbox.run_script(language="python", code="print('x' * 99)", limits={"output_bytes": 100})
+    result = sandbox.run_script(
+        language="python", code="print('x' * 99)", limits={"output_bytes": 100}
+    )
     assert (0, None) == (result.exit_code, result.limit_hit)

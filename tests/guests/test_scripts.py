@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from embedsandbox import ExecuteRequest, Sandbox
 
-from . import snippets
 from ..conftest import LANGUAGES
+from . import snippets
 
 pytestmark = pytest.mark.guest
 
@@ -52,7 +52,9 @@ def test_args_arrive_intact(sandbox: Sandbox, language: str, args: list[str]) ->
         max_size=4,
     )
 )
-def test_env_is_exactly_what_was_given(sandbox: Sandbox, language: str, env: dict[str, str]) -> None:
+def test_env_is_exactly_what_was_given(
+    sandbox: Sandbox, language: str, env: dict[str, str]
+) -> None:
     result = sandbox.run_script(language=language, code=snippets.ECHO_ENV[language], env=env)
     assert 0 == result.exit_code, result.stderr
     assert env == json.loads(result.stdout)
@@ -120,7 +122,9 @@ def test_javascript_runs_as_a_module_with_top_level_await(sandbox: Sandbox) -> N
 
 
 def test_javascript_rejected_top_level_promise_exits_1(sandbox: Sandbox) -> None:
-    result = sandbox.run_script(language="javascript", code="await Promise.reject(new Error('nope'))")
+    result = sandbox.run_script(
+        language="javascript", code="await Promise.reject(new Error('nope'))"
+    )
     assert 1 == result.exit_code
     assert "nope" in result.stderr
 
@@ -147,7 +151,9 @@ def test_typescript_strips_types_and_supports_enums(sandbox: Sandbox) -> None:
 
 
 def test_typescript_is_not_type_checked(sandbox: Sandbox) -> None:
-    result = sandbox.run_script(language="typescript", code="const x: number = 'str' as any; console.log(x)")
+    result = sandbox.run_script(
+        language="typescript", code="const x: number = 'str' as any; console.log(x)"
+    )
     assert (0, "str\n") == (result.exit_code, result.stdout), result.stderr
 
 
@@ -158,7 +164,9 @@ def test_python_asyncio_run_works_in_scripts(sandbox: Sandbox) -> None:
 
 
 def test_python_scientific_stack_is_built_in(sandbox: Sandbox) -> None:
-    result = sandbox.run_script(language="python", code="import numpy as np; print(int(np.arange(5).sum()))")
+    result = sandbox.run_script(
+        language="python", code="import numpy as np; print(int(np.arange(5).sum()))"
+    )
     assert (0, "10\n") == (result.exit_code, result.stdout), result.stderr
 
 

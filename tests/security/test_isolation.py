@@ -53,7 +53,9 @@ def test_guest_cannot_read_host_files(sandbox: Sandbox, language: str, path: str
 def test_python_guest_sees_only_its_own_folder(sandbox: Sandbox) -> None:
     """Threat: listing the host's file system. Contained: / is the job's own folder."""
     code = "import os; print(sorted(os.listdir('/')))"
-    result = sandbox.run_script(language="python", code=code, files=[{"path": "a.txt", "contents": ""}])
+    result = sandbox.run_script(
+        language="python", code=code, files=[{"path": "a.txt", "contents": ""}]
+    )
     names = json.loads(result.stdout.replace("'", '"'))
     assert "etc" not in names and "home" not in names and "root" not in names
     assert "a.txt" in names
@@ -87,10 +89,14 @@ def test_file_paths_cannot_climb_out() -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_host_environment_does_not_leak(sandbox: Sandbox, language: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_host_environment_does_not_leak(
+    sandbox: Sandbox, language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Threat: host env vars (API keys) visible to the guest. Contained: env is built, not inherited."""
     monkeypatch.setenv("EMBEDSANDBOX_CANARY", "host-secret-value")
-    result = sandbox.run_script(language=language, code=snippets.ECHO_ENV[language], env={"ONLY": "me"})
+    result = sandbox.run_script(
+        language=language, code=snippets.ECHO_ENV[language], env={"ONLY": "me"}
+    )
     assert {"ONLY": "me"} == json.loads(result.stdout)
     assert "host-secret-value" not in result.stdout + result.stderr
 
@@ -115,7 +121,9 @@ def test_python_guest_has_no_sockets_or_processes(sandbox: Sandbox) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_limits_contain_hostile_loops_and_the_host_survives(sandbox: Sandbox, language: str) -> None:
+def test_limits_contain_hostile_loops_and_the_host_survives(
+    sandbox: Sandbox, language: str
+) -> None:
     """Threat: exhausting the host (CPU, memory, output, stack). Contained by the engine's
     limits; afterwards the host runs normally and its memory does not keep growing."""
     hostile = {
@@ -130,18 +138,28 @@ def test_limits_contain_hostile_loops_and_the_host_survives(sandbox: Sandbox, la
     baseline = process.memory_info().rss
     for _ in range(3):
         for limit, (code, limits) in hostile.items():
-            assert limit == sandbox.run_script(language=language, code=code, limits=limits).limit_hit
+            assert (
+                limit == sandbox.run_script(language=language, code=code, limits=limits).limit_hit
+            )
     gc.collect()
     grown_mib = (process.memory_info().rss - baseline) / (1 << 20)
     assert grown_mib < 64, f"host RSS grew by {grown_mib:.0f} MiB over 9 hostile runs"
-    ok = sandbox.run_script(language=language, code="print(2)" if language == "python" else "console.log(2)")
+    ok = sandbox.run_script(
+        language=language, code="print(2)" if language == "python" else "console.log(2)"
+    )
     assert (0, "2\n") == (ok.exit_code, ok.stdout)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_guest_cannot_write_the_hosts_stdio(language: str, capfd: pytest.CaptureFixture[str]) -> None:
+def test_guest_cannot_write_the_hosts_stdio(
+    language: str, capfd: pytest.CaptureFixture[str]
+) -> None:
     """Threat: a guest writing to the host's own stdout/stderr. Contained: stdio is captured."""
-    code = "print('guest-out'); import sys; print('guest-err', file=sys.stderr)" if language == "python" else "console.log('guest-out'); console.error('guest-err')"
+    code = (
+        "print('guest-out'); import sys; print('guest-err', file=sys.stderr)"
+        if language == "python"
+        else "console.log('guest-out'); console.error('guest-err')"
+    )
     with Sandbox() as sb:
         result = sb.run_script(language=language, code=code)
     captured = capfd.readouterr()

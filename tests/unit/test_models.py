@@ -32,12 +32,24 @@ def sb() -> Sandbox:
         ({"language": "python", "code": "", "env": {"A=B": "1"}}, "'='"),
         ({"language": "python", "code": "", "env": {"": "1"}}, "non-empty"),
         ({"language": "python", "code": "", "env": {"A": "x\x00"}}, "NUL"),
-        ({"language": "python", "code": "", "files": [{"path": "/etc/x", "contents": ""}]}, "relative"),
-        ({"language": "python", "code": "", "files": [{"path": "a/../../x", "contents": ""}]}, ".."),
+        (
+            {"language": "python", "code": "", "files": [{"path": "/etc/x", "contents": ""}]},
+            "relative",
+        ),
+        (
+            {"language": "python", "code": "", "files": [{"path": "a/../../x", "contents": ""}]},
+            "..",
+        ),
         ({"language": "python", "code": "", "files": [{"path": "a\x00", "contents": ""}]}, "NUL"),
         ({"language": "python", "code": "", "files": [{"path": "..", "contents": ""}]}, ".."),
-        ({"language": "python", "code": "", "limits": {"execution_timeout": 0}}, "execution_timeout"),
-        ({"language": "python", "code": "", "limits": {"execution_timeout": 99999}}, "execution_timeout"),
+        (
+            {"language": "python", "code": "", "limits": {"execution_timeout": 0}},
+            "execution_timeout",
+        ),
+        (
+            {"language": "python", "code": "", "limits": {"execution_timeout": 99999}},
+            "execution_timeout",
+        ),
         ({"language": "python", "code": "", "limits": {"memory_size": 8}}, "memory_size"),
         ({"language": "python", "code": "", "limits": {"memory_size": 8192}}, "memory_size"),
         ({"language": "python", "code": "", "limits": {"fuel": 0}}, "fuel"),
@@ -114,7 +126,9 @@ def test_closed_sandbox_refuses_to_run() -> None:
 
 def test_sandbox_limits_merge_with_defaults() -> None:
     sb = Sandbox(limits=Limits(execution_timeout=5))
-    assert Limits(execution_timeout=5, memory_size=128, fuel=None, output_bytes=1 << 20) == sb.limits
+    assert (
+        Limits(execution_timeout=5, memory_size=128, fuel=None, output_bytes=1 << 20) == sb.limits
+    )
 
 
 def test_auth_repr_hides_credentials() -> None:

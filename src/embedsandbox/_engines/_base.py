@@ -15,7 +15,16 @@ from typing import Literal, Protocol
 
 from ..models import LimitHit, OutputStatus
 
-__all__ = ["Engine", "Entry", "HostCall", "Invocation", "LimitHit", "OutputStatus", "RawOutcome", "RunLimits"]
+__all__ = [
+    "Engine",
+    "Entry",
+    "HostCall",
+    "Invocation",
+    "LimitHit",
+    "OutputStatus",
+    "RawOutcome",
+    "RunLimits",
+]
 
 Entry = Literal["script", "function"]
 
@@ -49,9 +58,7 @@ class Invocation:
     files: Mapping[str, str] = field(default_factory=dict)
     # For entry == "function": the input as JSON text ("null" when absent).
     input_json: str = "null"
-    limits: RunLimits = field(
-        default_factory=lambda: RunLimits(30.0, 128 << 20, None, 1 << 20)
-    )
+    limits: RunLimits = field(default_factory=lambda: RunLimits(30.0, 128 << 20, None, 1 << 20))
     host_call: HostCall | None = None
 
 

@@ -69,7 +69,7 @@ def _exit_now(code):
     for stream in (_sys.stdout, _sys.stderr):
         try:
             stream.flush()
-        except Exception:  # noqa: S110 - best effort, the run is ending
+        except Exception:
             pass
     os._exit(code)
 
@@ -110,7 +110,7 @@ def _main():
     namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
     entry = job["entry"]
     try:
-        exec(compile(code, "main.py", "exec"), namespace)  # noqa: S102 - running it is the job
+        exec(compile(code, "main.py", "exec"), namespace)
         if entry == "function":
             execute = namespace.get("execute")
             if not callable(execute):
@@ -130,7 +130,7 @@ def _main():
             return code
         _sys.stderr.write(f"{code}\n")
         return 1
-    except BaseException as exc:  # noqa: BLE001 - the guest's own error, reported as the guest's
+    except BaseException as exc:
         if isinstance(exc, MemoryError):
             # Free what the program holds so the traceback itself can be printed.
             namespace.clear()
