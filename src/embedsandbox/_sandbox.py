@@ -50,6 +50,9 @@ DEFAULT_LIMITS = Limits(execution_timeout=30, memory_size=128, fuel=None, output
 
 _R = TypeVar("_R", bound=pydantic.BaseModel)
 
+# The Python guest's read-only standard library is mounted here, over the working directory.
+_PYTHON_RESERVED = "usr/local/lib/"
+
 _LIMIT_LINES: dict[LimitHit, Callable[[RunLimits], str]] = {
     LimitHit.EXECUTION_TIMEOUT: lambda lim: f"execution_timeout of {lim.deadline_s:g} s",
     LimitHit.MEMORY_SIZE: lambda lim: f"memory_size of {lim.memory_limit_bytes >> 20} MiB",
@@ -291,6 +294,15 @@ class Sandbox:
         language = req.language.value
         if language not in ("python", "javascript", "typescript"):
             self._engine(language)  # raises LanguageUnavailableError
+        if language == "python":
+            for index, file in enumerate(req.files):
+                if (file.path + "/").startswith(_PYTHON_RESERVED):
+                    msg = (
+                        f"file path {file.path!r} lies in {_PYTHON_RESERVED!r}, where a Python "
+                        f"guest sees its interpreter's library; choose another folder"
+                    )
+                    loc = ["files", index, "path"]
+                    raise RequestValidationError(msg, [{"loc": loc, "msg": msg}])
         return Invocation(
             language=language,  # type: ignore[arg-type]  # narrowed just above
             code=req.code,

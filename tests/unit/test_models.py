@@ -169,3 +169,10 @@ def test_wire_shape_of_requests_round_trips() -> None:
     }
     req = ExecuteRequest.model_validate(wire)
     assert wire == req.model_dump(mode="json")
+
+
+def test_python_files_cannot_hide_under_the_stdlib_mount(sb: Sandbox) -> None:
+    with pytest.raises(RequestValidationError, match="interpreter's library"):
+        sb.run_script(
+            language="python", code="", files=[{"path": "usr/local/lib/x.py", "contents": ""}]
+        )
