@@ -13,7 +13,9 @@ import pytest
 pytestmark = pytest.mark.guest
 
 
-def _cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "embedsandbox", *args],
         input=stdin,
@@ -34,10 +36,16 @@ def test_run_python_file_with_args_env_stdin_and_files(tmp_path: Path) -> None:
     data = tmp_path / "in.txt"
     data.write_text("file-data")
     done = _cli(
-        "run", str(script), "a", "b",
-        "--env", "GREETING=hi",
-        "--stdin", "from-stdin",
-        "--file-in", f"data/in.txt={data}",
+        "run",
+        str(script),
+        "a",
+        "b",
+        "--env",
+        "GREETING=hi",
+        "--stdin",
+        "from-stdin",
+        "--file-in",
+        f"data/in.txt={data}",
     )
     assert 0 == done.returncode, done.stderr
     assert "['a', 'b'] hi from-stdin file-data\n" == done.stdout
@@ -48,7 +56,11 @@ def test_run_python_file_with_args_env_stdin_and_files(tmp_path: Path) -> None:
     [
         ("python", "import sys; print(sys.argv[1:])", "['x']\n"),
         ("javascript", "console.log(process.argv.slice(2))", "x"),
-        ("typescript", "const a: string[] = process.argv.slice(2); console.log(a.join(','))", "x\n"),
+        (
+            "typescript",
+            "const a: string[] = process.argv.slice(2); console.log(a.join(','))",
+            "x\n",
+        ),
     ],
 )
 def test_run_code_in_each_language(language: str, code: str, expected: str) -> None:
@@ -58,7 +70,9 @@ def test_run_code_in_each_language(language: str, code: str, expected: str) -> N
 
 
 def test_exit_code_and_stderr_pass_through() -> None:
-    done = _cli("run", "-l", "python", "-c", "import sys; print('err', file=sys.stderr); sys.exit(4)")
+    done = _cli(
+        "run", "-l", "python", "-c", "import sys; print('err', file=sys.stderr); sys.exit(4)"
+    )
     assert (4, "err\n") == (done.returncode, done.stderr)
 
 
@@ -66,12 +80,30 @@ def test_json_prints_the_full_response() -> None:
     done = _cli("run", "-l", "javascript", "-c", "console.log(1)", "--json")
     assert 0 == done.returncode, done.stderr
     body = json.loads(done.stdout)
-    assert {"id", "exit_code", "stdout", "stderr", "duration", "started_at", "fuel_used", "limit_hit"} == set(body)
+    assert {
+        "id",
+        "exit_code",
+        "stdout",
+        "stderr",
+        "duration",
+        "started_at",
+        "fuel_used",
+        "limit_hit",
+    } == set(body)
     assert ("1\n", 0) == (body["stdout"], body["exit_code"])
 
 
 def test_function_mode_prints_the_output() -> None:
-    done = _cli("run", "-l", "python", "--function", "-c", "def execute(i): return i['x'] * 2", "--input", '{"x": 21}')
+    done = _cli(
+        "run",
+        "-l",
+        "python",
+        "--function",
+        "-c",
+        "def execute(i): return i['x'] * 2",
+        "--input",
+        '{"x": 21}',
+    )
     assert (0, "42\n") == (done.returncode, done.stdout)
 
 
@@ -93,8 +125,12 @@ def test_bad_requests_are_clear_errors_without_tracebacks() -> None:
 
 def test_first_compile_shows_a_message(tmp_path: Path) -> None:
     # An empty cache: the JavaScript engine compiles its modules and says so on stderr.
-    done = _cli("run", "-l", "javascript", "-c", "console.log(1)", env={"EMBEDSANDBOX_HOME": str(tmp_path)})
+    done = _cli(
+        "run", "-l", "javascript", "-c", "console.log(1)", env={"EMBEDSANDBOX_HOME": str(tmp_path)}
+    )
     assert (0, "1\n") == (done.returncode, done.stdout), done.stderr
     assert "compiling the javascript interpreter for the first time" in done.stderr
-    again = _cli("run", "-l", "javascript", "-c", "console.log(1)", env={"EMBEDSANDBOX_HOME": str(tmp_path)})
+    again = _cli(
+        "run", "-l", "javascript", "-c", "console.log(1)", env={"EMBEDSANDBOX_HOME": str(tmp_path)}
+    )
     assert "" == again.stderr

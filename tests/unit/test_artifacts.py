@@ -32,11 +32,15 @@ def test_the_installed_builds_match_the_manifest(tmp_path: Path) -> None:
 
 def test_a_tampered_build_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _manifest_with(monkeypatch, files={"quickjs_rs/_guest.wasm": "0" * 64})
-    with pytest.raises(RuntimeUnavailableError, match="refusing to load .*_guest.wasm: its sha256 is"):
+    with pytest.raises(
+        RuntimeUnavailableError, match="refusing to load .*_guest.wasm: its sha256 is"
+    ):
         _artifacts.verify_runtime("javascript", tmp_path)
 
 
-def test_a_stale_stamp_does_not_hide_tampering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stale_stamp_does_not_hide_tampering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _artifacts.verify_runtime("javascript", tmp_path)  # writes a stamp for the good hash
     monkeypatch.setattr(_artifacts, "_verified", {})
     _manifest_with(monkeypatch, files={"quickjs_rs/_guest.wasm": "1" * 64})
@@ -44,13 +48,17 @@ def test_a_stale_stamp_does_not_hide_tampering(tmp_path: Path, monkeypatch: pyte
         _artifacts.verify_runtime("javascript", tmp_path)
 
 
-def test_a_wrong_package_version_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_wrong_package_version_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _manifest_with(monkeypatch, version="9.9.9")
     with pytest.raises(RuntimeUnavailableError, match="pinned to 9.9.9"):
         _artifacts.verify_runtime("javascript", tmp_path)
 
 
-def test_a_missing_package_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_package_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _manifest_with(monkeypatch, package="no-such-package-xyz")
     with pytest.raises(RuntimeUnavailableError, match="pip install 'no-such-package-xyz=="):
         _artifacts.verify_runtime("javascript", tmp_path)
