@@ -157,6 +157,15 @@ class Sandbox:
             if engine is None:
                 engine = self._make_engine(family)
                 self._engines[family] = engine
+                check = getattr(engine, "compiled_in_cache", None)
+                if check is not None and not check():
+                    # Tell library users why their first run takes long (Python: ~1 min).
+                    logger.warning(
+                        "embedsandbox: the %s interpreter is compiled on first use; later runs "
+                        "load it from the cache in %s (`embedsandbox warmup` does this ahead)",
+                        family,
+                        self._cache_dir,
+                    )
         return engine
 
     def _make_engine(self, family: str) -> Engine:
@@ -187,13 +196,6 @@ class Sandbox:
     def warmup(self, languages: list[str] | None = None) -> None:
         """Compile (or load from the disk cache) the interpreters, so later runs start fast."""
         for language in languages or ["python", "javascript"]:
-            if self.needs_compile(language):
-                logger.warning(
-                    "compiling the %s interpreter for the first time; later runs use the cache "
-                    "in %s",
-                    language,
-                    self._cache_dir,
-                )
             self._engine(Language(language).value).warmup()
 
     # -- runs ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import threading
 import time
@@ -93,6 +94,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_COMPILE_TIME = {
+    "python": "about a minute on 2 cores",
+    "javascript": "a second or two",
+    "typescript": "a second or two",
+}
+
+
 class _Progress:
     """Tells the user, on stderr, that the first compile is under way and still going."""
 
@@ -105,7 +113,8 @@ class _Progress:
     def __enter__(self) -> _Progress:
         print(
             f"embedsandbox: compiling the {self._language} interpreter for the first time "
-            f"(about a minute on 2 cores); later runs load it from {self._cache}",
+            f"({_COMPILE_TIME.get(self._language, 'a moment')}); later runs load it from "
+            f"{self._cache}",
             file=sys.stderr,
             flush=True,
         )
@@ -222,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
     options = parser.parse_args(argv)
+    # The command shows its own progress while compiling; the library's warning would repeat it.
+    logging.getLogger("embedsandbox").setLevel(logging.ERROR)
     try:
         if options.command == "run":
             return _run(options, parser)
