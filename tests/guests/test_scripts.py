@@ -195,3 +195,12 @@ def test_async_twins_run_guests_concurrently(sandbox: Sandbox) -> None:
     results = asyncio.run(main())
     assert ["0\n", "1\n", "2\n", "3\n"] == [r.stdout for r in results[:4]]
     assert 5 == results[4].output
+
+
+def test_python_imports_modules_from_its_files(sandbox: Sandbox) -> None:
+    result = sandbox.run_script(
+        language="python",
+        code="import helper; print(helper.twice(21))",
+        files=[{"path": "helper.py", "contents": "def twice(x):\n    return 2 * x\n"}],
+    )
+    assert (0, "42\n") == (result.exit_code, result.stdout), result.stderr

@@ -25,6 +25,9 @@ from ._base import Invocation, LimitHit, OutputStatus, RawOutcome
 _UNCAPPED_FUEL = 2**62
 
 _BOOTSTRAP = resources.files("embedsandbox._guest").joinpath("python_bootstrap.py").read_text()
+_HTTP_SHIM = json.dumps(
+    {"source": resources.files("embedsandbox._guest").joinpath("python_http.py").read_text()}
+).encode()
 
 
 class _Door:
@@ -56,6 +59,8 @@ class _Door:
             if self.result is None:
                 self.result = message
             return b"{}"
+        if op == "shim":
+            return _HTTP_SHIM
         if op == "limit":
             self.memory_error = True
             return b"{}"

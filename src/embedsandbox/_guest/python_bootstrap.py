@@ -13,33 +13,75 @@ def _door(op, **fields):
     return _json.loads(_host.call(_json.dumps(fields).encode()))
 
 
-def _install_asyncio_shim():
+def _patch_asyncio(module):
     # This build has no socketpair, which asyncio's selector loop uses only to wake itself
-    # from another thread. Patch that away the moment asyncio.selector_events is imported,
-    # so asyncio.run() works in guest code without paying for the import up front.
+    # from another thread: without it asyncio.run() fails, so make that wake-up a no-op.
     def _noop(self, *args):
         return None
 
+    cls = module.BaseSelectorEventLoop
+    cls._make_self_pipe = _noop
+    cls._close_self_pipe = _noop
+    cls._write_to_self = _noop
+
+
+def _http_shim():
+    # The HTTP shim (_guest/python_http.py) comes from the host only when guest code first
+    # imports http.client or urllib3: runs that make no request never pay for it.
+    global _HTTP
+    if _HTTP is None:
+        namespace = {"__name__": "_embedsandbox_http", "_door": _door}
+        source = _door("shim", name="http")["source"]
+        exec(compile(source, "<embedsandbox http>", "exec"), namespace)
+        _HTTP = namespace
+    return _HTTP
+
+
+_HTTP = None
+
+# module name -> patch applied right after the module is first imported
+_PATCHES = {
+    "asyncio.selector_events": _patch_asyncio,
+    "http.client": lambda module: _http_shim()["patch_http_client"](module),
+    "urllib.request": lambda module: _http_shim()["patch_urllib_request"](module),
+    "urllib3.connection": lambda module: _http_shim()["patch_urllib3_connection"](module),
+}
+
+
+class _PatchingLoader:
+    """Wraps one module's loader: runs the module, then our patch. (Loaders can be shared
+    between modules, the zip importer's is, so the original is never modified.)"""
+
+    def __init__(self, loader, patch):
+        self._loader = loader
+        self._patch = patch
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        self._patch(module)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+def _install_import_patches():
     class _Finder:  # a meta path finder (the protocol needs only find_spec)
         def find_spec(self, name, path, target=None):
-            if name != "asyncio.selector_events":
+            patch = _PATCHES.pop(name, None)
+            if patch is None:
                 return None
-            _sys.meta_path.remove(self)
             import importlib.util
 
-            spec = importlib.util.find_spec(name)
-            if spec is None or spec.loader is None:
-                return spec
-            original = spec.loader.exec_module
-
-            def exec_module(module):
-                original(module)
-                cls = module.BaseSelectorEventLoop
-                cls._make_self_pipe = _noop
-                cls._close_self_pipe = _noop
-                cls._write_to_self = _noop
-
-            spec.loader.exec_module = exec_module
+            _sys.meta_path.remove(self)
+            try:
+                spec = importlib.util.find_spec(name)
+            finally:
+                _sys.meta_path.insert(0, self)
+            if spec is not None and spec.loader is not None:
+                spec.loader = _PatchingLoader(spec.loader, patch)
             return spec
 
     _sys.meta_path.insert(0, _Finder())
@@ -101,12 +143,14 @@ def _main():
     cap = job["max_output_bytes"]
     _sys.stdout = _Capped(_sys.stdout, cap)
     _sys.stderr = _Capped(_sys.stderr, cap)
-    _install_asyncio_shim()
+    _install_import_patches()
     code = job["code"]
     import linecache
 
     linecache.cache["main.py"] = (len(code), None, code.splitlines(True), "main.py")
     _sys.argv[0] = "main.py"
+    # As for `python main.py`: the script's folder (the working directory) comes first.
+    _sys.path.insert(0, os.getcwd())
     namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
     entry = job["entry"]
     try:

@@ -1,0 +1,244 @@
+# Runs INSIDE the Python guest: HTTP(S) for http.client, urllib.request and urllib3/requests
+# through the host's egress gateway. The guest has no sockets and no ssl module; instead a
+# connection's "socket" collects the request bytes, and when a request is complete it is sent
+# through the host door as one message (protocol v1, op "http"); the reply becomes the bytes
+# the response parser reads. TLS, redirects, credentials and the allowlist are the host's job.
+# `_door` is provided by the bootstrap.
+import base64 as _b64
+import io as _io
+
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "content-length",
+}
+
+
+class GatewayError(OSError):
+    """The host's gateway refused or failed the request (the message says why)."""
+
+
+class GatewayTimeout(GatewayError, TimeoutError):
+    """The request ran out of time."""
+
+
+def _error(reply):
+    message = reply.get("error", "the request failed")
+    if reply.get("kind") == "timeout":
+        return GatewayTimeout(message)
+    return GatewayError(message)
+
+
+def _dechunk(body):
+    out = bytearray()
+    rest = body
+    while rest:
+        size_line, _, rest = rest.partition(b"\r\n")
+        size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+        if size == 0:
+            break
+        out += rest[:size]
+        rest = rest[size + 2 :]
+    return bytes(out)
+
+
+class DoorSocket:
+    """Stands in for a connected socket: buffers one request, answers with the reply's bytes."""
+
+    def __init__(self, scheme, host, port, timeout=None):
+        self._scheme = scheme
+        self._host = host
+        self._port = port
+        self._timeout = timeout if isinstance(timeout, (int, float)) else None
+        self._out = bytearray()
+        self._replies = []
+        self.closed = False
+
+    # -- the socket API http.client and urllib3 use
+    def sendall(self, data):
+        if self.closed:
+            raise GatewayError("connection is closed")
+        self._out += data
+        self._maybe_exchange()
+
+    def send(self, data):
+        self.sendall(data)
+        return len(data)
+
+    def makefile(self, mode="rb", *args, **kwargs):
+        if not self._replies:
+            # The request ended without a body length we could see: send what we have.
+            self._exchange(bytes(self._out))
+            self._out.clear()
+        return _io.BytesIO(self._replies.pop(0))
+
+    def settimeout(self, timeout):
+        self._timeout = timeout if isinstance(timeout, (int, float)) else None
+
+    def gettimeout(self):
+        return self._timeout
+
+    def setsockopt(self, *args):
+        return None
+
+    def shutdown(self, how):
+        return None
+
+    def close(self):
+        self.closed = True
+
+    # -- one complete request -> one door message
+    def _maybe_exchange(self):
+        head_end = self._out.find(b"\r\n\r\n")
+        if head_end < 0:
+            return
+        head = bytes(self._out[:head_end]).decode("latin-1")
+        lower = head.lower()
+        body = self._out[head_end + 4 :]
+        if "\r\ntransfer-encoding: chunked" in lower:
+            if not body.endswith(b"0\r\n\r\n"):
+                return
+        else:
+            length = 0
+            for line in head.split("\r\n")[1:]:
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "content-length":
+                    length = int(value.strip() or "0")
+            if len(body) < length:
+                return
+        raw = bytes(self._out)
+        self._out.clear()
+        self._exchange(raw)
+
+    def _exchange(self, raw):
+        head, _, body = raw.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        method, target, _version = lines[0].split(" ", 2)
+        headers = []
+        chunked = False
+        host_header = None
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            name, value = name.strip(), value.strip()
+            if name.lower() == "transfer-encoding" and value.lower() == "chunked":
+                chunked = True
+                continue
+            if name.lower() == "host":
+                host_header = value
+                continue
+            headers.append([name, value])
+        if chunked:
+            body = _dechunk(body)
+        if target.startswith(("http://", "https://")):
+            url = target
+        else:
+            default = 443 if self._scheme == "https" else 80
+            netloc = host_header or (
+                self._host if self._port in (None, default) else f"{self._host}:{self._port}"
+            )
+            url = f"{self._scheme}://{netloc}{target}"
+        message = {
+            "method": method,
+            "url": url,
+            "headers": headers,
+            "body": _b64.b64encode(body).decode("ascii") if body else None,
+        }
+        if self._timeout is not None:
+            message["timeout_s"] = self._timeout
+        reply = _door("http", **message)  # noqa: F821 - provided by the bootstrap
+        if "error" in reply:
+            raise _error(reply)
+        self._replies.append(_response_bytes(reply))
+
+
+def _response_bytes(reply):
+    body = _b64.b64decode(reply.get("body") or "")
+    status = int(reply["status"])
+    reason = reply.get("reason") or ""
+    lines = [f"HTTP/1.1 {status} {reason}"]
+    for name, value in reply.get("headers", []):
+        if name.lower() not in _HOP_BY_HOP:
+            lines.append(f"{name}: {value}")
+    lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def patch_http_client(module):
+    base = module.HTTPConnection
+
+    def connect(self):
+        self.sock = DoorSocket(self._door_scheme, self.host, self.port, self.timeout)
+
+    base._door_scheme = "http"
+    base.connect = connect
+
+    if not hasattr(module, "HTTPSConnection"):
+
+        class HTTPSConnection(base):
+            """HTTPS through the host's gateway (TLS is verified by the host)."""
+
+            default_port = module.HTTPS_PORT
+            _door_scheme = "https"
+
+            def __init__(self, host, port=None, *args, context=None, **kwargs):
+                super().__init__(host, port, *args, **kwargs)
+
+        module.HTTPSConnection = HTTPSConnection
+        module.__all__.append("HTTPSConnection")
+
+
+def patch_urllib_request(module):
+    # Without ssl, urllib.request's own HTTPS handler cannot be made (it builds an SSL
+    # context); replace it with one on our HTTPSConnection.
+    import http.client
+
+    class HTTPSHandler(module.AbstractHTTPHandler):
+        def __init__(self, debuglevel=None, context=None, check_hostname=None):
+            super().__init__(debuglevel)
+
+        def https_open(self, req):
+            return self.do_open(http.client.HTTPSConnection, req)
+
+        https_request = module.AbstractHTTPHandler.do_request_
+
+    # build_opener adds HTTPSHandler by default now that http.client has HTTPSConnection.
+    module.HTTPSHandler = HTTPSHandler
+    if "HTTPSHandler" not in module.__all__:
+        module.__all__.append("HTTPSHandler")
+
+
+def patch_urllib3_connection(module):
+    base = module.HTTPConnection
+
+    def _new_conn(self):
+        return DoorSocket(self._door_scheme, self.host, self.port, self.timeout)
+
+    def is_connected(self):
+        return self.sock is not None and not self.sock.closed
+
+    base._door_scheme = "http"
+    base._new_conn = _new_conn
+    base.is_connected = property(is_connected)
+    accepted = {"timeout", "source_address", "blocksize", "socket_options", "proxy", "proxy_config"}
+
+    class HTTPSConnection(base):
+        """HTTPS through the host's gateway: the host verifies the certificate."""
+
+        default_port = 443
+        _door_scheme = "https"
+        is_verified = True
+        proxy_is_verified = None
+
+        def __init__(self, host, port=None, **kwargs):
+            super().__init__(host, port, **{k: v for k, v in kwargs.items() if k in accepted})
+
+        def set_cert(self, *args, **kwargs):
+            return None
+
+    module.HTTPSConnection = HTTPSConnection
+    module.VerifiedHTTPSConnection = HTTPSConnection
