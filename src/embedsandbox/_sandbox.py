@@ -7,6 +7,7 @@ gets a fresh guest) and a small thread pool for the async methods.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -22,7 +23,9 @@ from typing import Any, TypeVar
 
 import pydantic
 
+from ._egress import EgressOptions, Gateway
 from ._engines._base import Engine, Invocation, RawOutcome, RunLimits
+from ._secrets import SecretStore, redact
 from .errors import (
     ConfigurationError,
     LanguageUnavailableError,
@@ -86,6 +89,13 @@ class Sandbox:
         cache_dir: Where compiled interpreters are kept (the first Python compile takes about
             35 s). Default: `$EMBEDSANDBOX_HOME/cache`, else the user's cache folder.
         max_workers: Threads for the async methods. Default: the number of CPUs.
+        allow_private_networks: Let guests reach loopback, private and link-local addresses
+            of allowed hosts (for tests and intranets). Default False: after DNS resolution
+            the gateway refuses every non-public address unless the allow entry names that
+            IP itself. Cloud metadata addresses stay refused.
+        egress: The egress gateway's caps (redirects, requests per run, body sizes, request
+            timeout, CA bundle); see `EgressOptions`. `allow_private_networks=True` turns on
+            its field of the same name.
 
     """
 
@@ -95,6 +105,8 @@ class Sandbox:
         limits: Limits | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
         max_workers: int | None = None,
+        allow_private_networks: bool = False,
+        egress: EgressOptions | None = None,
     ) -> None:
         base = DEFAULT_LIMITS.model_dump()
         if limits is not None:
@@ -105,6 +117,11 @@ class Sandbox:
             msg = f"max_workers must be at least 1, got {max_workers!r}"
             raise ConfigurationError(msg)
         self._max_workers = max_workers or os.cpu_count() or 2
+        egress = egress if egress is not None else EgressOptions()
+        if allow_private_networks and not egress.allow_private_networks:
+            egress = dataclasses.replace(egress, allow_private_networks=True)
+        self._egress = egress
+        self._secrets = SecretStore()
         self._engines: dict[str, Engine] = {}
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
@@ -136,6 +153,20 @@ class Sandbox:
     def limits(self) -> Limits:
         """The default limits of this Sandbox's runs."""
         return self._limits
+
+    @property
+    def secrets(self) -> SecretStore:
+        """Secrets by id (`create(name=..., value=...)`, `list()`); values never come back.
+
+        An `http.allow[].auth` may name a secret with `secret_id` instead of a literal; the
+        gateway injects the value into the outgoing request on the host side.
+        """
+        return self._secrets
+
+    @property
+    def egress(self) -> EgressOptions:
+        """The egress gateway's settings."""
+        return self._egress
 
     @property
     def cache_dir(self) -> Path:
@@ -305,6 +336,10 @@ class Sandbox:
                     )
                     loc = ["files", index, "path"]
                     raise RequestValidationError(msg, [{"loc": loc, "msg": msg}])
+        # Validates the policy (unknown secret ids, bad hosts) before any guest starts.
+        gateway = Gateway(
+            req.http, self._secrets, self._egress, deadline=time.monotonic() + limits.deadline_s
+        )
         return Invocation(
             language=language,  # type: ignore[arg-type]  # narrowed just above
             code=req.code,
@@ -315,6 +350,8 @@ class Sandbox:
             files={file.path: file.contents for file in req.files},
             input_json=input_json,
             limits=limits,
+            host_call=gateway.handle_json,
+            redaction_values=gateway.redaction_values,
         )
 
     def _execute(self, invocation: Invocation, language: str) -> tuple[ExecuteResponse, RawOutcome]:
@@ -323,7 +360,12 @@ class Sandbox:
         start = time.perf_counter()
         raw = engine.run(invocation)
         duration_ms = round((time.perf_counter() - start) * 1000)
-        stderr = raw.stderr
+        stdout, stderr = raw.stdout, raw.stderr
+        if invocation.redaction_values:
+            # Defence in depth: the gateway never shows a credential to the guest, but if an
+            # upstream echoed one in a form the gateway could not catch, it stops here.
+            stdout = redact(stdout, invocation.redaction_values)
+            stderr = redact(stderr, invocation.redaction_values)
         if raw.limit_hit is not None:
             line = _LIMIT_LINES[raw.limit_hit](invocation.limits)
             if stderr and not stderr.endswith("\n"):
@@ -332,7 +374,7 @@ class Sandbox:
         response = ExecuteResponse(
             id=_new_id(),
             exit_code=raw.exit_code,
-            stdout=raw.stdout,
+            stdout=stdout,
             stderr=stderr,
             duration=duration_ms,
             started_at=started_at,

@@ -60,6 +60,9 @@ class Invocation:
     input_json: str = "null"
     limits: RunLimits = field(default_factory=lambda: RunLimits(30.0, 128 << 20, None, 1 << 20))
     host_call: HostCall | None = None
+    # Credential values the host injects for this run (never shown to the guest); the
+    # Sandbox redacts them from what it returns and stores.
+    redaction_values: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -1,0 +1,321 @@
+"""End to end: guest code -> host door -> egress gateway -> a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import secrets
+import time
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from embedsandbox import Sandbox
+from embedsandbox._egress import EgressOptions
+from embedsandbox.errors import NotFoundError
+
+from .conftest import Server
+
+pytestmark = pytest.mark.guest
+
+
+@pytest.fixture(scope="module")
+def sb() -> Sandbox:
+    with Sandbox(allow_private_networks=True) as sandbox:
+        yield sandbox  # type: ignore[misc]
+
+
+@cache
+def _requests_files() -> tuple[tuple[str, str], ...]:
+    """requests and its pure-Python dependencies, as files the guest imports (the runtimes
+    issue will install packages properly; this exercises the shim with the real library)."""
+    files = []
+    for package in ("requests", "urllib3", "idna", "certifi"):
+        spec = importlib.util.find_spec(package)
+        assert spec is not None and spec.origin is not None
+        root = Path(spec.origin).parent
+        for path in sorted(root.rglob("*")):
+            if (
+                path.is_file()
+                and path.suffix in (".py", ".pem")
+                and "__pycache__" not in path.parts
+            ):
+                files.append((f"{package}/{path.relative_to(root).as_posix()}", path.read_text()))
+    return tuple(files)
+
+
+def _files() -> list[dict[str, str]]:
+    return [{"path": path, "contents": text} for path, text in _requests_files()]
+
+
+def _allow(server: Server, **auth: object) -> dict:
+    entry: dict = {"host": "127.0.0.1"}
+    if auth:
+        entry["auth"] = auth
+    return {"allow": [entry]}
+
+
+def test_python_urllib_get_with_a_secret_bearer_token(sb: Sandbox, server: Server) -> None:
+    token = "tok-" + secrets.token_hex(16)
+    secret = sb.secrets.create(name="api-token", value=token)
+    code = (
+        "import sys, json, urllib.request\n"
+        "r = urllib.request.urlopen(sys.argv[1])\n"
+        "body = json.loads(r.read())\n"
+        "print(r.status, body['method'], dict(body['headers']).get('Authorization'))\n"
+    )
+    result = sb.run_script(
+        language="python",
+        code=code,
+        args=[server.url("/echo")],
+        http=_allow(server, bearer={"secret_id": secret.id}),
+    )
+    assert 0 == result.exit_code, result.stderr
+    assert f"Bearer {token}" == server.last.header("Authorization")[0]
+    # The server echoed the token; the gateway redacted it before the guest saw it.
+    assert result.stdout.startswith("200 GET Bearer ")
+    assert token not in result.model_dump_json()
+    assert token not in repr(sb.secrets.list()) and token not in repr(secret)
+
+
+def test_python_http_client_post_with_injected_header_and_query(
+    sb: Sandbox, server: Server
+) -> None:
+    code = (
+        "import http.client, json, sys\n"
+        "c = http.client.HTTPConnection('127.0.0.1', int(sys.argv[1]))\n"
+        "c.request('POST', '/echo?page=2&api_key=guest-own', body=b'payload',\n"
+        "          headers={'X-Api-Key': 'guest-value', 'Content-Type': 'text/plain'})\n"
+        "r = c.getresponse()\n"
+        "print(r.status, json.loads(r.read())['method'])\n"
+    )
+    result = sb.run_script(
+        language="python",
+        code=code,
+        args=[str(server.port)],
+        http={
+            "allow": [
+                {
+                    "host": "127.0.0.1",
+                    "auth": {"header": {"name": "X-Api-Key", "value": "injected-header-value"}},
+                },
+            ]
+        },
+    )
+    assert (0, "200 POST\n") == (result.exit_code, result.stdout), result.stderr
+    assert ["injected-header-value"] == server.last.header("X-Api-Key")
+    assert b"payload" == server.last.body
+    assert "page=2" in server.last.query
+
+
+def test_python_query_and_basic_auth_arrive(sb: Sandbox, server: Server) -> None:
+    code = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read(); print('ok')"
+    result = sb.run_script(
+        language="python",
+        code=code,
+        args=[server.url("/echo?key=guest")],
+        http=_allow(server, query={"key": "key", "value": "query-secret-1"}),
+    )
+    assert (0, "ok\n") == (result.exit_code, result.stdout), result.stderr
+    assert "key=query-secret-1" == server.last.query
+    result = sb.run_script(
+        language="python",
+        code=code,
+        args=[server.url("/echo")],
+        http=_allow(server, basic={"user_id": "alice", "password": "basic-secret-1"}),
+    )
+    assert 0 == result.exit_code, result.stderr
+    assert ["Basic YWxpY2U6YmFzaWMtc2VjcmV0LTE="] == server.last.header("Authorization")
+
+
+def test_python_requests_library_through_the_gateway(sb: Sandbox, server: Server) -> None:
+    code = (
+        "import sys, requests\n"
+        "r = requests.post(sys.argv[1], json={'n': 1}, params={'q': 'a b'})\n"
+        "print(r.status_code, r.json()['method'], r.json()['query'])\n"
+        "try:\n"
+        "    requests.get('http://denied.example/')\n"
+        "except requests.ConnectionError as e:\n"
+        "    print('ConnectionError', 'denied.example' in str(e))\n"
+    )
+    result = sb.run_script(
+        language="python",
+        code=code,
+        args=[server.url("/echo")],
+        http=_allow(server),
+        files=_files(),
+    )
+    assert 0 == result.exit_code, result.stderr
+    assert "200 POST q=a+b\nConnectionError True\n" == result.stdout
+    assert b'{"n": 1}' == server.last.body
+
+
+def test_python_denied_host_is_a_urlerror_naming_the_host(sb: Sandbox, server: Server) -> None:
+    code = (
+        "import urllib.request, urllib.error\n"
+        "try:\n"
+        "    urllib.request.urlopen('https://not-allowed.example/x')\n"
+        "except urllib.error.URLError as e:\n"
+        "    print('URLError:', e.reason)\n"
+        "print('still running')\n"
+    )
+    result = sb.run_script(language="python", code=code, http=_allow(server))
+    assert 0 == result.exit_code, result.stderr
+    assert "'not-allowed.example' is not allowed" in result.stdout
+    assert result.stdout.endswith("still running\n")
+    assert [] == server.requests
+
+
+def test_python_without_http_has_no_network(sb: Sandbox) -> None:
+    code = (
+        "import urllib.request\n"
+        "try:\n"
+        "    urllib.request.urlopen('http://example.com/')\n"
+        "except OSError as e:\n"
+        "    print(e)\n"
+    )
+    result = sb.run_script(language="python", code=code)
+    assert "no network access" in result.stdout
+
+
+def test_python_https_with_certificate_verification(
+    server: Server, tls_server: Server, ca_bundle: Path
+) -> None:
+    options = EgressOptions(allow_private_networks=True, ca_bundle=str(ca_bundle))
+    with Sandbox(egress=options) as sandbox:
+        code = "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).status)"
+        ok = sandbox.run_script(
+            language="python",
+            code=code,
+            args=[tls_server.url("/echo", host="localhost")],
+            http={"allow": [{"host": "localhost"}]},
+        )
+        assert (0, "200\n") == (ok.exit_code, ok.stdout), ok.stderr
+        # the certificate is for 'localhost', not for the IP: verification refuses it
+        bad = sandbox.run_script(
+            language="python",
+            code=code,
+            args=[tls_server.url("/echo", host="127.0.0.1")],
+            http={"allow": [{"host": "127.0.0.1"}]},
+        )
+        assert 1 == bad.exit_code
+        assert "URLError" in bad.stderr
+
+
+def test_python_redirect_to_a_denied_host_is_refused(sb: Sandbox, server: Server) -> None:
+    code = (
+        "import sys, urllib.request, urllib.error\n"
+        "try:\n"
+        "    urllib.request.urlopen(sys.argv[1])\n"
+        "except urllib.error.URLError as e:\n"
+        "    print(e.reason)\n"
+    )
+    target = "http://evil.example/steal"
+    result = sb.run_script(
+        language="python",
+        code=code,
+        args=[server.url(f"/redirect?to={target}")],
+        http=_allow(server, bearer={"token": "redirect-secret-1"}),
+    )
+    assert "'evil.example' is not allowed" in result.stdout
+    assert "redirect-secret-1" not in result.model_dump_json()
+
+
+def test_python_large_response_arrives_intact(sb: Sandbox, server: Server) -> None:
+    n = 3 << 20
+    code = (
+        "import sys, hashlib, urllib.request\n"
+        "data = urllib.request.urlopen(sys.argv[1]).read()\n"
+        "print(len(data), hashlib.sha256(data).hexdigest())\n"
+    )
+    result = sb.run_script(
+        language="python", code=code, args=[server.url(f"/large?n={n}")], http=_allow(server)
+    )
+    assert f"{n} {hashlib.sha256(b'x' * n).hexdigest()}\n" == result.stdout, result.stderr
+
+
+def test_python_oversized_response_is_cut_with_an_error(server: Server) -> None:
+    options = EgressOptions(allow_private_networks=True, max_response_body_bytes=1 << 20)
+    with Sandbox(egress=options) as sandbox:
+        code = (
+            "import sys, urllib.request, urllib.error\n"
+            "try:\n"
+            "    urllib.request.urlopen(sys.argv[1]).read()\n"
+            "except urllib.error.URLError as e:\n"
+            "    print(e.reason)\n"
+        )
+        result = sandbox.run_script(
+            language="python", code=code, args=[server.url("/large?n=2000000")], http=_allow(server)
+        )
+    assert "cap" in result.stdout
+
+
+def test_python_slow_upstream_is_bounded_by_the_execution_timeout(
+    sb: Sandbox, server: Server
+) -> None:
+    start = time.monotonic()
+    result = sb.run_script(
+        language="python",
+        code="import sys, urllib.request; urllib.request.urlopen(sys.argv[1])",
+        args=[server.url("/slow?delay=10")],
+        http=_allow(server),
+        limits={"execution_timeout": 1},
+    )
+    assert time.monotonic() - start < 4
+    assert 0 != result.exit_code
+
+
+def test_unknown_secret_id_is_refused_before_the_run(sb: Sandbox, server: Server) -> None:
+    with pytest.raises(NotFoundError, match="sec_missing"):
+        sb.run_script(
+            language="python",
+            code="print(1)",
+            http=_allow(server, bearer={"secret_id": "sec_missing"}),
+        )
+
+
+def test_host_proxy_variables_do_not_route_guest_traffic(
+    sb: Sandbox, server: Server, dead_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{dead_port}")
+    code = "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).status)"
+    result = sb.run_script(
+        language="python", code=code, args=[server.url("/echo")], http=_allow(server)
+    )
+    assert (0, "200\n") == (result.exit_code, result.stdout), result.stderr
+
+
+def test_no_secret_in_any_artifact_of_a_run(sb: Sandbox, server: Server) -> None:
+    """Threat: a credential leaking into results, errors or reprs. Searched everywhere."""
+    token = "needle-" + secrets.token_hex(12)
+    secret = sb.secrets.create(name="needle", value=token)
+    http = {
+        "allow": [
+            {"host": "127.0.0.1", "auth": {"bearer": {"secret_id": secret.id}}},
+            {
+                "host": "literal.example",
+                "auth": {"header": {"name": "X-K", "value": token + "-lit"}},
+            },
+        ]
+    }
+    code = (
+        "import sys, json, urllib.request, urllib.error\n"
+        "print(urllib.request.urlopen(sys.argv[1]).read().decode())\n"
+        "for url in ('http://literal.example/', 'http://other.example/'):\n"
+        "    try:\n"
+        "        urllib.request.urlopen(url)\n"
+        "    except urllib.error.URLError as e:\n"
+        "        print(e)\n"
+        "import os; print(os.environ)\n"
+    )
+    result = sb.run_script(language="python", code=code, args=[server.url("/echo")], http=http)
+    assert server.last.header("Authorization") == [f"Bearer {token}"]
+    dumped = (
+        result.model_dump_json()
+        + repr(result)
+        + json.dumps([s.model_dump() for s in sb.secrets.list()])
+    )
+    assert token not in dumped
