@@ -1,4 +1,5 @@
-"""The README's Python examples run as written (each ```python block is executed)."""
+"""The README's Python examples run as written (each ```python block is executed; ```py
+blocks need the network or a real credential and are only shown)."""
 
 from __future__ import annotations
 

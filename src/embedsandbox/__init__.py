@@ -10,7 +10,9 @@ Results have the shapes of the Riza code-interpreter API (`embedsandbox.models`)
 are in `embedsandbox.errors`.
 """
 
+from ._egress import EgressOptions as EgressOptions
 from ._sandbox import Sandbox as Sandbox
+from ._secrets import Secret as Secret
 from .errors import EmbedSandboxError as EmbedSandboxError
 from .models import ExecuteFunctionRequest as ExecuteFunctionRequest
 from .models import ExecuteFunctionResponse as ExecuteFunctionResponse
@@ -21,6 +23,7 @@ from .models import Limits as Limits
 __version__ = "0.1.0"
 
 __all__ = [
+    "EgressOptions",
     "EmbedSandboxError",
     "ExecuteFunctionRequest",
     "ExecuteFunctionResponse",
@@ -28,4 +31,5 @@ __all__ = [
     "ExecuteResponse",
     "Limits",
     "Sandbox",
+    "Secret",
 ]

@@ -319,3 +319,16 @@ def test_no_secret_in_any_artifact_of_a_run(sb: Sandbox, server: Server) -> None
         + json.dumps([s.model_dump() for s in sb.secrets.list()])
     )
     assert token not in dumped
+
+
+def test_python_function_can_call_an_allowed_api(sb: Sandbox, server: Server) -> None:
+    code = (
+        "import json, urllib.request\n"
+        "def execute(input):\n"
+        "    with urllib.request.urlopen(input['url']) as r:\n"
+        "        return {'status': r.status, 'method': json.loads(r.read())['method']}\n"
+    )
+    result = sb.run_function(
+        language="python", code=code, input={"url": server.url("/echo")}, http=_allow(server)
+    )
+    assert ("valid", {"status": 200, "method": "GET"}) == (result.output_status, result.output)
