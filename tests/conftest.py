@@ -28,8 +28,9 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(scope="session")
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as sb:
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    # The suite's history goes to a temporary store, not the user's data folder.
+    with Sandbox(store=tmp_path_factory.mktemp("store") / "store.sqlite3") as sb:
         yield sb
 
 

@@ -7,18 +7,26 @@
         r.exit_code, r.stdout            # (0, "42" and a newline)
 
 Results have the shapes of the Riza code-interpreter API (`embedsandbox.models`); errors
-are in `embedsandbox.errors`.
+are in `embedsandbox.errors`. Tools (`sb.tools`, `sb.run_tool`) and the execution history
+(`sb.executions`) live in the Sandbox's store, a SQLite file (`Sandbox(store=...)`).
 """
 
 from ._egress import EgressOptions as EgressOptions
 from ._sandbox import Sandbox as Sandbox
 from ._secrets import Secret as Secret
+from ._secrets import SecretList as SecretList
 from .errors import EmbedSandboxError as EmbedSandboxError
 from .models import ExecuteFunctionRequest as ExecuteFunctionRequest
 from .models import ExecuteFunctionResponse as ExecuteFunctionResponse
 from .models import ExecuteRequest as ExecuteRequest
 from .models import ExecuteResponse as ExecuteResponse
+from .models import ExecuteToolRequest as ExecuteToolRequest
+from .models import ExecuteToolResponse as ExecuteToolResponse
+from .models import Execution as Execution
+from .models import ExecutionList as ExecutionList
 from .models import Limits as Limits
+from .models import Tool as Tool
+from .models import ToolList as ToolList
 
 __version__ = "0.1.0"
 
@@ -29,7 +37,14 @@ __all__ = [
     "ExecuteFunctionResponse",
     "ExecuteRequest",
     "ExecuteResponse",
+    "ExecuteToolRequest",
+    "ExecuteToolResponse",
+    "Execution",
+    "ExecutionList",
     "Limits",
     "Sandbox",
     "Secret",
+    "SecretList",
+    "Tool",
+    "ToolList",
 ]

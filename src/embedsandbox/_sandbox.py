@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import enum
 import json
 import logging
 import os
@@ -19,13 +20,27 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import pydantic
 
 from ._egress import EgressOptions, Gateway
 from ._engines._base import Engine, Invocation, RawOutcome, RunLimits
 from ._secrets import SecretStore, redact
+from ._store import (
+    Database,
+    ExecutionLog,
+    Executions,
+    SqliteSecretBackend,
+    ToolRepository,
+    default_store_path,
+    function_record,
+    script_record,
+    tool_record,
+)
+from ._store._db import MEMORY
+from ._tools import Tools, validate_input
+from ._validation import validation_error
 from .errors import (
     ConfigurationError,
     LanguageUnavailableError,
@@ -38,13 +53,15 @@ from .models import (
     ExecuteFunctionResponse,
     ExecuteRequest,
     ExecuteResponse,
+    ExecuteToolRequest,
+    ExecuteToolResponse,
     Language,
     LimitHit,
     Limits,
     OutputStatus,
 )
 
-__all__ = ["Sandbox", "default_cache_dir"]
+__all__ = ["DEFAULT_STORE", "Sandbox", "default_cache_dir", "default_store_path"]
 
 logger = logging.getLogger("embedsandbox")
 
@@ -62,6 +79,17 @@ _LIMIT_LINES: dict[LimitHit, Callable[[RunLimits], str]] = {
     LimitHit.FUEL: lambda lim: f"fuel of {lim.fuel} instructions",
     LimitHit.OUTPUT_SIZE: lambda lim: f"output_bytes of {lim.max_output_bytes} bytes per stream",
 }
+
+
+class _Default(enum.Enum):
+    STORE = "default"
+
+    def __repr__(self) -> str:
+        return "DEFAULT_STORE"
+
+
+DEFAULT_STORE: Final = _Default.STORE
+"""`Sandbox(store=...)`'s default: the file `default_store_path()` names."""
 
 
 def default_cache_dir() -> Path:
@@ -96,6 +124,16 @@ class Sandbox:
         egress: The egress gateway's caps (redirects, requests per run, body sizes, request
             timeout, CA bundle); see `EgressOptions`. `allow_private_networks=True` turns on
             its field of the same name.
+        store: Where tools, their revisions, secrets and the execution history are kept: a
+            SQLite file path (created mode 0600 if missing; it holds secret values), or
+            `":memory:"` for a store that ends with this Sandbox. Default: the file
+            `$EMBEDSANDBOX_HOME/store.sqlite3`, else `store.sqlite3` in the user data folder.
+            `None`: no execution history, and tools and secrets in memory only.
+
+    Raises:
+        StoreError: the store file cannot be opened or created, is corrupt or is not an
+            embedsandbox store; the message names it. It is never deleted or recreated.
+        ConfigurationError: an option is out of range.
 
     """
 
@@ -107,6 +145,7 @@ class Sandbox:
         max_workers: int | None = None,
         allow_private_networks: bool = False,
         egress: EgressOptions | None = None,
+        store: str | os.PathLike[str] | None | Literal[_Default.STORE] = DEFAULT_STORE,
     ) -> None:
         base = DEFAULT_LIMITS.model_dump()
         if limits is not None:
@@ -121,7 +160,16 @@ class Sandbox:
         if allow_private_networks and not egress.allow_private_networks:
             egress = dataclasses.replace(egress, allow_private_networks=True)
         self._egress = egress
-        self._secrets = SecretStore()
+        if store is DEFAULT_STORE:
+            store = default_store_path()
+        self._store_path: str | None = None if store is None else os.fspath(store)
+        # store=None still keeps tools and secrets, in memory; it records no execution.
+        self._db = Database(MEMORY if store is None else store)
+        self._log = ExecutionLog(self._db) if store is not None else None
+        self._secrets = SecretStore(SqliteSecretBackend(self._db))
+        self._tool_rows = ToolRepository(self._db)
+        self._tools = Tools(self._tool_rows, self._check_runtime_revision)
+        self._executions = Executions(self._log)
         self._engines: dict[str, Engine] = {}
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
@@ -148,6 +196,7 @@ class Sandbox:
             self._engines.clear()
         if executor is not None:
             executor.shutdown(wait=True)
+        self._db.close()
 
     @property
     def limits(self) -> Limits:
@@ -158,10 +207,35 @@ class Sandbox:
     def secrets(self) -> SecretStore:
         """Secrets by id (`create(name=..., value=...)`, `list()`); values never come back.
 
+        They live in the Sandbox's store (with `store=None`, in memory) and are never written
+        into an execution record.
+
         An `http.allow[].auth` may name a secret with `secret_id` instead of a literal; the
         gateway injects the value into the outgoing request on the host side.
         """
         return self._secrets
+
+    @property
+    def tools(self) -> Tools:
+        """Tools by id (`create`, `update`, `get`, `list`, `revisions`); run one with `run_tool`.
+
+        Every create and update makes an immutable revision; old revisions stay runnable.
+        """
+        return self._tools
+
+    @property
+    def executions(self) -> Executions:
+        """The execution history, newest first: `get(id)` and `list(...)`.
+
+        `list(limit, starting_after, only_non_zero_exit_codes)` returns a page. Nothing is
+        recorded with `store=None`.
+        """
+        return self._executions
+
+    @property
+    def store_path(self) -> str | None:
+        """The store's file path, `":memory:"`, or None when no history is kept."""
+        return self._store_path
 
     @property
     def egress(self) -> EgressOptions:
@@ -247,7 +321,9 @@ class Sandbox:
         """
         req = _coerce(ExecuteRequest, request, fields)
         invocation = self._invocation(req, entry="script", stdin=req.stdin, args=req.args)
-        return self._execute(invocation, req.language.value)[0]
+        response = self._execute(invocation, req.language.value)[0]
+        self._record(lambda: script_record(req, response))
+        return response
 
     def run_function(
         self, request: ExecuteFunctionRequest | None = None, /, **fields: Any
@@ -264,18 +340,103 @@ class Sandbox:
 
         """
         req = _coerce(ExecuteFunctionRequest, request, fields)
+        response = self._function(req, _input_json(req.input))
+        self._record(lambda: function_record(req, response))
+        return response
+
+    def run_tool(
+        self, tool_id: str, request: ExecuteToolRequest | None = None, /, **fields: Any
+    ) -> ExecuteToolResponse:
+        """Run a tool's `execute(input)` in a fresh guest, like `run_function`.
+
+        Takes an `ExecuteToolRequest`, or its fields as keywords: `input`, `env` (a list of
+        `{"name", "value"}` or `{"name", "secret_id"}`), `http` (`auth` may name
+        `secret_id`s), `revision_id` (run that revision; default the current one) and
+        `limits`. The input is checked against the revision's `input_schema` before any
+        guest starts. Env secrets are resolved on the host side into the guest's env and are
+        redacted from the result and the stored execution.
+
+        Raises:
+            RequestValidationError: the request is invalid, or `input` violates the tool's
+                `input_schema` (`errors` lists each violation with its `json_path`).
+            NotFoundError: no such tool or revision, or a `secret_id` names no secret.
+
+        """
+        req = _coerce(ExecuteToolRequest, request, fields)
+        if not isinstance(tool_id, str):
+            msg = f"tool {tool_id!r} does not exist"
+            raise NotFoundError(msg)
+        tool = self._tool_rows.get(tool_id, req.revision_id)
+        input_json = _input_json(req.input)
+        validate_input(req.input, tool.input_schema, revision_id=tool.revision_id)
+        env: dict[str, str] = {}
+        secret_values: list[str] = []
+        for index, var in enumerate(req.env):
+            if var.secret_id is None:
+                env[var.name] = var.value or ""
+                continue
+            try:
+                value = self._secrets.reveal(var.secret_id)
+            except NotFoundError:
+                msg = (
+                    f"secret {var.secret_id!r} named by env.{index}.secret_id does not exist; "
+                    "create it first or fix the id"
+                )
+                raise NotFoundError(msg) from None
+            env[var.name] = value
+            secret_values.append(value)
         try:
-            input_json = json.dumps(req.input, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            msg = f"input must be a JSON value: {exc}"
-            raise RequestValidationError(msg, [{"loc": ["input"], "msg": str(exc)}]) from None
+            function_request = ExecuteFunctionRequest(
+                language=tool.language,
+                code=tool.code,
+                input=req.input,
+                env=env,
+                http=req.http,
+                limits=req.limits,
+                runtime_revision_id=tool.runtime_revision_id,
+            )
+        except pydantic.ValidationError as exc:  # a secret value with NUL, say; never shown
+            name = "ExecuteToolRequest"
+            raise validation_error(name, exc) from None
+        result = self._function(function_request, input_json, tuple(secret_values))
+        response = ExecuteToolResponse(
+            output=result.output, output_status=result.output_status, execution=result.execution
+        )
+        # The stored request is the tool request (secret ids), never `function_request`.
+        self._record(
+            lambda: tool_record(tool.id, tool.revision_id, tool.language.value, req, response)
+        )
+        return response
+
+    def _function(
+        self,
+        req: ExecuteFunctionRequest,
+        input_json: str,
+        secret_values: tuple[str, ...] = (),
+    ) -> ExecuteFunctionResponse:
         invocation = self._invocation(req, entry="function", input_json=input_json)
+        if secret_values:
+            invocation = dataclasses.replace(
+                invocation, redaction_values=invocation.redaction_values + secret_values
+            )
         execution, raw = self._execute(invocation, req.language.value)
         status = raw.output_status or OutputStatus.ERROR
         output = json.loads(raw.output_json) if raw.output_json is not None else None
         if status is not OutputStatus.VALID:
             output = None
+        elif invocation.redaction_values:
+            output = _redact_json(output, invocation.redaction_values)
         return ExecuteFunctionResponse(output=output, output_status=status, execution=execution)
+
+    def _record(self, build: Callable[[], Any]) -> None:
+        # One INSERT in its own short transaction, after the run (not timed in `duration`).
+        if self._log is not None:
+            self._log.add(build())
+
+    def _check_runtime_revision(self, runtime_revision_id: str) -> None:
+        # Runtimes do not exist yet (a later issue adds them): every id is unknown.
+        msg = f"runtime revision {runtime_revision_id!r} does not exist"
+        raise NotFoundError(msg)
 
     async def run_script_async(
         self, request: ExecuteRequest | None = None, /, **fields: Any
@@ -288,6 +449,12 @@ class Sandbox:
     ) -> ExecuteFunctionResponse:
         """`run_function` on a worker thread, without blocking the event loop."""
         return await self._in_thread(lambda: self.run_function(request, **fields))
+
+    async def run_tool_async(
+        self, tool_id: str, request: ExecuteToolRequest | None = None, /, **fields: Any
+    ) -> ExecuteToolResponse:
+        """`run_tool` on a worker thread, without blocking the event loop."""
+        return await self._in_thread(lambda: self.run_tool(tool_id, request, **fields))
 
     async def _in_thread(self, call: Callable[[], _R]) -> _R:
         with self._lock:
@@ -313,8 +480,7 @@ class Sandbox:
         input_json: str = "null",
     ) -> Invocation:
         if req.runtime_revision_id is not None:
-            msg = f"runtime revision {req.runtime_revision_id!r} does not exist"
-            raise NotFoundError(msg)
+            self._check_runtime_revision(req.runtime_revision_id)
         merged = self._limits.model_dump()
         if req.limits is not None:
             merged.update(req.limits.model_dump(exclude_none=True))
@@ -405,11 +571,23 @@ def _coerce(model: type[_R], request: _R | None, fields: dict[str, Any]) -> _R:
 
 
 def _validation_error(name: str, exc: pydantic.ValidationError) -> RequestValidationError:
-    # include_input=False: a rejected value may be a secret; never echo it.
-    details = exc.errors(include_url=False, include_input=False, include_context=False)
-    problems = []
-    for detail in details:
-        loc = ".".join(str(part) for part in detail["loc"]) or "(request)"
-        problems.append(f"{loc}: {detail['msg']}")
-    msg = f"invalid {name}: " + "; ".join(problems)
-    return RequestValidationError(msg, [dict(d) for d in details])
+    return validation_error(name, exc)
+
+
+def _input_json(value: Any) -> str:
+    try:
+        return json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        msg = f"input must be a JSON value: {exc}"
+        raise RequestValidationError(msg, [{"loc": ["input"], "msg": str(exc)}]) from None
+
+
+def _redact_json(value: Any, values: tuple[str, ...]) -> Any:
+    """`value` (parsed JSON) with every credential in `values` redacted from its strings."""
+    if isinstance(value, str):
+        return redact(value, values)
+    if isinstance(value, list):
+        return [_redact_json(item, values) for item in value]
+    if isinstance(value, dict):
+        return {redact(k, values): _redact_json(v, values) for k, v in value.items()}
+    return value

@@ -6,8 +6,9 @@ an outbound request, and nothing else should. A `Secret` carries no value at all
 logging or returning one cannot leak it. `redact()` is the last line of defence for text that
 leaves the host side (stored records, replies to the guest).
 
-Storage sits behind the small `SecretBackend` protocol; `MemorySecretBackend` is the default,
-and a SQLite backend can replace it without changing the store's callers.
+Storage sits behind the small `SecretBackend` protocol. `MemorySecretBackend` is the default
+of a bare `SecretStore`; a `Sandbox` uses `_store.SqliteSecretBackend`, which keeps the values
+in its store (the SQLite file, or memory with `store=None`). Lists are pages (`SecretList`).
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ from __future__ import annotations
 import builtins
 import secrets as _random
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import AnyStr, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from ._validation import check_page
 from .errors import NotFoundError, RequestValidationError
+from .models import MAX_PAGE_SIZE, _Page
 
 __all__ = [
     "MemorySecretBackend",
     "Secret",
     "SecretBackend",
+    "SecretList",
     "SecretStore",
     "redact",
 ]
@@ -45,6 +49,21 @@ class Secret(BaseModel):
     """The secret's id, `sec_` and 24 hex digits."""
     name: str
     """The name given at creation; not unique."""
+
+
+class SecretList(_Page):
+    """A page of secrets, oldest first (Riza `GET /v1/secrets`: `{"secrets": [...]}`)."""
+
+    secrets: builtins.list[Secret]
+
+    def _items(self) -> builtins.list[Secret]:
+        return self.secrets
+
+    def __iter__(self) -> Iterator[Secret]:  # type: ignore[override]
+        return iter(self.secrets)
+
+    def __getitem__(self, index: int) -> Secret:
+        return self.secrets[index]
 
 
 class SecretBackend(Protocol):
@@ -136,10 +155,29 @@ class SecretStore:
             self._backend.add(secret, value)
         return secret
 
-    def list(self) -> builtins.list[Secret]:
-        """Every secret, oldest first (ids and names only)."""
+    def list(self, limit: int = MAX_PAGE_SIZE, starting_after: str | None = None) -> SecretList:
+        """A page of secrets (ids and names only), oldest first; it iterates like a list.
+
+        Args:
+            limit: How many at most, 1 to 100 (default 100).
+            starting_after: The last id of the previous page (`page.next_starting_after`).
+
+        Raises:
+            RequestValidationError: `limit` is out of range.
+            NotFoundError: `starting_after` names no secret.
+
+        """
+        limit, starting_after = check_page(limit, starting_after)
         with self._lock:
-            return self._backend.all()
+            every = self._backend.all()
+        start = 0
+        if starting_after is not None:
+            ids = [secret.id for secret in every]
+            if starting_after not in ids:
+                msg = f"starting_after {starting_after!r} names no secret"
+                raise NotFoundError(msg)
+            start = ids.index(starting_after) + 1
+        return SecretList(secrets=every[start : start + limit])
 
     def get(self, secret_id: str) -> Secret:
         """The secret with this id (no value).

@@ -10,6 +10,7 @@ never raised: it comes back as data in the result. These are raised::
     ├─ RuntimeUnavailableError             runtime_unavailable     503   5
     │  └─ LanguageUnavailableError         language_unavailable    501   5
     ├─ SandboxClosedError(RuntimeError)    sandbox_closed          503   5
+    ├─ StoreError(OSError)                 store_unavailable       500   74
     └─ InternalError                       internal_error          500   70
 
 Each class carries a stable `code` slug, the HTTP `status_code` a server answers with, and
@@ -29,6 +30,7 @@ __all__ = [
     "RequestValidationError",
     "RuntimeUnavailableError",
     "SandboxClosedError",
+    "StoreError",
 ]
 
 
@@ -91,6 +93,20 @@ class SandboxClosedError(EmbedSandboxError, RuntimeError):
     code = "sandbox_closed"
     status_code = 503
     exit_code = 5
+
+
+class StoreError(EmbedSandboxError, OSError):
+    """The store (the SQLite file of tools, secrets and execution history) cannot be used.
+
+    Raised when the file cannot be opened or created, is not a database or is corrupt, was
+    written by a newer embedsandbox, or a write fails (disk full). The message names the file.
+    embedsandbox never deletes or recreates a store it cannot read: move the file away or
+    pass another `Sandbox(store=...)`.
+    """
+
+    code = "store_unavailable"
+    status_code = 500
+    exit_code = 74
 
 
 class InternalError(EmbedSandboxError):

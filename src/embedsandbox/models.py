@@ -7,10 +7,12 @@ Requests reject unknown fields. Every limit and default is documented on its fie
 
 from __future__ import annotations
 
+import copy
 import enum
 import posixpath
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -18,11 +20,19 @@ __all__ = [
     "Auth",
     "BasicAuth",
     "BearerAuth",
+    "CreateToolRequest",
+    "EnvVar",
     "ExecuteFunctionRequest",
     "ExecuteFunctionResponse",
     "ExecuteRequest",
     "ExecuteResponse",
+    "ExecuteToolRequest",
+    "ExecuteToolResponse",
+    "Execution",
+    "ExecutionDetails",
+    "ExecutionList",
     "File",
+    "FunctionExecutionDetails",
     "FunctionLanguage",
     "HTTP",
     "HTTPAllow",
@@ -32,6 +42,11 @@ __all__ = [
     "Limits",
     "OutputStatus",
     "QueryAuth",
+    "ScriptExecutionDetails",
+    "Tool",
+    "ToolExecutionDetails",
+    "ToolList",
+    "UpdateToolRequest",
 ]
 
 MAX_EXECUTION_TIMEOUT_S = 3600
@@ -44,6 +59,16 @@ MAX_OUTPUT_BYTES = 256 << 20
 """The largest per-stream output cap accepted, in bytes."""
 MAX_FILES = 1000
 """The most entries in `files`."""
+MAX_PAGE_SIZE = 100
+"""The most items a list call returns (`limit`); also its default."""
+MAX_TOOL_NAME_CHARS = 64
+"""The longest tool name: what LLM function-calling APIs accept (`^[A-Za-z0-9_-]{1,64}$`)."""
+MAX_TOOL_DESCRIPTION_CHARS = 8192
+"""The longest tool description, in characters."""
+MAX_TOOL_CODE_BYTES = 1 << 20
+"""The largest tool source, in bytes of UTF-8 (1 MiB)."""
+MAX_INPUT_SCHEMA_BYTES = 256 << 10
+"""The largest `input_schema`, as compact JSON (256 KiB)."""
 
 
 class Language(enum.StrEnum):
@@ -285,3 +310,238 @@ class ExecuteFunctionResponse(BaseModel):
     """The returned value (JSON), or None unless `output_status` is `valid`."""
     output_status: OutputStatus
     execution: ExecuteResponse
+
+
+# -- tools -------------------------------------------------------------------------------------
+
+_TOOL_NAME = r"^[A-Za-z0-9_-]{1,64}$"
+# A JSON Schema is an object or a boolean; which keywords it holds is checked by `_tools`.
+JSONSchema = dict[str, Any] | bool
+
+
+class CreateToolRequest(_Request):
+    """Create a tool (Riza `POST /v1/tools`). Its first revision is made with it."""
+
+    name: Annotated[str, Field(pattern=_TOOL_NAME)]
+    """1 to 64 letters, digits, `_` or `-`: a name any LLM function-calling API accepts."""
+    code: Annotated[str, Field(max_length=MAX_TOOL_CODE_BYTES)]
+    """Source that defines `execute(input)`, as for `run_function` (at most 1 MiB)."""
+    language: FunctionLanguage
+    """One of python, javascript, typescript."""
+    description: Annotated[str, Field(max_length=MAX_TOOL_DESCRIPTION_CHARS)] = ""
+    """What the tool does, for people and for a model choosing tools (at most 8192 chars)."""
+    input_schema: JSONSchema | None = None
+    """A JSON Schema (draft 2020-12 unless `$schema` names another draft) that `input` must
+    match; checked when the tool is saved, applied before any guest starts. None: any input."""
+    runtime_revision_id: str | None = None
+    """The runtime revision whose packages the tool's code loads."""
+
+
+class UpdateToolRequest(_Request):
+    """Change a tool (Riza `POST /v1/tools/{id}`): the fields given make a new revision.
+
+    A field left out keeps its value; `input_schema=None` or `runtime_revision_id=None` given
+    explicitly removes it.
+    """
+
+    name: Annotated[str, Field(pattern=_TOOL_NAME)] | None = None
+    code: Annotated[str, Field(max_length=MAX_TOOL_CODE_BYTES)] | None = None
+    language: FunctionLanguage | None = None
+    description: Annotated[str, Field(max_length=MAX_TOOL_DESCRIPTION_CHARS)] | None = None
+    input_schema: JSONSchema | None = None
+    runtime_revision_id: str | None = None
+
+
+class Tool(BaseModel):
+    """A tool as the API shows it: its current revision, or the revision asked for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    """The tool's id, `tool_` and 24 hex digits; it never changes."""
+    name: str
+    description: str = ""
+    code: str
+    language: FunctionLanguage
+    input_schema: JSONSchema | None = None
+    """The JSON Schema its input must match; None accepts any input."""
+    revision_id: str
+    """The revision these fields belong to (`toolrev_...`); each create and update makes one."""
+    runtime_revision_id: str | None = None
+
+    def as_json_schema(self) -> dict[str, Any]:
+        """The tool in the function-calling format of LLM SDKs: `name`, `description`, `parameters`.
+
+        `parameters` is `input_schema` (an empty object schema when there is none). OpenAI's
+        `{"type": "function", "function": tool.as_json_schema()}` takes it as it is; Anthropic's
+        tools take the same dict with `parameters` named `input_schema`.
+        """
+        if isinstance(self.input_schema, dict):
+            parameters: dict[str, Any] = copy.deepcopy(self.input_schema)
+        elif self.input_schema is False:
+            parameters = {"not": {}}
+        else:
+            parameters = {"type": "object", "properties": {}}
+        return {"name": self.name, "description": self.description, "parameters": parameters}
+
+
+class EnvVar(_Request):
+    """One variable of a tool's environment: a literal `value` or a stored secret's."""
+
+    name: str
+    value: str | None = None
+    secret_id: str | None = None
+    """A secret whose value the guest gets in this variable; resolved on the host side and
+    never stored in the execution's record."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> EnvVar:
+        if not self.name or "=" in self.name or "\x00" in self.name:
+            msg = f"env name {self.name!r} must be non-empty, without '=' or NUL"
+            raise ValueError(msg)
+        if (self.value is None) == (self.secret_id is None):
+            msg = f"env {self.name!r} needs exactly one of value or secret_id"
+            raise ValueError(msg)
+        if self.value is not None:
+            _no_nul(self.value, f"the value of env {self.name!r}")
+        return self
+
+
+class ExecuteToolRequest(_Request):
+    """Run a tool (Riza `POST /v1/tools/{id}/execute`)."""
+
+    input: Any = None
+    """Any JSON value; checked against the revision's `input_schema` before a guest starts."""
+    env: list[EnvVar] = Field(default_factory=list)
+    """The guest's environment, exactly. Names must be distinct."""
+    http: HTTP | None = None
+    """Outbound HTTP policy; `auth` may name `secret_id`s. None: no network."""
+    revision_id: str | None = None
+    """Run this revision of the tool (any earlier one stays runnable); None: the current one."""
+    limits: Limits | None = None
+    """Extension: per-run limits, as for `run_function`."""
+
+    @field_validator("env")
+    @classmethod
+    def _distinct_env(cls, env: list[EnvVar]) -> list[EnvVar]:
+        names = [var.name for var in env]
+        for name in names:
+            if names.count(name) > 1:
+                msg = f"env {name!r} is given twice"
+                raise ValueError(msg)
+        return env
+
+
+class ExecuteToolResponse(BaseModel):
+    """A finished tool run (Riza's execute-tool response)."""
+
+    output: Any = None
+    """The returned value (JSON), or None unless `output_status` is `valid`."""
+    output_status: OutputStatus
+    execution: ExecuteResponse
+
+
+# -- executions --------------------------------------------------------------------------------
+
+
+class ScriptExecutionDetails(BaseModel):
+    """What a `run_script` was asked and answered."""
+
+    type: Literal["script"] = "script"
+    request: ExecuteRequest
+    """The request, with inline `http.allow[].auth` credentials replaced by `***`."""
+    response: ExecuteResponse
+
+
+class FunctionExecutionDetails(BaseModel):
+    """What a `run_function` was asked and answered."""
+
+    type: Literal["function"] = "function"
+    request: ExecuteFunctionRequest
+    """The request, with inline `http.allow[].auth` credentials replaced by `***`."""
+    response: ExecuteFunctionResponse
+
+
+class ToolExecutionDetails(BaseModel):
+    """What a `run_tool` was asked and answered."""
+
+    type: Literal["tool"] = "tool"
+    tool_id: str
+    request: ExecuteToolRequest
+    """The request: env entries keep their `secret_id`, never its value; inline credentials
+    are replaced by `***`."""
+    response: ExecuteToolResponse
+    revision_id: str | None = None
+    """Extension: the tool revision that ran."""
+
+
+ExecutionDetails = Annotated[
+    ScriptExecutionDetails | FunctionExecutionDetails | ToolExecutionDetails,
+    Field(discriminator="type"),
+]
+"""One of the three details shapes, told apart by `type` (script, function, tool)."""
+
+
+class Execution(BaseModel):
+    """A stored record of one run (Riza `GET /v1/executions/{id}`). No secret value is in it."""
+
+    id: str
+    """The run's id: the `id` of its `ExecuteResponse`."""
+    language: Language
+    duration: int
+    """Wall-clock milliseconds of the run."""
+    exit_code: int
+    started_at: datetime
+    details: ExecutionDetails | None = None
+
+
+class _Page(BaseModel):
+    """A page of a list call. Iterate it, or read its list field by the API's name."""
+
+    def _items(self) -> list[Any]:  # pragma: no cover - every page overrides it
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]  # the items, not the fields
+        return iter(self._items())
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __getitem__(self, index: int) -> Any:
+        return self._items()[index]
+
+    @property
+    def next_starting_after(self) -> str | None:
+        """The id to pass as `starting_after` for the next page: the last item's id, or None."""
+        items = self._items()
+        return str(items[-1].id) if items else None
+
+
+class ExecutionList(_Page):
+    """A page of executions, newest first (Riza `GET /v1/executions`: `{"data": [...]}`)."""
+
+    data: list[Execution]
+
+    def _items(self) -> list[Execution]:
+        return self.data
+
+    def __iter__(self) -> Iterator[Execution]:  # type: ignore[override]
+        return iter(self.data)
+
+    def __getitem__(self, index: int) -> Execution:
+        return self.data[index]
+
+
+class ToolList(_Page):
+    """A page of tools, oldest first (Riza `GET /v1/tools`: `{"tools": [...]}`)."""
+
+    tools: list[Tool]
+
+    def _items(self) -> list[Tool]:
+        return self.tools
+
+    def __iter__(self) -> Iterator[Tool]:  # type: ignore[override]
+        return iter(self.tools)
+
+    def __getitem__(self, index: int) -> Tool:
+        return self.tools[index]

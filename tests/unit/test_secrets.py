@@ -22,7 +22,7 @@ def test_create_list_get_reveal() -> None:
     assert re.fullmatch(r"sec_[0-9a-f]{24}", first.id)
     assert first.id != second.id
     assert Secret(id=first.id, name="api key") == store.get(first.id)
-    assert [first, second] == store.list()
+    assert [first, second] == store.list().secrets
     assert VALUE == store.reveal(first.id)
 
 
@@ -73,8 +73,13 @@ def test_thread_safe() -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert 1600 == len(store.list())
-    assert 1600 == len({s.id for s in store.list()})
+    every = []
+    page = store.list()
+    while page.secrets:  # pages of at most 100
+        every += page.secrets
+        page = store.list(starting_after=page.next_starting_after)
+    assert 1600 == len(every)
+    assert 1600 == len({s.id for s in every})
 
 
 def test_custom_backend() -> None:

@@ -1,0 +1,64 @@
+"""The store's schema, as numbered migrations; the version applied is `PRAGMA user_version`.
+
+`MIGRATIONS[n]` takes a store from version n to n + 1. Migrations only ever add: a released
+one is never edited, a change is a new entry. Each runs in one transaction with the version
+bump, so a process killed mid-migration leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION"]
+
+APPLICATION_ID: Final = 0x45534258
+"""`PRAGMA application_id` of an embedsandbox store ("ESBX"), to refuse other SQLite files."""
+
+_V1: Final = (
+    # Secret values live here (the file is created mode 0600); never in `executions`.
+    """CREATE TABLE secrets (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE tools (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        revision_id TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    # Immutable: rows are only ever inserted; `tools.revision_id` names the current one.
+    """CREATE TABLE tool_revisions (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        tool_id TEXT NOT NULL REFERENCES tools (id),
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        code TEXT NOT NULL,
+        language TEXT NOT NULL,
+        input_schema TEXT,
+        runtime_revision_id TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX tool_revisions_by_tool ON tool_revisions (tool_id, seq)",
+    # `details` is the JSON of the Execution's details (request and response, redacted).
+    """CREATE TABLE executions (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL CHECK (type IN ('script', 'function', 'tool')),
+        tool_id TEXT,
+        language TEXT NOT NULL,
+        exit_code INTEGER NOT NULL,
+        duration INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        details TEXT NOT NULL
+    )""",
+    "CREATE INDEX executions_non_zero ON executions (seq) WHERE exit_code != 0",
+)
+
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1,)
+"""The statements of each migration, in order."""
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+"""The schema version this embedsandbox writes."""
