@@ -332,3 +332,64 @@ def test_python_function_can_call_an_allowed_api(sb: Sandbox, server: Server) ->
         language="python", code=code, input={"url": server.url("/echo")}, http=_allow(server)
     )
     assert ("valid", {"status": 200, "method": "GET"}) == (result.output_status, result.output)
+
+
+def test_javascript_fetch_with_a_secret_token(sb: Sandbox, server: Server) -> None:
+    token = "jstok-" + secrets.token_hex(16)
+    secret = sb.secrets.create(name="js-token", value=token)
+    code = (
+        "const r = await fetch(process.argv[2], {method: 'POST', headers: {'Content-Type': 'application/json'},\n"
+        "  body: JSON.stringify({n: 1})});\n"
+        "const body = await r.json();\n"
+        "console.log(r.status, r.ok, body.method, atob(body.body));\n"
+        "try { await fetch('https://denied.example/x') } catch (e) { console.log(e.name, e.message) }\n"
+    )
+    result = sb.run_script(
+        language="javascript",
+        code=code,
+        args=[server.url("/echo")],
+        http=_allow(server, bearer={"secret_id": secret.id}),
+    )
+    assert 0 == result.exit_code, result.stderr
+    lines = result.stdout.splitlines()
+    assert '200 true POST {"n":1}' == lines[0]
+    assert lines[1].startswith("TypeError fetch failed: host 'denied.example' is not allowed")
+    assert [f"Bearer {token}"] == server.last.header("Authorization")
+    assert token not in result.model_dump_json()
+
+
+def test_typescript_function_fetches_over_https(tls_server: Server, ca_bundle: Path) -> None:
+    options = EgressOptions(allow_private_networks=True, ca_bundle=str(ca_bundle))
+    code = (
+        "export async function execute(input: {url: string}): Promise<{status: number, q: string}> {\n"
+        "  const url = new URL(input.url);\n"
+        "  url.searchParams.set('q', 'a b');\n"
+        "  const r: Response = await fetch(url);\n"
+        "  const body = await r.json() as {query: string};\n"
+        "  return {status: r.status, q: body.query};\n"
+        "}\n"
+    )
+    with Sandbox(egress=options, store=None) as sandbox:
+        result = sandbox.run_function(
+            language="typescript",
+            code=code,
+            input={"url": tls_server.url("/echo", host="localhost")},
+            http={"allow": [{"host": "localhost"}]},
+        )
+    assert ("valid", {"status": 200, "q": "q=a+b"}) == (result.output_status, result.output), (
+        result.execution.stderr
+    )
+
+
+def test_javascript_large_binary_response_arrives_intact(sb: Sandbox, server: Server) -> None:
+    n = 3 << 20
+    code = (
+        "const r = await fetch(process.argv[2]);\n"
+        "const bytes = new Uint8Array(await r.arrayBuffer());\n"
+        "let ok = bytes.every((b) => b === 120);\n"
+        "console.log(bytes.length, ok);\n"
+    )
+    result = sb.run_script(
+        language="javascript", code=code, args=[server.url(f"/large?n={n}")], http=_allow(server)
+    )
+    assert f"{n} true\n" == result.stdout, result.stderr

@@ -639,17 +639,21 @@ class _GuestInstance(_qjs._Instance):
             # Sanitised: the guest sees quickjs-rs's generic HostError, never host details.
             return _qjs.HOST_CALL_ERROR
 
-    def load_image(self, image: bytes, stack_pointer: int) -> None:
-        """Overwrite this fresh instance's memory with a template image.
+    def load_image(self, template: _Template) -> None:
+        """Make this fresh instance's memory equal to the template's image.
 
-        What quickjs-rs's `restore` does, without its three copies of the image.
+        What quickjs-rs's `restore` does, copying only the pages where the image differs
+        from a fresh instance (most of the image is zero pages a fresh instance has too).
         """
         size = self.mem.data_len(self.store)
-        if len(image) > size:
+        if template.size > size:
             page = 65536
-            self.mem.grow(self.store, (len(image) - size + page - 1) // page)
-        ctypes.memmove(self.mem.data_ptr(self.store), image, len(image))
-        self.sp.set_value(self.store, stack_pointer)
+            self.mem.grow(self.store, (template.size - size + page - 1) // page)
+        base = self.mem.data_ptr(self.store)
+        address = ctypes.addressof(base.contents)
+        for offset, chunk in template.chunks:
+            ctypes.memmove(address + offset, chunk, len(chunk))
+        self.sp.set_value(self.store, template.stack_pointer)
 
 
 class _GuestRuntime(_qjs.QjsRuntime):
@@ -673,7 +677,9 @@ class _Template:
     exists.
     """
 
-    image: bytes
+    size: int  # bytes of linear memory the image spans
+    # (offset, bytes) runs of 4 KiB pages where the image differs from a fresh instance
+    chunks: tuple[tuple[int, bytes], ...]
     stack_pointer: int
     setup_handle: int  # guest handle (boxed Persistent) of the parsed prelude function
     random_state: int  # offset of QuickJS's Math.random xorshift64* state, reseeded per run
@@ -711,6 +717,25 @@ def _find_random_state(before: bytes, after: bytes) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
+def _differing_runs(image: bytes, fresh: bytes, page: int = 4096) -> tuple[tuple[int, bytes], ...]:
+    """The runs of pages where `image` differs from `fresh` (zeros past its end)."""
+    runs: list[tuple[int, bytes]] = []
+    start: int | None = None
+    zero = bytes(page)
+    for offset in range(0, len(image), page):
+        want = image[offset : offset + page]
+        have = fresh[offset : offset + page] if offset < len(fresh) else zero[: len(want)]
+        if want != have.ljust(len(want), b"\0"):
+            if start is None:
+                start = offset
+        elif start is not None:
+            runs.append((start, image[start:offset]))
+            start = None
+    if start is not None:
+        runs.append((start, image[start:]))
+    return tuple(runs)
+
+
 def _build_template(rt: _WasmRuntime) -> _Template | None:
     """Start a guest, parse the prelude, and snapshot it (None: runs parse it themselves)."""
     made: list[_GuestInstance] = []
@@ -736,7 +761,13 @@ def _build_template(rt: _WasmRuntime) -> _Template | None:
                 return None
             image = bytes(inst.mem.read(inst.store, 0, inst.mem.data_len(inst.store)))
             sp = int(inst.sp.value(inst.store))
-            return _Template(image, sp, setup._handle, offset)
+            fresh = _GuestInstance(rt, None, memory=256 << 20, deadline_s=60.0)
+            try:
+                blank = bytes(fresh.mem.read(fresh.store, 0, fresh.mem.data_len(fresh.store)))
+            finally:
+                fresh.close()
+            chunks = _differing_runs(image, blank)
+            return _Template(len(image), chunks, sp, setup._handle, offset)
         except Exception:
             return None
         finally:
@@ -1056,7 +1087,7 @@ class _Run:
             "hostCall": inv.host_call is not None,
         }
         if template is not None:
-            inst.load_image(template.image, template.stack_pointer)
+            inst.load_image(template)
             # Each run gets its own Math.random sequence, like a freshly started QuickJS.
             seed = int.from_bytes(os.urandom(8), "little") or 1
             inst.mem.write(inst.store, seed.to_bytes(8, "little"), template.random_state)

@@ -2,8 +2,10 @@
 //
 // This file is a single function expression. The host (`_engines/_javascript.py`) evaluates
 // it and calls it with the run configuration (JSON text); it returns the harness object
-// ({run, tick, finish}) that the host's event loop drives. Everything here is guest code:
-// it has no more authority than the user's code, and the host validates every request.
+// ({run, tick, finish}) that the host's event loop drives. Evaluating the file also builds
+// the web platform module (fetch & co., at the end of the file) once and binds it as the
+// function's first argument. Everything here is guest code: it has no more authority than
+// the user's code, and the host validates every request.
 //
 // The one door to the host is the raw function `__es` (installed by the host, captured and
 // removed from globalThis below). It takes ONE string "<op><payload>" and returns a string
@@ -12,9 +14,10 @@
 //   "x<code>"              end the run now with that exit code (never returns)
 //   "m"                    the guest ran out of memory (never returns)
 //   "rv<json>"/"rj"/"re"   function result: valid JSON / not serialisable / error
-//   "h<request>"           host call (HTTP egress, later); returns the reply
+//   "h<request>"           host call (HTTP egress: fetch); returns the reply, or undefined
+//                          when the run has no host call
 //   "R<n>"                 n random bytes as hex (crypto.getRandomValues)
-(function (cfgText) {
+(function (web, cfgText) {
   "use strict";
   const G = globalThis;
   const host = G.__es;
@@ -134,59 +137,10 @@
   }
 
   // ---------------------------------------------------------------- UTF-8
-  function utf8Encode(str) {
-    str = wellFormed(StringCtor(str));
-    const out = [];
-    for (let i = 0; i < str.length; i++) {
-      let c = str.charCodeAt(i);
-      if (c < 0x80) out.push(c);
-      else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-      else if (c >= 0xd800 && c < 0xdc00) {
-        const c2 = str.charCodeAt(++i);
-        c = 0x10000 + ((c - 0xd800) << 10) + (c2 - 0xdc00);
-        out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-      } else out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    }
-    return new Uint8ArrayCtor(out);
-  }
-
-  function utf8Decode(bytes, start, end) {
-    start = start || 0;
-    end = end === undefined ? bytes.length : end;
-    let s = "";
-    let chunk = [];
-    for (let i = start; i < end; ) {
-      const b = bytes[i];
-      let cp = 0xfffd;
-      let n = 1;
-      if (b < 0x80) cp = b;
-      else if (b >= 0xc2 && b < 0xe0 && i + 1 < end && (bytes[i + 1] & 0xc0) === 0x80) {
-        cp = ((b & 31) << 6) | (bytes[i + 1] & 63);
-        n = 2;
-      } else if (b >= 0xe0 && b < 0xf0 && i + 2 < end && (bytes[i + 1] & 0xc0) === 0x80 &&
-                 (bytes[i + 2] & 0xc0) === 0x80) {
-        cp = ((b & 15) << 12) | ((bytes[i + 1] & 63) << 6) | (bytes[i + 2] & 63);
-        n = 3;
-        if (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000)) cp = 0xfffd;
-      } else if (b >= 0xf0 && b < 0xf5 && i + 3 < end && (bytes[i + 1] & 0xc0) === 0x80 &&
-                 (bytes[i + 2] & 0xc0) === 0x80 && (bytes[i + 3] & 0xc0) === 0x80) {
-        cp = ((b & 7) << 18) | ((bytes[i + 1] & 63) << 12) | ((bytes[i + 2] & 63) << 6) |
-             (bytes[i + 3] & 63);
-        n = 4;
-        if (cp < 0x10000 || cp > 0x10ffff) cp = 0xfffd;
-      }
-      i += n;
-      if (cp > 0xffff) {
-        cp -= 0x10000;
-        chunk.push(0xd800 + (cp >> 10), 0xdc00 + (cp & 1023));
-      } else chunk.push(cp);
-      if (chunk.length >= 8192) {
-        s += StringCtor.fromCharCode.apply(null, chunk);
-        chunk = [];
-      }
-    }
-    return s + StringCtor.fromCharCode.apply(null, chunk);
-  }
+  // Built from native pieces (see the web platform module): a JS loop over bytes costs
+  // ~0.5 us per byte in this interpreter.
+  const utf8Encode = web.utf8Encode;
+  const utf8Decode = web.utf8Decode;
 
   class TextEncoder {
     get encoding() {
@@ -380,7 +334,8 @@
   }
 
   function isError(v) {
-    return Error.isError ? Error.isError(v) : v instanceof ErrorCtor;
+    // DOMException (AbortError, TimeoutError) is not a native error but prints like one.
+    return (Error.isError && Error.isError(v)) || v instanceof ErrorCtor;
   }
 
   function functionBase(fn) {
@@ -467,6 +422,19 @@
         ctx.circular.set(value, index);
       }
       return `[Circular *${index}]`;
+    }
+    // URL, Headers, Response & co. keep their state in private fields: show a view of it.
+    const view = web.inspectView(value);
+    if (view !== undefined) {
+      if (view.entries === undefined) return formatRaw(ctx, view, recurseTimes);
+      if (recurseTimes > ctx.depth && ctx.depth !== Infinity) return `[${view.name}]`;
+      if (view.entries.length === 0) return `${view.name} {}`;
+      recurseTimes += 1;
+      ctx.currentDepth = recurseTimes;
+      const output = view.entries.map(
+        ([k, v]) => `${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`,
+      );
+      return reduceToSingleString(ctx, output, "", [`${view.name} {`, "}"], false, recurseTimes);
     }
     return formatRaw(ctx, value, recurseTimes, typedArray);
   }
@@ -1558,7 +1526,15 @@
   ObjectDefineProperty(G, Symbol.for("embedsandbox.builtin"), { value: builtin });
 
   // ---------------------------------------------------------------- globals
+  web.bind({
+    host,
+    hasNetwork: !!cfg.hostCall,
+    perfNow,
+    setTimeout: timerApi.setTimeout,
+    reportError: uncaught,
+  });
   const globals = {
+    ...web.globals,
     console,
     process,
     require,
@@ -1576,7 +1552,7 @@
   ObjectDefineProperty(G, "module", { value: moduleObj, writable: true, configurable: true });
   ObjectDefineProperty(G, "exports", { value: moduleObj.exports, writable: true, configurable: true });
   if (cfg.hostCall) {
-    // Private door for host calls (HTTP egress). A JS `fetch` built on it plugs in here.
+    // Private door for host calls (HTTP egress); `fetch` (web platform module) uses `host`.
     ObjectDefineProperty(G, "__embedsandbox_host", {
       value: function __embedsandbox_host(request) {
         const reply = host("h" + wellFormed(StringCtor(request)));
@@ -1701,4 +1677,2350 @@
   }
 
   return { run, tick, finish };
-});
+}).bind(
+  null,
+  // ================================================================ web platform
+  // The `web` argument above: fetch, Request, Response, Headers, URL, URLSearchParams,
+  // AbortController, Blob, FormData, structuredClone, and the UTF-8 codecs. Built ONCE, when
+  // the host evaluates this file; the engine snapshots the guest right after that (see
+  // `_Template` in _engines/_javascript.py), so these classes cost nothing per run. Nothing
+  // here may depend on a run: per-run state (the host door, timers, the clock) arrives
+  // through `web.bind()`, called by each run's set-up.
+  (function makeWeb() {
+    "use strict";
+    const G = globalThis;
+    const ObjectDefineProperty = Object.defineProperty;
+    const ObjectKeys = Object.keys;
+    const ObjectGetPrototypeOf = Object.getPrototypeOf;
+    const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+    const ObjectPrototypeHasOwn = Object.prototype.hasOwnProperty;
+    const ObjectProto = Object.prototype;
+    const ReflectApply = Reflect.apply;
+    const ReflectOwnKeys = Reflect.ownKeys;
+    const ArrayIsArray = Array.isArray;
+    const ArrayFrom = Array.from;
+    const ArrayValues = Array.prototype.values;
+    const JSONStringify = JSON.stringify;
+    const JSONParse = JSON.parse;
+    const StringCtor = String;
+    const StringFromCharCode = String.fromCharCode;
+    const StringToWellFormed = String.prototype.toWellFormed;
+    const StringNormalize = String.prototype.normalize;
+    const NumberCtor = Number;
+    const NumberIsFinite = Number.isFinite;
+    const NumberIsInteger = Number.isInteger;
+    const MathMax = Math.max;
+    const MathMin = Math.min;
+    const MathFloor = Math.floor;
+    const MathTrunc = Math.trunc;
+    const MathRandom = Math.random;
+    const DateCtor = Date;
+    const DateNow = Date.now;
+    const DateGetTime = Date.prototype.getTime;
+    const RegExpCtor = RegExp;
+    const MapCtor = Map;
+    const SetCtor = Set;
+    const WeakMapCtor = WeakMap;
+    const WeakSetCtor = WeakSet;
+    const WeakRefCtor = WeakRef;
+    const PromiseCtor = Promise;
+    const ErrorCtor = Error;
+    const TypeErrorCtor = TypeError;
+    const RangeErrorCtor = RangeError;
+    const DOMExceptionCtor = DOMException;
+    const ArrayBufferCtor = ArrayBuffer;
+    const ArrayBufferIsView = ArrayBuffer.isView;
+    const ArrayBufferSlice = ArrayBuffer.prototype.slice;
+    const Uint8ArrayCtor = Uint8Array;
+    const DataViewCtor = DataView;
+    const TypedArrayProto = ObjectGetPrototypeOf(Uint8Array.prototype);
+    const TypedArraySet = TypedArrayProto.set;
+    const TypedArraySlice = TypedArrayProto.slice;
+    const TypedArrayTag = ObjectGetOwnPropertyDescriptor(TypedArrayProto, Symbol.toStringTag).get;
+    const U8FromBase64 = Uint8Array.fromBase64;
+    const U8ToBase64 = Uint8Array.prototype.toBase64;
+    const SymbolIterator = Symbol.iterator;
+    const SymbolAsyncIterator = Symbol.asyncIterator;
+    const SymbolToStringTag = Symbol.toStringTag;
+    const escapeFn = G.escape;
+    const unescapeFn = G.unescape;
+    const encodeURIComponentFn = encodeURIComponent;
+    const decodeURIComponentFn = decodeURIComponent;
+    const atobFn = G.atob;
+    const btoaFn = G.btoa;
+    const queueMicrotaskFn = G.queueMicrotask;
+
+    // Per-run state, set by bind().
+    let host = null;
+    let hasNetwork = false;
+    let perfNow = () => 0;
+    let setTimer = null;
+    let reportError = (e) => {
+      throw e;
+    };
+
+    const resolved = (v) => new PromiseCtor((res) => res(v));
+    const rejected = (e) => new PromiseCtor((_, rej) => rej(e));
+    const usv = (v) => ReflectApply(StringToWellFormed, StringCtor(v), []);
+    const toBase64 = (bytes) => ReflectApply(U8ToBase64, bytes, []);
+    const fromBase64 = (text) => ReflectApply(U8FromBase64, Uint8ArrayCtor, [text]);
+    const copyBytes = (bytes) => ReflectApply(TypedArraySlice, bytes, []);
+    const isUint8Array = (v) => ArrayBufferIsView(v) && ReflectApply(TypedArrayTag, v, []) === "Uint8Array";
+
+    function defineTag(cls, tag) {
+      ObjectDefineProperty(cls.prototype, SymbolToStringTag, { value: tag, configurable: true });
+    }
+
+    // Bytes of any BufferSource (a copy, so later changes by the caller do not leak in).
+    function bufferSourceBytes(v) {
+      if (v instanceof ArrayBufferCtor) return new Uint8ArrayCtor(ReflectApply(ArrayBufferSlice, v, []));
+      return copyBytes(new Uint8ArrayCtor(v.buffer, v.byteOffset, v.byteLength));
+    }
+
+    function concatBytes(chunks) {
+      let total = 0;
+      for (const c of chunks) total += c.length;
+      const out = new Uint8ArrayCtor(total);
+      let off = 0;
+      for (const c of chunks) {
+        ReflectApply(TypedArraySet, out, [c, off]);
+        off += c.length;
+      }
+      return out;
+    }
+
+    // ------------------------------------------------------------ UTF-8 and base64
+    // QuickJS-ng's interpreter needs ~0.5 us per byte for a UTF-8 loop in JS, so the codecs
+    // chain native built-ins instead (a few MB take tens of ms): bytes <-> "byte string"
+    // (one char per byte) through base64, and byte string <-> text through the UTF-8 of
+    // encodeURIComponent/decodeURIComponent (escape/unescape convert between %XX and bytes).
+    function utf8Encode(str) {
+      const s = usv(str);
+      if (s.length === 0) return new Uint8ArrayCtor(0);
+      return fromBase64(btoaFn(unescapeFn(encodeURIComponentFn(s))));
+    }
+
+    function isAscii(bytes) {
+      for (let i = 0; i < bytes.length; i += 8192) {
+        if (ReflectApply(MathMax, null, bytes.subarray(i, i + 8192)) > 0x7f) return false;
+      }
+      return true;
+    }
+
+    // Decodes bytes[start, end); malformed input becomes U+FFFD (WHATWG "replacement").
+    function utf8Decode(bytes, start, end) {
+      start = start || 0;
+      end = end === undefined ? bytes.length : end;
+      if (end <= start) return "";
+      if (!isUint8Array(bytes)) return utf8DecodeSlow(bytes, start, end);
+      const view = new Uint8ArrayCtor(bytes.buffer, bytes.byteOffset + start, end - start);
+      const byteString = atobFn(toBase64(view));
+      if (isAscii(view)) return byteString;
+      try {
+        return decodeURIComponentFn(escapeFn(byteString));
+      } catch {
+        // Malformed somewhere: decode 64 KiB pieces (cut before a lead byte, never inside a
+        // sequence) natively, and only the malformed pieces with the loop.
+        // After two malformed pieces in a row (binary data?) the loop does the rest.
+        let out = "";
+        let failed = 0;
+        for (let i = 0, n = view.length; i < n; ) {
+          let j = MathMin(i + 65536, n);
+          for (let k = 0; k < 3 && j < n && j > i + 1 && (view[j] & 0xc0) === 0x80; k++) j--;
+          if (failed >= 2) return out + utf8DecodeSlow(view, i, n);
+          try {
+            out += decodeURIComponentFn(escapeFn(byteString.slice(i, j)));
+            failed = 0;
+          } catch {
+            out += utf8DecodeSlow(view, i, j);
+            failed++;
+          }
+          i = j;
+        }
+        return out;
+      }
+    }
+
+    // The WHATWG UTF-8 decoder (each maximal malformed subpart becomes one U+FFFD).
+    function utf8DecodeSlow(bytes, start, end) {
+      let s = "";
+      let chunk = [];
+      let cp = 0;
+      let needed = 0;
+      let seen = 0;
+      let lower = 0x80;
+      let upper = 0xbf;
+      for (let i = start; i <= end; i++) {
+        let out = -1;
+        if (i === end) {
+          if (needed === 0) break;
+          needed = 0;
+          out = 0xfffd;
+        } else {
+          const b = bytes[i];
+          if (needed === 0) {
+            if (b < 0x80) out = b;
+            else if (b >= 0xc2 && b <= 0xdf) {
+              needed = 1;
+              cp = b & 0x1f;
+            } else if (b >= 0xe0 && b <= 0xef) {
+              if (b === 0xe0) lower = 0xa0;
+              else if (b === 0xed) upper = 0x9f;
+              needed = 2;
+              cp = b & 0xf;
+            } else if (b >= 0xf0 && b <= 0xf4) {
+              if (b === 0xf0) lower = 0x90;
+              else if (b === 0xf4) upper = 0x8f;
+              needed = 3;
+              cp = b & 0x7;
+            } else out = 0xfffd;
+          } else if (b < lower || b > upper) {
+            needed = seen = 0;
+            lower = 0x80;
+            upper = 0xbf;
+            out = 0xfffd;
+            i--; // this byte starts afresh
+          } else {
+            lower = 0x80;
+            upper = 0xbf;
+            cp = (cp << 6) | (b & 0x3f);
+            if (++seen === needed) {
+              out = cp;
+              needed = seen = 0;
+            }
+          }
+        }
+        if (out < 0) continue;
+        if (out > 0xffff) {
+          out -= 0x10000;
+          chunk.push(0xd800 + (out >> 10), 0xdc00 + (out & 1023));
+        } else chunk.push(out);
+        if (chunk.length >= 8192) {
+          s += ReflectApply(StringFromCharCode, null, chunk);
+          chunk = [];
+        }
+      }
+      return s + ReflectApply(StringFromCharCode, null, chunk);
+    }
+
+    // Text of a body: UTF-8 without a leading BOM (fetch's "UTF-8 decode").
+    function bodyText(bytes) {
+      const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+      return utf8Decode(bytes, bom ? 3 : 0);
+    }
+
+    // A byte string (chars < 256) as bytes.
+    const byteStringBytes = (s) => fromBase64(btoaFn(s));
+
+    // "%XX" runs decoded as UTF-8 (malformed bytes -> U+FFFD); other text is kept as is.
+    function percentDecode(s) {
+      if (s.indexOf("%") < 0) return s;
+      return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+        try {
+          return decodeURIComponentFn(run);
+        } catch {
+          const bytes = new Uint8ArrayCtor(run.length / 3);
+          for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(run.slice(i * 3 + 1, i * 3 + 3), 16);
+          return utf8DecodeSlow(bytes, 0, bytes.length);
+        }
+      });
+    }
+
+    // ------------------------------------------------------------ URL (WHATWG URL Standard)
+    const SPECIAL = { ftp: 21, file: null, http: 80, https: 443, ws: 80, wss: 443 };
+    const isSpecial = (scheme) => ReflectApply(ObjectPrototypeHasOwn, SPECIAL, [scheme]);
+    const defaultPort = (scheme) => (isSpecial(scheme) ? SPECIAL[scheme] : null);
+
+    function encodeSet(chars) {
+      const set = new Uint8ArrayCtor(128);
+      for (let c = 0; c < 0x20; c++) set[c] = 1;
+      set[0x7f] = 1;
+      for (let i = 0; i < chars.length; i++) set[chars.charCodeAt(i)] = 1;
+      return set;
+    }
+    const C0_SET = encodeSet("");
+    const FRAGMENT_SET = encodeSet(' "<>`');
+    const QUERY_SET = encodeSet(' "#<>');
+    const SPECIAL_QUERY_SET = encodeSet(" \"#<>'");
+    const PATH_SET = encodeSet(' "#<>?`{}');
+    const USERINFO_SET = encodeSet(' "#<>?`{}/:;=@[\\]^|');
+
+    // Percent-encodes (as UTF-8) the code points of `s` in `set`, and every non-ASCII one.
+    function pctEncode(s, set) {
+      let out = "";
+      let last = 0;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x80 && !set[c]) continue;
+        let j = i + 1;
+        while (j < s.length) {
+          const d = s.charCodeAt(j);
+          if (d < 0x80 && !set[d]) break;
+          j++;
+        }
+        // encodeURIComponent escapes every char of such a run except "'" (and "%" never
+        // belongs to one: an existing escape is kept as written).
+        out += s.slice(last, i) + encodeURIComponentFn(s.slice(i, j)).replace(/'/g, "%27");
+        last = j;
+        i = j - 1;
+      }
+      return last === 0 ? s : out + s.slice(last);
+    }
+
+    // Punycode (RFC 3492) of one label.
+    function punycode(label) {
+      const cps = ArrayFrom(label, (ch) => ch.codePointAt(0));
+      const digit = (d) => StringFromCharCode(d < 26 ? 97 + d : 22 + d);
+      const adapt = (delta, points, first) => {
+        delta = first ? MathFloor(delta / 700) : delta >> 1;
+        delta += MathFloor(delta / points);
+        let k = 0;
+        while (delta > 455) {
+          delta = MathFloor(delta / 35);
+          k += 36;
+        }
+        return k + MathFloor((36 * delta) / (delta + 38));
+      };
+      let out = "";
+      for (const c of cps) if (c < 0x80) out += StringFromCharCode(c);
+      const basic = out.length;
+      let handled = basic;
+      if (basic > 0) out += "-";
+      let n = 128;
+      let delta = 0;
+      let bias = 72;
+      while (handled < cps.length) {
+        let m = Infinity;
+        for (const c of cps) if (c >= n && c < m) m = c;
+        delta += (m - n) * (handled + 1);
+        n = m;
+        for (const c of cps) {
+          if (c < n) delta++;
+          if (c !== n) continue;
+          let q = delta;
+          for (let k = 36; ; k += 36) {
+            const t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+            if (q < t) break;
+            out += digit(t + ((q - t) % (36 - t)));
+            q = MathFloor((q - t) / (36 - t));
+          }
+          out += digit(q);
+          bias = adapt(delta, handled + 1, handled === basic);
+          delta = 0;
+          handled++;
+        }
+        delta++;
+        n++;
+      }
+      return out;
+    }
+
+    // Domain to ASCII: lower case, NFC and Punycode (not the full UTS #46 mapping tables).
+    function domainToASCII(domain) {
+      let d = domain.replace(/[\u3002\uff0e\uff61]/g, ".").toLowerCase();
+      if (!/[^\x00-\x7f]/.test(d)) return d;
+      if (d.indexOf("\ufffd") >= 0) return null;
+      d = ReflectApply(StringNormalize, d, ["NFC"]).toLowerCase();
+      return d
+        .split(".")
+        .map((label) => (/[^\x00-\x7f]/.test(label) ? "xn--" + punycode(label) : label))
+        .join(".");
+    }
+
+    function endsInNumber(host) {
+      const parts = host.split(".");
+      if (parts[parts.length - 1] === "") {
+        if (parts.length === 1) return false;
+        parts.pop();
+      }
+      const last = parts[parts.length - 1];
+      return /^[0-9]+$/.test(last) || /^0[xX][0-9A-Fa-f]*$/.test(last);
+    }
+
+    function ipv4Number(p) {
+      if (p === "") return NaN;
+      let radix = 10;
+      if (/^0[xX]/.test(p)) {
+        p = p.slice(2);
+        radix = 16;
+      } else if (p.length > 1 && p[0] === "0") {
+        p = p.slice(1);
+        radix = 8;
+      }
+      if (p === "") return 0;
+      const valid = radix === 10 ? /^[0-9]+$/ : radix === 16 ? /^[0-9A-Fa-f]+$/ : /^[0-7]+$/;
+      return valid.test(p) ? parseInt(p, radix) : NaN;
+    }
+
+    function parseIPv4(host) {
+      const parts = host.split(".");
+      if (parts[parts.length - 1] === "" && parts.length > 1) parts.pop();
+      if (parts.length > 4) return null;
+      const nums = parts.map(ipv4Number);
+      for (let i = 0; i < nums.length; i++) {
+        if (nums[i] !== nums[i]) return null; // NaN
+        if (i < nums.length - 1 && nums[i] > 255) return null;
+      }
+      const last = nums[nums.length - 1];
+      if (last >= 256 ** (5 - nums.length)) return null;
+      let v = last;
+      for (let i = 0; i < nums.length - 1; i++) v += nums[i] * 256 ** (3 - i);
+      return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+    }
+
+    function parseIPv6(input) {
+      const a = [0, 0, 0, 0, 0, 0, 0, 0];
+      const len = input.length;
+      const at = (i) => (i < len ? input.charCodeAt(i) : -1);
+      const isHex = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+      const isDigit = (c) => c >= 48 && c <= 57;
+      let piece = 0;
+      let compress = null;
+      let p = 0;
+      if (at(0) === 58) {
+        if (at(1) !== 58) return null;
+        p = 2;
+        piece = 1;
+        compress = 1;
+      }
+      while (p < len) {
+        if (piece === 8) return null;
+        if (at(p) === 58) {
+          if (compress !== null) return null;
+          p++;
+          piece++;
+          compress = piece;
+          continue;
+        }
+        let value = 0;
+        let length = 0;
+        while (length < 4 && isHex(at(p))) {
+          value = value * 16 + parseInt(input[p], 16);
+          p++;
+          length++;
+        }
+        if (at(p) === 46) {
+          if (length === 0 || piece > 6) return null;
+          p -= length;
+          let seen = 0;
+          while (p < len) {
+            let v4 = null;
+            if (seen > 0) {
+              if (at(p) === 46 && seen < 4) p++;
+              else return null;
+            }
+            if (!isDigit(at(p))) return null;
+            while (isDigit(at(p))) {
+              const n = at(p) - 48;
+              if (v4 === null) v4 = n;
+              else if (v4 === 0) return null;
+              else v4 = v4 * 10 + n;
+              if (v4 > 255) return null;
+              p++;
+            }
+            a[piece] = a[piece] * 256 + v4;
+            seen++;
+            if (seen === 2 || seen === 4) piece++;
+          }
+          if (seen !== 4) return null;
+          break;
+        } else if (at(p) === 58) {
+          p++;
+          if (p >= len) return null;
+        } else if (p < len) return null;
+        a[piece] = value;
+        piece++;
+      }
+      if (compress !== null) {
+        let swaps = piece - compress;
+        piece = 7;
+        while (piece !== 0 && swaps > 0) {
+          const t = a[compress + swaps - 1];
+          a[compress + swaps - 1] = a[piece];
+          a[piece] = t;
+          piece--;
+          swaps--;
+        }
+      } else if (piece !== 8) return null;
+      // Serialise: the first longest run (> 1) of zero pieces becomes "::".
+      let best = -1;
+      let bestLen = 1;
+      for (let i = 0; i < 8; ) {
+        if (a[i] !== 0) {
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j < 8 && a[j] === 0) j++;
+        if (j - i > bestLen) {
+          best = i;
+          bestLen = j - i;
+        }
+        i = j;
+      }
+      let out = "";
+      for (let i = 0; i < 8; i++) {
+        if (i === best) {
+          out += i === 0 ? "::" : ":";
+          i += bestLen - 1;
+          continue;
+        }
+        out += a[i].toString(16);
+        if (i !== 7) out += ":";
+      }
+      return "[" + out + "]";
+    }
+
+    // Host parser: the serialised host, or null on failure.
+    function parseHost(input, special) {
+      if (input[0] === "[") {
+        if (input[input.length - 1] !== "]") return null;
+        return parseIPv6(input.slice(1, -1));
+      }
+      if (!special) {
+        if (/[\x00\t\n\r #/:<>?@[\\\]^|]/.test(input)) return null;
+        return pctEncode(input, C0_SET);
+      }
+      const ascii = domainToASCII(percentDecode(input));
+      if (ascii === null || ascii === "" || /[\x00-\x20#%/:<>?@[\\\]^|\x7f]/.test(ascii)) return null;
+      return endsInNumber(ascii) ? parseIPv4(ascii) : ascii;
+    }
+
+    const isSingleDot = (seg) => seg === "." || seg.toLowerCase() === "%2e";
+    const isDoubleDot = (seg) => {
+      const s = seg.toLowerCase();
+      return s === ".." || s === ".%2e" || s === "%2e." || s === "%2e%2e";
+    };
+
+    // Appends the segments of `s` (its first "/" already consumed) to `path`.
+    function appendPath(path, s, special) {
+      const segs = s.split(special ? /[/\\]/ : "/");
+      for (let i = 0; i < segs.length; i++) {
+        const seg = segs[i];
+        const last = i === segs.length - 1;
+        if (isDoubleDot(seg)) {
+          if (path.length) path.pop();
+          if (last) path.push("");
+        } else if (isSingleDot(seg)) {
+          if (last) path.push("");
+        } else path.push(pctEncode(seg, PATH_SET));
+      }
+    }
+
+    const stripSlash = (s, special) => (s[0] === "/" || (special && s[0] === "\\") ? s.slice(1) : s);
+
+    // "path?query#fragment" -> [path, query | null, fragment | null]
+    function splitRest(s) {
+      let fragment = null;
+      let query = null;
+      const h = s.indexOf("#");
+      if (h >= 0) {
+        fragment = s.slice(h + 1);
+        s = s.slice(0, h);
+      }
+      const q = s.indexOf("?");
+      if (q >= 0) {
+        query = s.slice(q + 1);
+        s = s.slice(0, q);
+      }
+      return [s, query, fragment];
+    }
+
+    function record(scheme) {
+      return { scheme, username: "", password: "", host: null, port: null, path: [], opaque: false, query: null, fragment: null };
+    }
+
+    function setQueryFragment(u, query, fragment) {
+      if (query !== null) u.query = pctEncode(query, isSpecial(u.scheme) ? SPECIAL_QUERY_SET : QUERY_SET);
+      if (fragment !== null) u.fragment = pctEncode(fragment, FRAGMENT_SET);
+      return u;
+    }
+
+    function parsePort(s, scheme) {
+      if (s === "") return null;
+      if (!/^[0-9]+$/.test(s)) return undefined;
+      const n = parseInt(s, 10);
+      if (n > 65535) return undefined;
+      return n === defaultPort(scheme) ? null : n;
+    }
+
+    // "[user[:pass]@]host[:port]" at the start of rest, then path, query and fragment.
+    function parseAuthority(scheme, rest) {
+      const special = isSpecial(scheme);
+      const m = (special ? /[/\\?#]/ : /[/?#]/).exec(rest);
+      const end = m ? m.index : rest.length;
+      const authority = rest.slice(0, end);
+      const u = record(scheme);
+      let hostPort = authority;
+      const at = authority.lastIndexOf("@");
+      if (at >= 0) {
+        const info = authority.slice(0, at);
+        hostPort = authority.slice(at + 1);
+        const colon = info.indexOf(":");
+        u.username = pctEncode(colon < 0 ? info : info.slice(0, colon), USERINFO_SET);
+        u.password = colon < 0 ? "" : pctEncode(info.slice(colon + 1), USERINFO_SET);
+      }
+      let hostText = hostPort;
+      let portText = null;
+      let bracket = false;
+      for (let i = 0; i < hostPort.length; i++) {
+        const c = hostPort[i];
+        if (c === "[") bracket = true;
+        else if (c === "]") bracket = false;
+        else if (c === ":" && !bracket) {
+          hostText = hostPort.slice(0, i);
+          portText = hostPort.slice(i + 1);
+          break;
+        }
+      }
+      if (hostText === "") {
+        if (special || at >= 0 || portText !== null) return null;
+        u.host = "";
+      } else {
+        u.host = parseHost(hostText, special);
+        if (u.host === null) return null;
+      }
+      if (portText !== null) {
+        u.port = parsePort(portText, scheme);
+        if (u.port === undefined) return null;
+      }
+      const [path, query, fragment] = splitRest(rest.slice(end));
+      if (special || path !== "") appendPath(u.path, stripSlash(path, special), special);
+      return setQueryFragment(u, query, fragment);
+    }
+
+    function parseFile(rest, base) {
+      const u = record("file");
+      u.host = "";
+      if (/^[/\\]{2}/.test(rest)) {
+        rest = rest.slice(2);
+        const m = /[/\\?#]/.exec(rest);
+        const end = m ? m.index : rest.length;
+        const hostText = rest.slice(0, end);
+        rest = rest.slice(end);
+        if (hostText !== "") {
+          const h = parseHost(hostText, true);
+          if (h === null) return null;
+          u.host = h === "localhost" ? "" : h;
+        }
+        const [path, query, fragment] = splitRest(rest);
+        appendPath(u.path, stripSlash(path, true), true);
+        return setQueryFragment(u, query, fragment);
+      }
+      const [path, query, fragment] = splitRest(rest);
+      if (base !== null && base.scheme === "file") {
+        u.host = base.host;
+        if (path === "" || /^[/\\]/.test(path) === false) {
+          u.path = base.path.slice();
+          if (path === "") {
+            if (query === null) u.query = base.query;
+          } else {
+            u.path.pop();
+            appendPath(u.path, path, true);
+          }
+          return setQueryFragment(u, query, fragment);
+        }
+      }
+      appendPath(u.path, stripSlash(path, true), true);
+      return setQueryFragment(u, query, fragment);
+    }
+
+    // Relative reference `rest` against `base` (same scheme).
+    function parseRelative(rest, base) {
+      const scheme = base.scheme;
+      const special = isSpecial(scheme);
+      if (special ? /^[/\\]{2}/.test(rest) : rest.startsWith("//")) {
+        return parseAuthority(scheme, special ? rest.replace(/^[/\\]*/, "") : rest.slice(2));
+      }
+      const u = record(scheme);
+      u.username = base.username;
+      u.password = base.password;
+      u.host = base.host;
+      u.port = base.port;
+      const [path, query, fragment] = splitRest(rest);
+      if (path !== "" && (path[0] === "/" || (special && path[0] === "\\"))) {
+        appendPath(u.path, path.slice(1), special);
+      } else {
+        u.path = base.path.slice();
+        if (path !== "") {
+          u.path.pop();
+          appendPath(u.path, path, special);
+        } else if (query === null) u.query = base.query;
+      }
+      return setQueryFragment(u, query, fragment);
+    }
+
+    // The basic URL parser, without state overrides: a URL record, or null on failure.
+    function parseURL(input, base) {
+      input = input.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, "").replace(/[\t\n\r]/g, "");
+      const m = /^([A-Za-z][A-Za-z0-9+\-.]*):/.exec(input);
+      if (m === null) {
+        if (base === null) return null;
+        if (base.opaque) {
+          if (input[0] !== "#") return null;
+          const u = { ...base, fragment: null };
+          return setQueryFragment(u, null, input.slice(1));
+        }
+        if (base.scheme === "file") return parseFile(input, base);
+        return parseRelative(input, base);
+      }
+      const scheme = m[1].toLowerCase();
+      const rest = input.slice(m[0].length);
+      if (scheme === "file") return parseFile(rest, base);
+      if (isSpecial(scheme)) {
+        if (base !== null && base.scheme === scheme && !/^[/\\]/.test(rest)) return parseRelative(rest, base);
+        return parseAuthority(scheme, rest.replace(/^[/\\]*/, ""));
+      }
+      if (rest.startsWith("//")) return parseAuthority(scheme, rest.slice(2));
+      const u = record(scheme);
+      const [path, query, fragment] = splitRest(rest);
+      if (path[0] === "/") appendPath(u.path, path.slice(1), false);
+      else {
+        u.opaque = true;
+        u.path = pctEncode(path, C0_SET);
+      }
+      return setQueryFragment(u, query, fragment);
+    }
+
+    function pathString(u) {
+      if (u.opaque) return u.path;
+      let out = "";
+      for (const seg of u.path) out += "/" + seg;
+      return out;
+    }
+
+    function serializeURL(u, excludeFragment) {
+      let out = u.scheme + ":";
+      if (u.host !== null) {
+        out += "//";
+        if (u.username !== "" || u.password !== "") {
+          out += u.username;
+          if (u.password !== "") out += ":" + u.password;
+          out += "@";
+        }
+        out += u.host;
+        if (u.port !== null) out += ":" + u.port;
+      } else if (!u.opaque && u.path.length > 1 && u.path[0] === "") out += "/.";
+      out += pathString(u);
+      if (u.query !== null) out += "?" + u.query;
+      if (!excludeFragment && u.fragment !== null) out += "#" + u.fragment;
+      return out;
+    }
+
+    function originOf(u) {
+      if (u.scheme === "blob") {
+        const inner = u.opaque ? parseURL(u.path, null) : null;
+        return inner !== null && (inner.scheme === "http" || inner.scheme === "https") ? originOf(inner) : "null";
+      }
+      if (!isSpecial(u.scheme) || u.scheme === "file") return "null";
+      return u.scheme + "://" + u.host + (u.port === null ? "" : ":" + u.port);
+    }
+
+    function invalidURL(input, base) {
+      const e = new TypeErrorCtor("Invalid URL");
+      e.code = "ERR_INVALID_URL";
+      e.input = StringCtor(input);
+      if (base !== undefined) e.base = StringCtor(base);
+      return e;
+    }
+
+    // application/x-www-form-urlencoded
+    function parseForm(s) {
+      const list = [];
+      for (const part of s.split("&")) {
+        if (part === "") continue;
+        const eq = part.indexOf("=");
+        const name = eq < 0 ? part : part.slice(0, eq);
+        const value = eq < 0 ? "" : part.slice(eq + 1);
+        list.push([percentDecode(name.replace(/\+/g, " ")), percentDecode(value.replace(/\+/g, " "))]);
+      }
+      return list;
+    }
+    const formEncode = (s) =>
+      encodeURIComponentFn(s)
+        .replace(/%20/g, "+")
+        .replace(/[!'()~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+    const serializeForm = (list) => list.map(([n, v]) => formEncode(n) + "=" + formEncode(v)).join("&");
+
+    let paramsList;
+    let paramsAttach;
+    let isParams;
+    class URLSearchParams {
+      #list = [];
+      #onChange = null; // the owning URL's update, if any
+      constructor(init = "") {
+        if (init !== null && (typeof init === "object" || typeof init === "function")) {
+          if (#list in init) {
+            this.#list = init.#list.map((p) => [p[0], p[1]]);
+            return;
+          }
+          const iter = init[SymbolIterator];
+          if (iter !== undefined && iter !== null) {
+            if (typeof iter !== "function") throw new TypeErrorCtor("Query pairs must be iterable");
+            for (const pair of init) {
+              if (pair === null || (typeof pair !== "object" && typeof pair !== "function") ||
+                  typeof pair[SymbolIterator] !== "function") {
+                throw new TypeErrorCtor("Each query pair must be an iterable [name, value] tuple");
+              }
+              const kv = ArrayFrom(pair);
+              if (kv.length !== 2) throw new TypeErrorCtor("Each query pair must be an iterable [name, value] tuple");
+              this.#list.push([usv(kv[0]), usv(kv[1])]);
+            }
+            return;
+          }
+          for (const key of ReflectOwnKeys(init)) {
+            if (typeof key !== "string") continue;
+            const d = ObjectGetOwnPropertyDescriptor(init, key);
+            if (d !== undefined && d.enumerable) this.#list.push([usv(key), usv(init[key])]);
+          }
+          return;
+        }
+        let s = usv(init);
+        if (s[0] === "?") s = s.slice(1);
+        this.#list = parseForm(s);
+      }
+      static {
+        paramsList = (p) => p.#list;
+        isParams = (p) => p !== null && typeof p === "object" && #list in p;
+        paramsAttach = (p, onChange, query) => {
+          p.#onChange = onChange;
+          if (query !== undefined) p.#list = query === null ? [] : parseForm(query);
+        };
+      }
+      #update() {
+        if (this.#onChange !== null) this.#onChange(serializeForm(this.#list));
+      }
+      get size() {
+        return this.#list.length;
+      }
+      append(name, value) {
+        this.#list.push([usv(name), usv(value)]);
+        this.#update();
+      }
+      delete(name, value) {
+        name = usv(name);
+        const v = value === undefined ? undefined : usv(value);
+        this.#list = this.#list.filter((p) => p[0] !== name || (v !== undefined && p[1] !== v));
+        this.#update();
+      }
+      get(name) {
+        name = usv(name);
+        for (const p of this.#list) if (p[0] === name) return p[1];
+        return null;
+      }
+      getAll(name) {
+        name = usv(name);
+        return this.#list.filter((p) => p[0] === name).map((p) => p[1]);
+      }
+      has(name, value) {
+        name = usv(name);
+        const v = value === undefined ? undefined : usv(value);
+        return this.#list.some((p) => p[0] === name && (v === undefined || p[1] === v));
+      }
+      set(name, value) {
+        name = usv(name);
+        value = usv(value);
+        const i = this.#list.findIndex((p) => p[0] === name);
+        if (i < 0) this.#list.push([name, value]);
+        else {
+          this.#list[i][1] = value;
+          this.#list = this.#list.filter((p, j) => j <= i || p[0] !== name);
+        }
+        this.#update();
+      }
+      sort() {
+        this.#list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)); // stable, UTF-16 units
+        this.#update();
+      }
+      forEach(callback, thisArg) {
+        if (typeof callback !== "function") throw new TypeErrorCtor("The \"callback\" argument must be of type function");
+        for (let i = 0; i < this.#list.length; i++) {
+          const [n, v] = this.#list[i];
+          ReflectApply(callback, thisArg, [v, n, this]);
+        }
+      }
+      *entries() {
+        for (let i = 0; i < this.#list.length; i++) yield [this.#list[i][0], this.#list[i][1]];
+      }
+      *keys() {
+        for (let i = 0; i < this.#list.length; i++) yield this.#list[i][0];
+      }
+      *values() {
+        for (let i = 0; i < this.#list.length; i++) yield this.#list[i][1];
+      }
+      [SymbolIterator]() {
+        return this.entries();
+      }
+      toString() {
+        return serializeForm(this.#list);
+      }
+    }
+    defineTag(URLSearchParams, "URLSearchParams");
+
+    let urlRecord;
+    let isURL;
+    class URL {
+      #u;
+      #params = null;
+      constructor(url, base) {
+        if (arguments.length === 0) throw new TypeErrorCtor("The \"url\" argument must be specified");
+        let b = null;
+        if (base !== undefined) {
+          b = parseURL(usv(base), null);
+          if (b === null) throw invalidURL(url, base);
+        }
+        const u = parseURL(usv(url), b);
+        if (u === null) throw invalidURL(url, base);
+        this.#u = u;
+      }
+      static {
+        urlRecord = (v) => v.#u;
+        isURL = (v) => v !== null && typeof v === "object" && #u in v;
+      }
+      static canParse(url, base) {
+        let b = null;
+        if (base !== undefined) {
+          b = parseURL(usv(base), null);
+          if (b === null) return false;
+        }
+        return parseURL(usv(url), b) !== null;
+      }
+      static parse(url, base) {
+        try {
+          return new URL(url, base);
+        } catch {
+          return null;
+        }
+      }
+      static createObjectURL() {
+        throw new TypeErrorCtor("URL.createObjectURL is not supported in the sandbox");
+      }
+      static revokeObjectURL() {}
+      #set(u) {
+        this.#u = u;
+        if (this.#params !== null) paramsAttach(this.#params, this.#onParams, u.query);
+      }
+      #onParams = (query) => {
+        this.#u.query = query === "" ? null : query;
+      };
+      get href() {
+        return serializeURL(this.#u, false);
+      }
+      set href(v) {
+        const u = parseURL(usv(v), null);
+        if (u === null) throw invalidURL(v);
+        this.#set(u);
+      }
+      get origin() {
+        return originOf(this.#u);
+      }
+      get protocol() {
+        return this.#u.scheme + ":";
+      }
+      set protocol(v) {
+        const m = /^([A-Za-z][A-Za-z0-9+\-.]*)(?::|$)/.exec(usv(v));
+        if (m === null) return;
+        const u = this.#u;
+        const scheme = m[1].toLowerCase();
+        if (isSpecial(u.scheme) !== isSpecial(scheme)) return;
+        if (scheme === "file" && (u.username !== "" || u.password !== "" || u.port !== null)) return;
+        if (u.scheme === "file" && u.host === "") return;
+        u.scheme = scheme;
+        if (u.port === defaultPort(scheme)) u.port = null;
+      }
+      get username() {
+        return this.#u.username;
+      }
+      set username(v) {
+        const u = this.#u;
+        if (u.host === null || u.host === "" || u.scheme === "file") return;
+        u.username = pctEncode(usv(v), USERINFO_SET);
+      }
+      get password() {
+        return this.#u.password;
+      }
+      set password(v) {
+        const u = this.#u;
+        if (u.host === null || u.host === "" || u.scheme === "file") return;
+        u.password = pctEncode(usv(v), USERINFO_SET);
+      }
+      get host() {
+        const u = this.#u;
+        if (u.host === null) return "";
+        return u.port === null ? u.host : u.host + ":" + u.port;
+      }
+      set host(v) {
+        this.#setHost(usv(v), true);
+      }
+      get hostname() {
+        return this.#u.host === null ? "" : this.#u.host;
+      }
+      set hostname(v) {
+        this.#setHost(usv(v), false);
+      }
+      #setHost(s, withPort) {
+        const u = this.#u;
+        if (u.opaque) return;
+        const special = isSpecial(u.scheme);
+        const m = (special ? /[/\\?#]/ : /[/?#]/).exec(s);
+        if (m !== null) s = s.slice(0, m.index);
+        let hostText = s;
+        let portText = null;
+        let bracket = false;
+        for (let i = 0; i < s.length; i++) {
+          if (s[i] === "[") bracket = true;
+          else if (s[i] === "]") bracket = false;
+          else if (s[i] === ":" && !bracket) {
+            hostText = s.slice(0, i);
+            portText = s.slice(i + 1);
+            break;
+          }
+        }
+        if (hostText === "" && special) return;
+        const host = hostText === "" ? "" : parseHost(hostText, special);
+        if (host === null) return;
+        u.host = u.scheme === "file" && host === "localhost" ? "" : host;
+        if (withPort && portText !== null && u.scheme !== "file") {
+          const digits = /^[0-9]*/.exec(portText)[0];
+          if (digits !== "") {
+            const port = parsePort(digits, u.scheme);
+            if (port !== undefined) u.port = port;
+          }
+        }
+      }
+      get port() {
+        return this.#u.port === null ? "" : StringCtor(this.#u.port);
+      }
+      set port(v) {
+        const u = this.#u;
+        if (u.host === null || u.host === "" || u.scheme === "file") return;
+        const s = usv(v);
+        if (s === "") {
+          u.port = null;
+          return;
+        }
+        const digits = /^[0-9]*/.exec(s)[0];
+        if (digits === "") return;
+        const port = parsePort(digits, u.scheme);
+        if (port !== undefined) u.port = port;
+      }
+      get pathname() {
+        return pathString(this.#u);
+      }
+      set pathname(v) {
+        const u = this.#u;
+        if (u.opaque) return;
+        const special = isSpecial(u.scheme);
+        const s = usv(v);
+        u.path = [];
+        if (special || s !== "") appendPath(u.path, stripSlash(s, special), special);
+      }
+      get search() {
+        const q = this.#u.query;
+        return q === null || q === "" ? "" : "?" + q;
+      }
+      set search(v) {
+        const u = this.#u;
+        let s = usv(v);
+        if (s[0] === "?") s = s.slice(1);
+        u.query = v === "" || usv(v) === "" ? null : pctEncode(s, isSpecial(u.scheme) ? SPECIAL_QUERY_SET : QUERY_SET);
+        if (this.#params !== null) paramsAttach(this.#params, this.#onParams, u.query);
+      }
+      get searchParams() {
+        if (this.#params === null) {
+          this.#params = new URLSearchParams();
+          paramsAttach(this.#params, this.#onParams, this.#u.query);
+        }
+        return this.#params;
+      }
+      get hash() {
+        const f = this.#u.fragment;
+        return f === null || f === "" ? "" : "#" + f;
+      }
+      set hash(v) {
+        let s = usv(v);
+        if (s === "") {
+          this.#u.fragment = null;
+          return;
+        }
+        if (s[0] === "#") s = s.slice(1);
+        this.#u.fragment = pctEncode(s, FRAGMENT_SET);
+      }
+      toString() {
+        return serializeURL(this.#u, false);
+      }
+      toJSON() {
+        return serializeURL(this.#u, false);
+      }
+    }
+    defineTag(URL, "URL");
+
+    // ------------------------------------------------------------ Event, EventTarget
+    let eventSetTarget;
+    let eventStopped;
+    class Event {
+      #type;
+      #bubbles;
+      #cancelable;
+      #composed;
+      #defaultPrevented = false;
+      #target = null;
+      #stopped = false;
+      #timeStamp;
+      constructor(type, options) {
+        if (arguments.length === 0) throw new TypeErrorCtor("The \"type\" argument must be specified");
+        const o = options === undefined || options === null ? {} : options;
+        this.#type = StringCtor(type);
+        this.#bubbles = !!o.bubbles;
+        this.#cancelable = !!o.cancelable;
+        this.#composed = !!o.composed;
+        this.#timeStamp = perfNow();
+      }
+      static {
+        eventSetTarget = (e, t) => {
+          e.#target = t;
+          e.#stopped = false;
+        };
+        eventStopped = (e) => e.#stopped;
+      }
+      get type() {
+        return this.#type;
+      }
+      get bubbles() {
+        return this.#bubbles;
+      }
+      get cancelable() {
+        return this.#cancelable;
+      }
+      get composed() {
+        return this.#composed;
+      }
+      get defaultPrevented() {
+        return this.#defaultPrevented;
+      }
+      get returnValue() {
+        return !this.#defaultPrevented;
+      }
+      get target() {
+        return this.#target;
+      }
+      get currentTarget() {
+        return this.#target;
+      }
+      get srcElement() {
+        return this.#target;
+      }
+      get timeStamp() {
+        return this.#timeStamp;
+      }
+      get isTrusted() {
+        return false;
+      }
+      get eventPhase() {
+        return this.#target === null ? 0 : 2;
+      }
+      composedPath() {
+        return this.#target === null ? [] : [this.#target];
+      }
+      preventDefault() {
+        if (this.#cancelable) this.#defaultPrevented = true;
+      }
+      stopPropagation() {}
+      stopImmediatePropagation() {
+        this.#stopped = true;
+      }
+    }
+    for (const [k, v] of [["NONE", 0], ["CAPTURING_PHASE", 1], ["AT_TARGET", 2], ["BUBBLING_PHASE", 3]]) {
+      ObjectDefineProperty(Event, k, { value: v, enumerable: true });
+      ObjectDefineProperty(Event.prototype, k, { value: v, enumerable: true });
+    }
+    defineTag(Event, "Event");
+
+    class EventTarget {
+      #listeners = new MapCtor(); // type -> [{ fn, capture, once, removed }]
+      addEventListener(type, listener, options) {
+        if (listener === null || listener === undefined) return;
+        type = StringCtor(type);
+        const capture = typeof options === "boolean" ? options : !!(options && options.capture);
+        const once = !!(options && typeof options === "object" && options.once);
+        const signal = options && typeof options === "object" ? options.signal : undefined;
+        if (signal !== undefined && signal.aborted) return;
+        let list = this.#listeners.get(type);
+        if (list === undefined) this.#listeners.set(type, (list = []));
+        if (list.some((l) => l.fn === listener && l.capture === capture)) return;
+        list.push({ fn: listener, capture, once, removed: false });
+        if (signal !== undefined) signal.addEventListener("abort", () => this.removeEventListener(type, listener, { capture }));
+      }
+      removeEventListener(type, listener, options) {
+        const capture = typeof options === "boolean" ? options : !!(options && options.capture);
+        const list = this.#listeners.get(StringCtor(type));
+        if (list === undefined) return;
+        const i = list.findIndex((l) => l.fn === listener && l.capture === capture);
+        if (i >= 0) {
+          list[i].removed = true;
+          list.splice(i, 1);
+        }
+      }
+      dispatchEvent(event) {
+        if (!(event instanceof Event)) throw new TypeErrorCtor("The \"event\" argument must be an instance of Event");
+        eventSetTarget(event, this);
+        const list = this.#listeners.get(event.type);
+        if (list !== undefined) {
+          for (const l of list.slice()) {
+            if (l.removed) continue;
+            if (l.once) this.removeEventListener(event.type, l.fn, { capture: l.capture });
+            try {
+              if (typeof l.fn === "function") ReflectApply(l.fn, this, [event]);
+              else if (l.fn && typeof l.fn.handleEvent === "function") l.fn.handleEvent(event);
+            } catch (e) {
+              queueMicrotaskFn(() => reportError(e)); // Node: an uncaught exception
+            }
+            if (eventStopped(event)) break;
+          }
+        }
+        return !event.defaultPrevented;
+      }
+    }
+    defineTag(EventTarget, "EventTarget");
+
+    // ------------------------------------------------------------ AbortController, AbortSignal
+    const kCreate = Symbol("create");
+    let signalAbort;
+    let signalDeadline;
+    let isSignal;
+    class AbortSignal extends EventTarget {
+      #aborted = false;
+      #reason = undefined;
+      #onabort = null;
+      #deadline = Infinity; // perfNow() time at which a timeout signal fires
+      constructor(key) {
+        if (key !== kCreate) throw new TypeErrorCtor("Illegal constructor");
+        super();
+      }
+      static {
+        isSignal = (s) => s !== null && typeof s === "object" && #aborted in s;
+        signalDeadline = (s) => s.#deadline;
+        signalAbort = (s, reason) => {
+          if (s.#aborted) return;
+          s.#aborted = true;
+          s.#reason = reason === undefined ? new DOMExceptionCtor("This operation was aborted", "AbortError") : reason;
+          const event = new Event("abort");
+          if (typeof s.#onabort === "function") {
+            try {
+              ReflectApply(s.#onabort, s, [event]);
+            } catch (e) {
+              queueMicrotaskFn(() => reportError(e));
+            }
+          }
+          s.dispatchEvent(event);
+        };
+      }
+      get aborted() {
+        return this.#aborted;
+      }
+      get reason() {
+        return this.#reason;
+      }
+      get onabort() {
+        return this.#onabort;
+      }
+      set onabort(fn) {
+        this.#onabort = typeof fn === "function" ? fn : null;
+      }
+      throwIfAborted() {
+        if (this.#aborted) throw this.#reason;
+      }
+      static abort(reason) {
+        const s = new AbortSignal(kCreate);
+        signalAbort(s, reason);
+        return s;
+      }
+      static timeout(ms) {
+        ms = NumberCtor(ms);
+        if (!(ms >= 0 && ms <= 9007199254740991)) {
+          throw new RangeErrorCtor(`The value of "delay" is out of range. It must be >= 0 && <= 9007199254740991. Received ${ms}`);
+        }
+        const s = new AbortSignal(kCreate);
+        s.#deadline = perfNow() + ms;
+        const t = setTimer(() => signalAbort(s, new DOMExceptionCtor("The operation was aborted due to timeout", "TimeoutError")), ms);
+        if (t && typeof t.unref === "function") t.unref(); // does not keep the run alive
+        return s;
+      }
+      static any(signals) {
+        const s = new AbortSignal(kCreate);
+        const list = ArrayFrom(signals);
+        for (const x of list) {
+          if (!isSignal(x)) throw new TypeErrorCtor("The \"signals\" argument must be an iterable of AbortSignal");
+          if (x.#aborted) {
+            signalAbort(s, x.#reason);
+            return s;
+          }
+          s.#deadline = MathMin(s.#deadline, x.#deadline);
+        }
+        for (const x of list) x.addEventListener("abort", () => signalAbort(s, x.#reason), { once: true });
+        return s;
+      }
+    }
+    defineTag(AbortSignal, "AbortSignal");
+
+    class AbortController {
+      #signal = new AbortSignal(kCreate);
+      get signal() {
+        return this.#signal;
+      }
+      abort(reason) {
+        signalAbort(this.#signal, reason);
+      }
+    }
+    defineTag(AbortController, "AbortController");
+
+    // ------------------------------------------------------------ Blob, File, FormData
+    let blobBytes;
+    let isBlob;
+    class Blob {
+      #bytes;
+      #type;
+      constructor(parts, options) {
+        const chunks = [];
+        if (parts !== undefined) {
+          if (parts === null || typeof parts !== "object" || typeof parts[SymbolIterator] !== "function") {
+            throw new TypeErrorCtor("The \"sources\" argument must be a sequence.");
+          }
+          for (const p of parts) {
+            if (isBlob(p)) chunks.push(p.#bytes);
+            else if (p instanceof ArrayBufferCtor || ArrayBufferIsView(p)) chunks.push(bufferSourceBytes(p));
+            else chunks.push(utf8Encode(p));
+          }
+        }
+        this.#bytes = chunks.length === 1 ? chunks[0] : concatBytes(chunks);
+        const type = options === undefined || options === null || options.type === undefined ? "" : StringCtor(options.type);
+        this.#type = /[^\x20-\x7e]/.test(type) ? "" : type.toLowerCase();
+      }
+      static {
+        blobBytes = (b) => b.#bytes;
+        isBlob = (b) => b !== null && typeof b === "object" && #bytes in b;
+      }
+      get size() {
+        return this.#bytes.length;
+      }
+      get type() {
+        return this.#type;
+      }
+      slice(start, end, contentType) {
+        const n = this.#bytes.length;
+        const rel = (v, dflt) => {
+          if (v === undefined) return dflt;
+          v = MathTrunc(NumberCtor(v)) || 0;
+          return v < 0 ? MathMax(n + v, 0) : MathMin(v, n);
+        };
+        const s = rel(start, 0);
+        const e = rel(end, n);
+        return new Blob([this.#bytes.subarray(s, MathMax(s, e))], { type: contentType === undefined ? "" : contentType });
+      }
+      text() {
+        return resolved(utf8Decode(this.#bytes));
+      }
+      arrayBuffer() {
+        return resolved(copyBytes(this.#bytes).buffer);
+      }
+      bytes() {
+        return resolved(copyBytes(this.#bytes));
+      }
+      stream() {
+        return new ReadableStream(kCreate, { bytes: this.#bytes, used: false, stream: null });
+      }
+    }
+    defineTag(Blob, "Blob");
+
+    class File extends Blob {
+      #name;
+      #lastModified;
+      constructor(bits, name, options) {
+        if (arguments.length < 2) throw new TypeErrorCtor("The \"fileName\" argument must be specified");
+        super(bits, options);
+        this.#name = usv(name);
+        const lm = options === undefined || options === null ? undefined : options.lastModified;
+        this.#lastModified = lm === undefined ? DateNow() : MathTrunc(NumberCtor(lm)) || 0;
+      }
+      get name() {
+        return this.#name;
+      }
+      get lastModified() {
+        return this.#lastModified;
+      }
+      get webkitRelativePath() {
+        return "";
+      }
+    }
+    defineTag(File, "File");
+
+    function formEntry(name, value, filename, nargs) {
+      name = usv(name);
+      if (isBlob(value)) {
+        if (!(value instanceof File) || nargs > 2) {
+          const fname = nargs > 2 ? usv(filename) : value instanceof File ? value.name : "blob";
+          value = new File([value], fname, {
+            type: value.type,
+            lastModified: value instanceof File ? value.lastModified : undefined,
+          });
+        }
+        return [name, value];
+      }
+      return [name, usv(value)];
+    }
+
+    let formList;
+    let isFormData;
+    class FormData {
+      #list = [];
+      constructor(form) {
+        if (form !== undefined) throw new TypeErrorCtor("FormData: HTML form elements do not exist in the sandbox");
+      }
+      static {
+        formList = (f) => f.#list;
+        isFormData = (f) => f !== null && typeof f === "object" && #list in f;
+      }
+      append(name, value, filename) {
+        this.#list.push(formEntry(name, value, filename, arguments.length));
+      }
+      delete(name) {
+        name = usv(name);
+        this.#list = this.#list.filter((e) => e[0] !== name);
+      }
+      get(name) {
+        name = usv(name);
+        for (const e of this.#list) if (e[0] === name) return e[1];
+        return null;
+      }
+      getAll(name) {
+        name = usv(name);
+        return this.#list.filter((e) => e[0] === name).map((e) => e[1]);
+      }
+      has(name) {
+        name = usv(name);
+        return this.#list.some((e) => e[0] === name);
+      }
+      set(name, value, filename) {
+        const entry = formEntry(name, value, filename, arguments.length);
+        const i = this.#list.findIndex((e) => e[0] === entry[0]);
+        if (i < 0) this.#list.push(entry);
+        else {
+          this.#list[i] = entry;
+          this.#list = this.#list.filter((e, j) => j <= i || e[0] !== entry[0]);
+        }
+      }
+      forEach(callback, thisArg) {
+        for (let i = 0; i < this.#list.length; i++) ReflectApply(callback, thisArg, [this.#list[i][1], this.#list[i][0], this]);
+      }
+      *entries() {
+        for (let i = 0; i < this.#list.length; i++) yield [this.#list[i][0], this.#list[i][1]];
+      }
+      *keys() {
+        for (let i = 0; i < this.#list.length; i++) yield this.#list[i][0];
+      }
+      *values() {
+        for (let i = 0; i < this.#list.length; i++) yield this.#list[i][1];
+      }
+      [SymbolIterator]() {
+        return this.entries();
+      }
+    }
+    defineTag(FormData, "FormData");
+
+    function multipart(list) {
+      let boundary = "----formdata-embedsandbox-";
+      for (let i = 0; i < 16; i++) boundary += MathFloor(ReflectApply(MathRandom, null, []) * 10);
+      const esc = (s) => s.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+      const crlf = (s) => s.replace(/\r(?!\n)|(?<!\r)\n/g, "\r\n");
+      const chunks = [];
+      for (const [name, value] of list) {
+        let head = `--${boundary}\r\nContent-Disposition: form-data; name="${esc(crlf(name))}"`;
+        if (typeof value === "string") {
+          chunks.push(utf8Encode(head + "\r\n\r\n" + crlf(value) + "\r\n"));
+        } else {
+          head += `; filename="${esc(value.name)}"\r\nContent-Type: ${value.type || "application/octet-stream"}\r\n\r\n`;
+          chunks.push(utf8Encode(head), blobBytes(value), utf8Encode("\r\n"));
+        }
+      }
+      chunks.push(utf8Encode(`--${boundary}--\r\n`));
+      return { bytes: concatBytes(chunks), type: `multipart/form-data; boundary=${boundary}` };
+    }
+
+    // ------------------------------------------------------------ bodies
+    // A body: { bytes: Uint8Array | null, used: boolean, stream: ReadableStream | null }.
+    // The whole body is in memory (the host delivers complete responses); `.body` is a
+    // minimal one-chunk ReadableStream over it.
+    let isStream;
+    let streamBody;
+    class ReadableStream {
+      #body;
+      #locked = false;
+      constructor(key, body) {
+        if (key !== kCreate) throw new TypeErrorCtor("ReadableStream cannot be constructed in the sandbox");
+        this.#body = body;
+      }
+      static {
+        isStream = (s) => s !== null && typeof s === "object" && #body in s;
+        streamBody = (s) => s.#body;
+      }
+      get locked() {
+        return this.#locked;
+      }
+      getReader() {
+        if (this.#locked) throw new TypeErrorCtor("Invalid state: ReadableStream is locked");
+        this.#locked = true;
+        const body = this.#body;
+        let released = false;
+        const closed = new PromiseCtor(() => {});
+        return {
+          read: () => {
+            if (released) return rejected(new TypeErrorCtor("Invalid state: The reader is not attached to a stream"));
+            if (body.used || body.bytes === null || body.bytes.length === 0) {
+              body.used = true;
+              return resolved({ value: undefined, done: true });
+            }
+            body.used = true;
+            return resolved({ value: copyBytes(body.bytes), done: false });
+          },
+          releaseLock: () => {
+            released = true;
+            this.#locked = false;
+          },
+          cancel: () => {
+            body.used = true;
+            return resolved(undefined);
+          },
+          closed,
+        };
+      }
+      cancel() {
+        if (this.#locked) return rejected(new TypeErrorCtor("Invalid state: ReadableStream is locked"));
+        this.#body.used = true;
+        return resolved(undefined);
+      }
+      values() {
+        const reader = this.getReader();
+        return {
+          next: () => reader.read(),
+          return: () => {
+            reader.releaseLock();
+            return resolved({ value: undefined, done: true });
+          },
+          [SymbolAsyncIterator]() {
+            return this;
+          },
+        };
+      }
+      [SymbolAsyncIterator]() {
+        return this.values();
+      }
+    }
+    defineTag(ReadableStream, "ReadableStream");
+
+    // BodyInit -> { bytes, type } (fetch's "extract a body").
+    function extractBody(init) {
+      if (typeof init === "string") return { bytes: utf8Encode(init), type: "text/plain;charset=UTF-8" };
+      if (isParams(init)) return { bytes: utf8Encode(init.toString()), type: "application/x-www-form-urlencoded;charset=UTF-8" };
+      if (init instanceof ArrayBufferCtor || ArrayBufferIsView(init)) return { bytes: bufferSourceBytes(init), type: null };
+      if (isBlob(init)) return { bytes: blobBytes(init), type: init.type === "" ? null : init.type };
+      if (isFormData(init)) return multipart(formList(init));
+      if (isStream(init)) {
+        const body = streamBody(init);
+        if (body.used || init.locked) throw new TypeErrorCtor("Response body object should not be disturbed or locked");
+        body.used = true;
+        return { bytes: body.bytes === null ? new Uint8ArrayCtor(0) : body.bytes, type: null };
+      }
+      if (init !== null && typeof init === "object" && (typeof init[SymbolAsyncIterator] === "function" ||
+          typeof init.getReader === "function")) {
+        throw new TypeErrorCtor("streaming request bodies are not supported in the sandbox: pass a string, bytes, a Blob, FormData or URLSearchParams");
+      }
+      return { bytes: utf8Encode(init), type: "text/plain;charset=UTF-8" };
+    }
+
+    function consumeBytes(body) {
+      if (body.used || (body.stream !== null && body.stream.locked)) {
+        return rejected(new TypeErrorCtor("Body is unusable: Body has already been read"));
+      }
+      if (body.bytes === null) return resolved(new Uint8ArrayCtor(0));
+      body.used = true;
+      return resolved(body.bytes);
+    }
+
+    function mimeOf(headers) {
+      const t = headers.get("content-type");
+      return t === null ? "" : t;
+    }
+
+    // The body methods shared by Request and Response.
+    function bodyMethods(cls, getBody, getHeaders) {
+      const methods = {
+        get body() {
+          const b = getBody(this);
+          if (b.bytes === null) return null;
+          if (b.stream === null) b.stream = new ReadableStream(kCreate, b);
+          return b.stream;
+        },
+        get bodyUsed() {
+          return getBody(this).used;
+        },
+        arrayBuffer() {
+          return consumeBytes(getBody(this)).then((b) => copyBytes(b).buffer);
+        },
+        bytes() {
+          return consumeBytes(getBody(this)).then((b) => copyBytes(b));
+        },
+        text() {
+          return consumeBytes(getBody(this)).then(bodyText);
+        },
+        json() {
+          return consumeBytes(getBody(this)).then((b) => JSONParse(bodyText(b)));
+        },
+        blob() {
+          const type = mimeOf(getHeaders(this));
+          return consumeBytes(getBody(this)).then((b) => new Blob([b], { type }));
+        },
+        formData() {
+          const type = mimeOf(getHeaders(this)).toLowerCase();
+          return consumeBytes(getBody(this)).then((b) => {
+            if (type.startsWith("application/x-www-form-urlencoded")) {
+              const fd = new FormData();
+              for (const [n, v] of parseForm(bodyText(b))) fd.append(n, v);
+              return fd;
+            }
+            throw new TypeErrorCtor(type.startsWith("multipart/form-data")
+              ? "parsing multipart/form-data bodies is not supported in the sandbox"
+              : "could not parse the body as FormData: its content-type is not application/x-www-form-urlencoded");
+          });
+        },
+      };
+      for (const key of ReflectOwnKeys(methods)) {
+        const d = ObjectGetOwnPropertyDescriptor(methods, key);
+        d.enumerable = false;
+        ObjectDefineProperty(cls.prototype, key, d);
+      }
+    }
+
+    // ------------------------------------------------------------ Headers
+    const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+    function headerName(name) {
+      const n = StringCtor(name);
+      if (!TOKEN.test(n)) throw new TypeErrorCtor(`Headers: "${n}" is an invalid header name.`);
+      return n;
+    }
+    function headerValue(value) {
+      const v = StringCtor(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+      if (/[\0\r\n]|[^\x00-\xff]/.test(v)) throw new TypeErrorCtor(`Headers: "${v}" is an invalid header value.`);
+      return v;
+    }
+
+    let headersList;
+    let headersLock;
+    let headersFrom;
+    let isHeaders;
+    class Headers {
+      #list = []; // [lower-case name, name as given, value]
+      #immutable = false;
+      constructor(init) {
+        if (init === undefined || init === null) return;
+        if (typeof init !== "object" && typeof init !== "function") {
+          throw new TypeErrorCtor("Headers: the init argument must be an object, an array of pairs or Headers");
+        }
+        if (#list in init) {
+          this.#list = init.#list.map((e) => [e[0], e[1], e[2]]);
+          return;
+        }
+        if (typeof init[SymbolIterator] === "function") {
+          for (const pair of init) {
+            const kv = typeof pair === "string" ? [pair] : ArrayFrom(pair);
+            if (kv.length !== 2) throw new TypeErrorCtor(`Headers: expected name/value pair to be length 2, found ${kv.length}.`);
+            this.append(kv[0], kv[1]);
+          }
+          return;
+        }
+        for (const key of ReflectOwnKeys(init)) {
+          if (typeof key !== "string") continue;
+          const d = ObjectGetOwnPropertyDescriptor(init, key);
+          if (d !== undefined && d.enumerable) this.append(key, init[key]);
+        }
+      }
+      static {
+        headersList = (h) => h.#list;
+        headersLock = (h) => {
+          h.#immutable = true;
+          return h;
+        };
+        // From the host's reply: trusted pairs of strings, kept as sent.
+        headersFrom = (pairs) => {
+          const h = new Headers();
+          for (const [n, v] of pairs) h.#list.push([n.toLowerCase(), n, v]);
+          h.#immutable = true;
+          return h;
+        };
+        isHeaders = (h) => h !== null && typeof h === "object" && #list in h;
+      }
+      #mutable() {
+        if (this.#immutable) throw new TypeErrorCtor("immutable");
+      }
+      append(name, value) {
+        name = headerName(name);
+        value = headerValue(value);
+        this.#mutable();
+        this.#list.push([name.toLowerCase(), name, value]);
+      }
+      delete(name) {
+        const lower = headerName(name).toLowerCase();
+        this.#mutable();
+        this.#list = this.#list.filter((e) => e[0] !== lower);
+      }
+      get(name) {
+        const lower = headerName(name).toLowerCase();
+        const values = [];
+        for (const e of this.#list) if (e[0] === lower) values.push(e[2]);
+        return values.length === 0 ? null : values.join(", ");
+      }
+      getSetCookie() {
+        return this.#list.filter((e) => e[0] === "set-cookie").map((e) => e[2]);
+      }
+      has(name) {
+        const lower = headerName(name).toLowerCase();
+        return this.#list.some((e) => e[0] === lower);
+      }
+      set(name, value) {
+        name = headerName(name);
+        value = headerValue(value);
+        this.#mutable();
+        const lower = name.toLowerCase();
+        const i = this.#list.findIndex((e) => e[0] === lower);
+        if (i < 0) this.#list.push([lower, name, value]);
+        else {
+          this.#list[i][2] = value;
+          this.#list = this.#list.filter((e, j) => j <= i || e[0] !== lower);
+        }
+      }
+      // Sorted, lower-case names; values of one name combined (set-cookie: one entry each).
+      #sorted() {
+        const names = [];
+        for (const e of this.#list) if (!names.includes(e[0])) names.push(e[0]);
+        names.sort();
+        const out = [];
+        for (const n of names) {
+          if (n === "set-cookie") {
+            for (const e of this.#list) if (e[0] === n) out.push([n, e[2]]);
+          } else out.push([n, this.get(n)]);
+        }
+        return out;
+      }
+      forEach(callback, thisArg) {
+        if (typeof callback !== "function") throw new TypeErrorCtor("The \"callback\" argument must be of type function");
+        for (const [n, v] of this.#sorted()) ReflectApply(callback, thisArg, [v, n, this]);
+      }
+      entries() {
+        return ReflectApply(ArrayValues, this.#sorted(), []);
+      }
+      keys() {
+        return ReflectApply(ArrayValues, this.#sorted().map((e) => e[0]), []);
+      }
+      values() {
+        return ReflectApply(ArrayValues, this.#sorted().map((e) => e[1]), []);
+      }
+      [SymbolIterator]() {
+        return this.entries();
+      }
+    }
+    defineTag(Headers, "Headers");
+
+    // ------------------------------------------------------------ Request
+    const METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"];
+    function normalizeMethod(m) {
+      const s = StringCtor(m);
+      if (!TOKEN.test(s)) throw new TypeErrorCtor(`'${s}' is not a valid HTTP method.`);
+      const upper = s.toUpperCase();
+      if (upper === "CONNECT" || upper === "TRACE" || upper === "TRACK") {
+        throw new TypeErrorCtor(`'${s}' HTTP method is unsupported.`);
+      }
+      return METHODS.includes(upper) ? upper : s;
+    }
+    const oneOf = (value, allowed, what) => {
+      const s = StringCtor(value);
+      if (!allowed.includes(s)) throw new TypeErrorCtor(`Request: '${s}' is not a valid value for ${what}`);
+      return s;
+    };
+    const REQUEST_DEFAULTS = {
+      mode: "cors",
+      credentials: "same-origin",
+      cache: "default",
+      redirect: "follow",
+      referrer: "about:client",
+      referrerPolicy: "",
+      integrity: "",
+      keepalive: false,
+      duplex: "half",
+    };
+    const REQUEST_ENUMS = {
+      mode: ["cors", "no-cors", "same-origin", "navigate"],
+      credentials: ["omit", "same-origin", "include"],
+      cache: ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"],
+      redirect: ["follow", "error", "manual"],
+      referrerPolicy: ["", "no-referrer", "no-referrer-when-downgrade", "same-origin", "origin",
+        "strict-origin", "origin-when-cross-origin", "strict-origin-when-cross-origin", "unsafe-url"],
+      duplex: ["half"],
+    };
+
+    let requestState;
+    let isRequest;
+    let cloning = false; // Request.clone(): copy the body instead of taking it
+    class Request {
+      #method;
+      #url; // URL record
+      #headers;
+      #body;
+      #signal;
+      #options;
+      constructor(input, init) {
+        if (arguments.length === 0) throw new TypeErrorCtor("Request: 1 argument required, but only 0 present.");
+        if (init !== undefined && init !== null && typeof init !== "object") {
+          throw new TypeErrorCtor("Request: the init argument must be an object");
+        }
+        const opts = init === undefined || init === null ? {} : init;
+        const src = input !== null && typeof input === "object" && #method in input ? input : null;
+        if (src !== null) {
+          this.#url = { ...src.#url, path: src.#url.opaque ? src.#url.path : src.#url.path.slice() };
+          this.#method = src.#method;
+          this.#options = { ...src.#options };
+        } else {
+          const u = parseURL(usv(input), null);
+          if (u === null) {
+            throw new TypeErrorCtor(`Failed to parse URL from ${usv(input)}`, { cause: invalidURL(input) });
+          }
+          if (u.username !== "" || u.password !== "") {
+            throw new TypeErrorCtor(`Request cannot be constructed from a URL that includes credentials: ${usv(input)}`);
+          }
+          this.#url = u;
+          this.#method = "GET";
+          this.#options = { ...REQUEST_DEFAULTS };
+        }
+        if (opts.method !== undefined) this.#method = normalizeMethod(opts.method);
+        for (const key of ObjectKeys(REQUEST_DEFAULTS)) {
+          if (opts[key] === undefined) continue;
+          if (key === "keepalive") this.#options.keepalive = !!opts.keepalive;
+          else if (key === "referrer" || key === "integrity") this.#options[key] = usv(opts[key]);
+          else this.#options[key] = oneOf(opts[key], REQUEST_ENUMS[key], key);
+        }
+        let signal = src !== null ? src.#signal : null;
+        if (opts.signal !== undefined) {
+          if (opts.signal !== null && !isSignal(opts.signal)) {
+            throw new TypeErrorCtor("Request: the signal option must be an AbortSignal");
+          }
+          signal = opts.signal;
+        }
+        this.#signal = signal === null ? new AbortSignal(kCreate) : AbortSignal.any([signal]);
+        this.#headers = new Headers(opts.headers !== undefined ? opts.headers : src !== null ? src.#headers : undefined);
+        let body = { bytes: null, used: false, stream: null };
+        const hasInitBody = opts.body !== undefined && opts.body !== null;
+        if ((hasInitBody || (src !== null && src.#body.bytes !== null)) &&
+            (this.#method === "GET" || this.#method === "HEAD")) {
+          throw new TypeErrorCtor("Request with GET/HEAD method cannot have body.");
+        }
+        if (hasInitBody) {
+          const extracted = extractBody(opts.body);
+          body.bytes = extracted.bytes;
+          if (extracted.type !== null && !this.#headers.has("content-type")) {
+            this.#headers.append("content-type", extracted.type);
+          }
+        } else if (src !== null && src.#body.bytes !== null) {
+          if (src.#body.used || (src.#body.stream !== null && src.#body.stream.locked)) {
+            throw new TypeErrorCtor("Cannot construct a Request with a Request object that has already been used.");
+          }
+          body.bytes = src.#body.bytes;
+          if (!cloning) src.#body.used = true;
+        }
+        this.#body = body;
+      }
+      static {
+        isRequest = (r) => r !== null && typeof r === "object" && #method in r;
+        requestState = (r) => ({
+          method: r.#method,
+          url: r.#url,
+          headers: r.#headers,
+          body: r.#body,
+          signal: r.#signal,
+          redirect: r.#options.redirect,
+        });
+      }
+      get method() {
+        return this.#method;
+      }
+      get url() {
+        return serializeURL(this.#url, false);
+      }
+      get headers() {
+        return this.#headers;
+      }
+      get signal() {
+        return this.#signal;
+      }
+      get destination() {
+        return "";
+      }
+      get mode() {
+        return this.#options.mode;
+      }
+      get credentials() {
+        return this.#options.credentials;
+      }
+      get cache() {
+        return this.#options.cache;
+      }
+      get redirect() {
+        return this.#options.redirect;
+      }
+      get referrer() {
+        return this.#options.referrer === "no-referrer" ? "" : this.#options.referrer;
+      }
+      get referrerPolicy() {
+        return this.#options.referrerPolicy;
+      }
+      get integrity() {
+        return this.#options.integrity;
+      }
+      get keepalive() {
+        return this.#options.keepalive;
+      }
+      get duplex() {
+        return this.#options.duplex;
+      }
+      get isReloadNavigation() {
+        return false;
+      }
+      get isHistoryNavigation() {
+        return false;
+      }
+      clone() {
+        if (this.#body.used || (this.#body.stream !== null && this.#body.stream.locked)) {
+          throw new TypeErrorCtor("Request.clone: Body has already been consumed.");
+        }
+        cloning = true;
+        try {
+          return new Request(this);
+        } finally {
+          cloning = false;
+        }
+      }
+    }
+    defineTag(Request, "Request");
+    bodyMethods(Request, (r) => requestState(r).body, (r) => r.headers);
+
+    // ------------------------------------------------------------ Response
+    const NULL_BODY_STATUS = [101, 103, 204, 205, 304];
+    const REDIRECT_STATUS = [301, 302, 303, 307, 308];
+    const kInternal = Symbol("internal");
+
+    let responseBody;
+    let isResponse;
+    class Response {
+      #status = 200;
+      #statusText = "";
+      #headers;
+      #body = { bytes: null, used: false, stream: null };
+      #type = "default";
+      #url = "";
+      #redirected = false;
+      constructor(body, init) {
+        if (body === kInternal) {
+          // Internal: a response built by fetch or the static methods.
+          const r = init;
+          this.#status = r.status;
+          this.#statusText = r.statusText;
+          this.#headers = r.headers;
+          this.#body.bytes = r.bytes;
+          this.#type = r.type;
+          this.#url = r.url;
+          this.#redirected = r.redirected;
+          return;
+        }
+        if (init !== undefined && init !== null && typeof init !== "object") {
+          throw new TypeErrorCtor("Response: the init argument must be an object");
+        }
+        const opts = init === undefined || init === null ? {} : init;
+        if (opts.status !== undefined) {
+          const s = NumberCtor(opts.status);
+          const status = NumberIsFinite(s) ? MathTrunc(s) & 0xffff : 0;
+          if (status < 200 || status > 599) {
+            throw new RangeErrorCtor(`init["status"] must be in the range of 200 to 599, inclusive.`);
+          }
+          this.#status = status;
+        }
+        if (opts.statusText !== undefined) {
+          const t = StringCtor(opts.statusText);
+          if (/[^\t\x20-\x7e\x80-\xff]/.test(t)) throw new TypeErrorCtor("Response: invalid statusText");
+          this.#statusText = t;
+        }
+        this.#headers = new Headers(opts.headers);
+        if (body !== undefined && body !== null) {
+          if (NULL_BODY_STATUS.includes(this.#status)) {
+            throw new TypeErrorCtor(`Response constructor: Invalid response status code ${this.#status}`);
+          }
+          const extracted = extractBody(body);
+          this.#body.bytes = extracted.bytes;
+          if (extracted.type !== null && !this.#headers.has("content-type")) {
+            this.#headers.append("content-type", extracted.type);
+          }
+        }
+      }
+      static {
+        responseBody = (r) => r.#body;
+        isResponse = (r) => r !== null && typeof r === "object" && #status in r;
+      }
+      static error() {
+        return new Response(kInternal, {
+          status: 0, statusText: "", headers: headersLock(new Headers()), bytes: null,
+          type: "error", url: "", redirected: false,
+        });
+      }
+      static json(data, init) {
+        const text = JSONStringify(data);
+        if (text === undefined) throw new TypeErrorCtor("Value is not JSON serializable");
+        const r = new Response(text, init);
+        if (!init || init.headers === undefined || !new Headers(init.headers).has("content-type")) {
+          r.#headers.set("content-type", "application/json");
+        }
+        return r;
+      }
+      static redirect(url, status) {
+        const u = parseURL(usv(url), null);
+        if (u === null) throw new TypeErrorCtor(`Failed to parse URL from ${usv(url)}`);
+        const s = status === undefined ? 302 : NumberCtor(status);
+        if (!REDIRECT_STATUS.includes(s)) throw new RangeErrorCtor(`Invalid status code ${status}`);
+        const headers = new Headers([["location", serializeURL(u, false)]]);
+        return new Response(kInternal, {
+          status: s, statusText: "", headers: headersLock(headers), bytes: null,
+          type: "default", url: "", redirected: false,
+        });
+      }
+      get type() {
+        return this.#type;
+      }
+      get url() {
+        return this.#url;
+      }
+      get redirected() {
+        return this.#redirected;
+      }
+      get status() {
+        return this.#status;
+      }
+      get ok() {
+        return this.#status >= 200 && this.#status <= 299;
+      }
+      get statusText() {
+        return this.#statusText;
+      }
+      get headers() {
+        return this.#headers;
+      }
+      clone() {
+        if (this.#body.used || (this.#body.stream !== null && this.#body.stream.locked)) {
+          throw new TypeErrorCtor("Response.clone: Body has already been consumed.");
+        }
+        const headers = new Headers(this.#headers);
+        return new Response(kInternal, {
+          status: this.#status, statusText: this.#statusText,
+          headers: this.#type === "default" ? headers : headersLock(headers),
+          bytes: this.#body.bytes, type: this.#type, url: this.#url, redirected: this.#redirected,
+        });
+      }
+    }
+    defineTag(Response, "Response");
+    bodyMethods(Response, responseBody, (r) => r.headers);
+
+    // ------------------------------------------------------------ fetch
+    function fetchFailed(message, kind) {
+      const cause = new ErrorCtor(message);
+      cause.kind = kind;
+      return new TypeErrorCtor(`fetch failed: ${message}`, { cause });
+    }
+
+    function dataURLResponse(u) {
+      const s = serializeURL(u, true).slice(5);
+      const comma = s.indexOf(",");
+      if (comma < 0) throw fetchFailed("invalid data: URL", "invalid");
+      let mime = s.slice(0, comma).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "");
+      // Percent-decode to bytes: first the text's UTF-8 as a byte string, then %XX.
+      const raw = unescapeFn(encodeURIComponentFn(s.slice(comma + 1)))
+        .replace(/%([0-9A-Fa-f]{2})/g, (_, h) => StringFromCharCode(parseInt(h, 16)));
+      let bytes;
+      const b64 = /;[\x20]*base64$/i;
+      if (b64.test(mime)) {
+        mime = mime.replace(b64, "");
+        try {
+          bytes = fromBase64(raw.replace(/[\t\n\f\r ]/g, ""));
+        } catch {
+          throw fetchFailed("invalid base64 in data: URL", "invalid");
+        }
+      } else bytes = byteStringBytes(raw);
+      if (mime.startsWith(";")) mime = "text/plain" + mime;
+      if (mime === "") mime = "text/plain;charset=US-ASCII";
+      return new Response(kInternal, {
+        status: 200, statusText: "OK", headers: headersFrom([["content-type", mime]]), bytes,
+        type: "basic", url: serializeURL(u, true), redirected: false,
+      });
+    }
+
+    function isPairs(v) {
+      if (!ArrayIsArray(v)) return false;
+      for (const p of v) {
+        if (!ArrayIsArray(p) || p.length !== 2 || typeof p[0] !== "string" || typeof p[1] !== "string") return false;
+      }
+      return true;
+    }
+
+    // One request through the host door (synchronous; it blocks until the reply).
+    function send(req, signal) {
+      const url = req.url;
+      const message = {
+        op: "http",
+        method: req.method,
+        url: serializeURL(url, true),
+        headers: headersList(req.headers).map((e) => [e[1], e[2]]),
+        body: req.body.bytes === null ? null : toBase64(req.body.bytes),
+      };
+      const deadline = signalDeadline(signal);
+      if (deadline !== Infinity) {
+        const left = deadline - perfNow();
+        if (left <= 0) {
+          signalAbort(signal, new DOMExceptionCtor("The operation was aborted due to timeout", "TimeoutError"));
+          throw signal.reason;
+        }
+        message.timeout_s = left / 1000;
+      }
+      if (req.body.bytes !== null) req.body.used = true;
+      let reply;
+      try {
+        reply = host("h" + JSONStringify(message));
+      } catch {
+        reply = undefined;
+      }
+      if (typeof reply !== "string") throw fetchFailed("the host could not complete the request", "network");
+      let r;
+      try {
+        r = JSONParse(reply);
+      } catch {
+        r = null;
+      }
+      if (r === null || typeof r !== "object") throw fetchFailed("invalid reply from the host", "network");
+      if (r.error !== undefined) {
+        const kind = typeof r.kind === "string" ? r.kind : "network";
+        if (kind === "timeout" && deadline !== Infinity && perfNow() >= deadline - 1) {
+          signalAbort(signal, new DOMExceptionCtor("The operation was aborted due to timeout", "TimeoutError"));
+          throw signal.reason;
+        }
+        throw fetchFailed(StringCtor(r.error), kind);
+      }
+      const status = r.status;
+      if (!NumberIsInteger(status) || status < 100 || status > 999 || !isPairs(r.headers) ||
+          (r.body !== undefined && r.body !== null && typeof r.body !== "string")) {
+        throw fetchFailed("invalid reply from the host", "network");
+      }
+      let bytes;
+      try {
+        bytes = typeof r.body === "string" ? fromBase64(r.body) : new Uint8ArrayCtor(0);
+      } catch {
+        throw fetchFailed("invalid reply from the host (body is not base64)", "network");
+      }
+      const sent = serializeURL(url, true);
+      let finalURL = sent;
+      if (typeof r.url === "string" && r.url !== "") {
+        const parsed = parseURL(r.url, null);
+        if (parsed !== null) finalURL = serializeURL(parsed, true);
+      }
+      const redirected = finalURL !== sent;
+      if (redirected && req.redirect === "error") throw fetchFailed("unexpected redirect", "network");
+      const nullBody = req.method === "HEAD" || NULL_BODY_STATUS.includes(status);
+      return new Response(kInternal, {
+        status, statusText: typeof r.reason === "string" ? r.reason : "", headers: headersFrom(r.headers),
+        bytes: nullBody ? null : bytes, type: "basic", url: finalURL, redirected,
+      });
+    }
+    function fetch(input, init) {
+      let request;
+      try {
+        if (arguments.length === 0) throw new TypeErrorCtor("fetch: 1 argument required, but only 0 present.");
+        request = new Request(input, init);
+      } catch (e) {
+        return rejected(e);
+      }
+      const req = requestState(request);
+      const signal = req.signal;
+      if (signal.aborted) return rejected(signal.reason);
+      const scheme = req.url.scheme;
+      if (scheme !== "http" && scheme !== "https" && scheme !== "data") {
+        return rejected(fetchFailed(`the URL scheme "${scheme}" is not supported`, "invalid"));
+      }
+      if (scheme !== "data" && !hasNetwork) {
+        return rejected(fetchFailed("this execution has no network access (no http.allow entries)", "denied"));
+      }
+      // Resolve asynchronously like Node; the (blocking) host call runs in that job, so an
+      // abort() right after fetch() still cancels the request before it is sent.
+      return new PromiseCtor((resolve, reject) => {
+        queueMicrotaskFn(() => {
+          try {
+            if (signal.aborted) throw signal.reason;
+            const response = scheme === "data" ? dataURLResponse(req.url) : send(req, signal);
+            if (signal.aborted) throw signal.reason;
+            resolve(response);
+          } catch (e) {
+            reject(e);
+          }
+        });
+      });
+    }
+
+    // ------------------------------------------------------------ structuredClone
+    function structuredClone(value, options) {
+      if (arguments.length === 0) throw new TypeErrorCtor("The \"value\" argument must be specified");
+      const memory = new MapCtor();
+      const fail = (v) => {
+        let what;
+        try {
+          what = typeof v === "function" ? StringCtor(v) : ReflectApply(ObjectProto.toString, v, []);
+        } catch {
+          what = "value";
+        }
+        return new DOMExceptionCtor(`${what} could not be cloned.`, "DataCloneError");
+      };
+      const clone = (v) => {
+        if (typeof v === "function" || typeof v === "symbol") throw fail(v);
+        if (v === null || typeof v !== "object") return v;
+        if (memory.has(v)) return memory.get(v);
+        let out;
+        const remember = (o) => {
+          memory.set(v, o);
+          return o;
+        };
+        if (ArrayIsArray(v)) {
+          out = remember(new Array(v.length));
+          for (const k of ObjectKeys(v)) out[k] = clone(v[k]);
+          return out;
+        }
+        if (v instanceof DateCtor) return remember(new DateCtor(ReflectApply(DateGetTime, v, [])));
+        if (v instanceof RegExpCtor) return remember(new RegExpCtor(v.source, v.flags));
+        if (v instanceof ArrayBufferCtor) return remember(ReflectApply(ArrayBufferSlice, v, []));
+        if (v instanceof DataViewCtor) return remember(new DataViewCtor(clone(v.buffer), v.byteOffset, v.byteLength));
+        if (ArrayBufferIsView(v)) {
+          const Ctor = G[ReflectApply(TypedArrayTag, v, [])];
+          return remember(new Ctor(clone(v.buffer), v.byteOffset, v.length));
+        }
+        if (v instanceof MapCtor) {
+          out = remember(new MapCtor());
+          for (const [k, x] of v) out.set(clone(k), clone(x));
+          return out;
+        }
+        if (v instanceof SetCtor) {
+          out = remember(new SetCtor());
+          for (const x of v) out.add(clone(x));
+          return out;
+        }
+        if (v instanceof ErrorCtor) {
+          const name = v.name;
+          const Ctor = ["EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError"]
+            .includes(name) ? G[name] : ErrorCtor;
+          out = remember(new Ctor(v.message));
+          if (typeof v.stack === "string") ObjectDefineProperty(out, "stack", { value: v.stack, writable: true, configurable: true });
+          if (ReflectApply(ObjectPrototypeHasOwn, v, ["cause"])) {
+            ObjectDefineProperty(out, "cause", { value: clone(v.cause), writable: true, configurable: true });
+          }
+          return out;
+        }
+        if (v instanceof Boolean || v instanceof NumberCtor || v instanceof StringCtor || v instanceof BigInt) {
+          return remember(Object(v.valueOf()));
+        }
+        if (isBlob(v)) return remember(v); // immutable
+        if (v instanceof PromiseCtor || v instanceof WeakMapCtor || v instanceof WeakSetCtor ||
+            v instanceof WeakRefCtor || isSignal(v) || isHeaders(v) || isRequest(v) || isResponse(v) ||
+            isURL(v) || isParams(v) || isFormData(v)) {
+          throw fail(v);
+        }
+        out = remember({});
+        for (const k of ObjectKeys(v)) out[k] = clone(v[k]);
+        return out;
+      };
+      return clone(value);
+    }
+
+    // ------------------------------------------------------------ console.log support
+    // What console.log shows for these objects (their state is in private fields): a plain
+    // object whose constructor names the class, or { name, entries } for map-like ones.
+    function view(ctor, props) {
+      ObjectDefineProperty(props, "constructor", { value: ctor, enumerable: false });
+      return props;
+    }
+    function inspectView(v) {
+      if (isURL(v)) {
+        return view(URL, {
+          href: v.href, origin: v.origin, protocol: v.protocol, username: v.username, password: v.password,
+          host: v.host, hostname: v.hostname, port: v.port, pathname: v.pathname, search: v.search,
+          searchParams: v.searchParams, hash: v.hash,
+        });
+      }
+      if (isParams(v)) return { name: "URLSearchParams", entries: paramsList(v) };
+      if (isFormData(v)) return { name: "FormData", entries: formList(v) };
+      if (isHeaders(v)) {
+        const props = {};
+        for (const [n, x] of v) props[n] = props[n] === undefined ? x : props[n] + ", " + x;
+        return view(Headers, props);
+      }
+      if (isResponse(v)) {
+        return view(Response, {
+          status: v.status, statusText: v.statusText, headers: v.headers, body: v.body, bodyUsed: v.bodyUsed,
+          ok: v.ok, redirected: v.redirected, type: v.type, url: v.url,
+        });
+      }
+      if (isRequest(v)) {
+        return view(Request, {
+          method: v.method, url: v.url, headers: v.headers, destination: "", referrer: v.referrer,
+          referrerPolicy: v.referrerPolicy, mode: v.mode, credentials: v.credentials, cache: v.cache,
+          redirect: v.redirect, integrity: v.integrity, keepalive: v.keepalive, isReloadNavigation: false,
+          isHistoryNavigation: false, signal: v.signal,
+        });
+      }
+      if (isStream(v)) return view(ReadableStream, { locked: v.locked, state: "readable", supportsBYOB: false });
+      if (isSignal(v)) return view(AbortSignal, { aborted: v.aborted });
+      if (v instanceof AbortController) return view(AbortController, { signal: v.signal });
+      if (isBlob(v)) {
+        if (v instanceof File) return view(File, { size: v.size, type: v.type, name: v.name, lastModified: v.lastModified });
+        return view(Blob, { size: v.size, type: v.type });
+      }
+      return undefined;
+    }
+
+    const globals = {
+      fetch,
+      Headers,
+      Request,
+      Response,
+      FormData,
+      Blob,
+      File,
+      URL,
+      URLSearchParams,
+      AbortController,
+      AbortSignal,
+      Event,
+      EventTarget,
+      structuredClone,
+    };
+    return {
+      globals,
+      utf8Encode,
+      utf8Decode,
+      inspectView,
+      bind(deps) {
+        host = deps.host;
+        hasNetwork = deps.hasNetwork;
+        perfNow = deps.perfNow;
+        setTimer = deps.setTimeout;
+        reportError = deps.reportError;
+      },
+    };
+  })(),
+);
