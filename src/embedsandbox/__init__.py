@@ -7,7 +7,8 @@
         r.exit_code, r.stdout            # (0, "42" and a newline)
 
 Results have the shapes of the Riza code-interpreter API (`embedsandbox.models`); errors
-are in `embedsandbox.errors`. Tools (`sb.tools`, `sb.run_tool`) and the execution history
+are in `embedsandbox.errors`. Custom runtimes (`sb.runtimes`) pin pip or npm packages that
+runs load with `runtime_revision_id`. Tools (`sb.tools`, `sb.run_tool`) and the execution history
 (`sb.executions`) live in the Sandbox's store, a SQLite file (`Sandbox(store=...)`).
 """
 
@@ -25,6 +26,13 @@ from .models import ExecuteToolResponse as ExecuteToolResponse
 from .models import Execution as Execution
 from .models import ExecutionList as ExecutionList
 from .models import Limits as Limits
+from .models import ManifestFile as ManifestFile
+from .models import Runtime as Runtime
+from .models import RuntimeList as RuntimeList
+from .models import RuntimePackage as RuntimePackage
+from .models import RuntimeRevision as RuntimeRevision
+from .models import RuntimeRevisionList as RuntimeRevisionList
+from .models import RuntimeStatus as RuntimeStatus
 from .models import Tool as Tool
 from .models import ToolList as ToolList
 
@@ -42,6 +50,13 @@ __all__ = [
     "Execution",
     "ExecutionList",
     "Limits",
+    "ManifestFile",
+    "Runtime",
+    "RuntimeList",
+    "RuntimePackage",
+    "RuntimeRevision",
+    "RuntimeRevisionList",
+    "RuntimeStatus",
     "Sandbox",
     "Secret",
     "SecretList",

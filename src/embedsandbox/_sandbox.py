@@ -25,7 +25,8 @@ from typing import Any, Final, Literal, TypeVar
 import pydantic
 
 from ._egress import EgressOptions, Gateway
-from ._engines._base import Engine, Invocation, RawOutcome, RunLimits
+from ._engines._base import Engine, Invocation, RawOutcome, RunLimits, RuntimePackages
+from ._runtimes import Runtimes, default_runtimes_dir
 from ._secrets import SecretStore, redact
 from ._store import (
     Database,
@@ -43,6 +44,7 @@ from ._tools import Tools, validate_input
 from ._validation import validation_error
 from .errors import (
     ConfigurationError,
+    ConflictError,
     LanguageUnavailableError,
     NotFoundError,
     RequestValidationError,
@@ -59,6 +61,8 @@ from .models import (
     LimitHit,
     Limits,
     OutputStatus,
+    RuntimeLanguage,
+    RuntimeStatus,
 )
 
 __all__ = ["DEFAULT_STORE", "Sandbox", "default_cache_dir", "default_store_path"]
@@ -72,6 +76,8 @@ _R = TypeVar("_R", bound=pydantic.BaseModel)
 
 # The Python guest's read-only standard library is mounted here, over the working directory.
 _PYTHON_RESERVED = "usr/local/lib/"
+# ... and a runtime revision's packages here (`_engines._python.PACKAGES_GUEST_PATH`).
+_PYTHON_PACKAGES_RESERVED = "opt/embedsandbox/"
 
 _LIMIT_LINES: dict[LimitHit, Callable[[RunLimits], str]] = {
     LimitHit.EXECUTION_TIMEOUT: lambda lim: f"execution_timeout of {lim.deadline_s:g} s",
@@ -128,7 +134,10 @@ class Sandbox:
             SQLite file path (created mode 0600 if missing; it holds secret values), or
             `":memory:"` for a store that ends with this Sandbox. Default: the file
             `$EMBEDSANDBOX_HOME/store.sqlite3`, else `store.sqlite3` in the user data folder.
-            `None`: no execution history, and tools and secrets in memory only.
+            `None`: no execution history, and tools, secrets and runtimes in memory only.
+        runtimes_dir: Where built runtime revisions (pip and npm packages) are kept,
+            content-addressed and shared by identical builds. Default:
+            `$EMBEDSANDBOX_HOME/runtimes`, else `runtimes` in the user data folder.
 
     Raises:
         StoreError: the store file cannot be opened or created, is corrupt or is not an
@@ -146,6 +155,7 @@ class Sandbox:
         allow_private_networks: bool = False,
         egress: EgressOptions | None = None,
         store: str | os.PathLike[str] | None | Literal[_Default.STORE] = DEFAULT_STORE,
+        runtimes_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         base = DEFAULT_LIMITS.model_dump()
         if limits is not None:
@@ -169,6 +179,12 @@ class Sandbox:
         self._secrets = SecretStore(SqliteSecretBackend(self._db))
         self._tool_rows = ToolRepository(self._db)
         self._tools = Tools(self._tool_rows, self._check_runtime_revision)
+        self._runtimes = Runtimes(
+            self._db,
+            Path(runtimes_dir) if runtimes_dir is not None else default_runtimes_dir(),
+            self._interpreter_info,
+            self._verify_imports,
+        )
         self._executions = Executions(self._log)
         self._engines: dict[str, Engine] = {}
         self._lock = threading.Lock()
@@ -193,6 +209,8 @@ class Sandbox:
         with self._lock:
             self._closed = True
             executor, self._executor = self._executor, None
+        self._runtimes.close()
+        with self._lock:
             self._engines.clear()
         if executor is not None:
             executor.shutdown(wait=True)
@@ -222,6 +240,16 @@ class Sandbox:
         Every create and update makes an immutable revision; old revisions stay runnable.
         """
         return self._tools
+
+    @property
+    def runtimes(self) -> Runtimes:
+        """Custom runtimes by id (`create`, `get`, `list`, `delete`, `revisions`).
+
+        A runtime pins packages (`requirements.txt` or `package.json`) per revision; each
+        revision is built in the background (`revisions.wait` blocks until it ends). Pass a
+        succeeded revision's id as `runtime_revision_id` to run code that imports them.
+        """
+        return self._runtimes
 
     @property
     def executions(self) -> Executions:
@@ -434,9 +462,59 @@ class Sandbox:
             self._log.add(build())
 
     def _check_runtime_revision(self, runtime_revision_id: str) -> None:
-        # Runtimes do not exist yet (a later issue adds them): every id is unknown.
-        msg = f"runtime revision {runtime_revision_id!r} does not exist"
-        raise NotFoundError(msg)
+        # Tools may pin a revision that is still building; it must exist.
+        self._runtimes.packages_of(runtime_revision_id)
+
+    def _runtime_packages(self, runtime_revision_id: str, language: str) -> RuntimePackages:
+        revision, artifact = self._runtimes.packages_of(runtime_revision_id)
+        if revision.status is not RuntimeStatus.SUCCEEDED or artifact is None:
+            why = f": {revision.message}" if revision.message else ""
+            msg = (
+                f"runtime revision {runtime_revision_id!r} has status "
+                f"{revision.status.value!r}{why}; only a succeeded revision can be used"
+            )
+            if not revision.status.finished:
+                msg += " (wait for its build with runtimes.revisions.wait)"
+            raise ConflictError(msg)
+        runtime_language = self._runtimes.get(revision.runtime_id).language
+        family = "python" if language == "python" else "javascript"
+        if runtime_language.value != family:
+            msg = (
+                f"runtime revision {runtime_revision_id!r} is a {runtime_language.value} "
+                f"runtime; it cannot run {language} code"
+            )
+            loc = ["runtime_revision_id"]
+            raise RequestValidationError(msg, [{"loc": loc, "msg": msg}])
+        if family == "python":
+            from ._runtimes._build import parse_imports
+
+            return RuntimePackages(
+                python_path=str(Path(artifact) / "site"),
+                imports=parse_imports(revision.additional_python_imports),
+            )
+        return RuntimePackages(node_modules=artifact)
+
+    def _interpreter_info(self, language: RuntimeLanguage) -> tuple[str, dict[str, str]]:
+        if language is RuntimeLanguage.PYTHON:
+            from ._engines._python import interpreter_info
+
+            return interpreter_info()
+        from importlib.metadata import version
+
+        return version("quickjs-rs"), {}
+
+    def _verify_imports(self, site: Path, imports: tuple[str, ...]) -> tuple[bool, str]:
+        code = "".join(f"import {name}\n" for name in imports) + "print('imported: ok')\n"
+        raw = self._engine("python").run(
+            Invocation(
+                language="python",
+                code=code,
+                entry="script",
+                packages=RuntimePackages(python_path=str(site)),
+                limits=RunLimits(60.0, 512 << 20, None, 1 << 20),
+            )
+        )
+        return raw.exit_code == 0, (raw.stdout + raw.stderr).rstrip()
 
     async def run_script_async(
         self, request: ExecuteRequest | None = None, /, **fields: Any
@@ -479,8 +557,9 @@ class Sandbox:
         args: list[str] | None = None,
         input_json: str = "null",
     ) -> Invocation:
+        packages: RuntimePackages | None = None
         if req.runtime_revision_id is not None:
-            self._check_runtime_revision(req.runtime_revision_id)
+            packages = self._runtime_packages(req.runtime_revision_id, req.language.value)
         merged = self._limits.model_dump()
         if req.limits is not None:
             merged.update(req.limits.model_dump(exclude_none=True))
@@ -502,6 +581,13 @@ class Sandbox:
                     )
                     loc = ["files", index, "path"]
                     raise RequestValidationError(msg, [{"loc": loc, "msg": msg}])
+                if packages is not None and (file.path + "/").startswith(_PYTHON_PACKAGES_RESERVED):
+                    msg = (
+                        f"file path {file.path!r} lies in {_PYTHON_PACKAGES_RESERVED!r}, where "
+                        f"a Python guest sees its runtime's packages; choose another folder"
+                    )
+                    loc = ["files", index, "path"]
+                    raise RequestValidationError(msg, [{"loc": loc, "msg": msg}])
         # Validates the policy (unknown secret ids, bad hosts) before any guest starts.
         gateway = Gateway(
             req.http, self._secrets, self._egress, deadline=time.monotonic() + limits.deadline_s
@@ -518,6 +604,7 @@ class Sandbox:
             limits=limits,
             host_call=gateway.handle_json,
             redaction_values=gateway.redaction_values,
+            packages=packages,
         )
 
     def _execute(self, invocation: Invocation, language: str) -> tuple[ExecuteResponse, RawOutcome]:

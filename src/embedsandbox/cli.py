@@ -4,6 +4,9 @@ embedsandbox run script.py arg1 arg2          # language from the file's extensi
 embedsandbox run -l javascript -c 'console.log(process.argv.slice(2))' -- a b
 embedsandbox run -l python --function -c 'def execute(i): return i' --input '{"x": 1}'
 embedsandbox warmup                            # compile the interpreters ahead of time
+embedsandbox serve --port 8000                 # the Riza API over HTTP (extra `server`)
+embedsandbox keys create --project team-a      # an API key for the server, shown once
+embedsandbox tools|secrets|executions ...      # the store's objects (`--json` everywhere)
 """
 
 from __future__ import annotations
@@ -91,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     warmup.add_argument(
         "languages", nargs="*", default=["python", "javascript"], help="python, javascript"
     )
+    from ._cli_resources import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -236,6 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if options.command == "run":
             return _run(options, parser)
+        if options.command != "warmup":
+            from ._cli_resources import dispatch
+
+            return dispatch(options, parser)
         with Sandbox() as sandbox:
             for language in options.languages:
                 _warm(sandbox, language)

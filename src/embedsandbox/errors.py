@@ -11,6 +11,7 @@ never raised: it comes back as data in the result. These are raised::
     │  └─ LanguageUnavailableError         language_unavailable    501   5
     ├─ SandboxClosedError(RuntimeError)    sandbox_closed          503   5
     ├─ StoreError(OSError)                 store_unavailable       500   74
+    ├─ ConflictError                       conflict                409   2
     └─ InternalError                       internal_error          500   70
 
 Each class carries a stable `code` slug, the HTTP `status_code` a server answers with, and
@@ -23,6 +24,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "ConfigurationError",
+    "ConflictError",
     "EmbedSandboxError",
     "InternalError",
     "LanguageUnavailableError",
@@ -107,6 +109,18 @@ class StoreError(EmbedSandboxError, OSError):
     code = "store_unavailable"
     status_code = 500
     exit_code = 74
+
+
+class ConflictError(EmbedSandboxError):
+    """The object is not in a state that allows the call.
+
+    A run names a runtime revision whose build has not succeeded (the message names its
+    status), or a runtime is deleted while tool revisions pin one of its revisions.
+    """
+
+    code = "conflict"
+    status_code = 409
+    exit_code = 2
 
 
 class InternalError(EmbedSandboxError):

@@ -21,6 +21,7 @@ __all__ = [
     "BasicAuth",
     "BearerAuth",
     "CreateToolRequest",
+    "DeletedRuntime",
     "EnvVar",
     "ExecuteFunctionRequest",
     "ExecuteFunctionResponse",
@@ -40,8 +41,16 @@ __all__ = [
     "Language",
     "LimitHit",
     "Limits",
+    "ManifestFile",
     "OutputStatus",
     "QueryAuth",
+    "Runtime",
+    "RuntimeLanguage",
+    "RuntimeList",
+    "RuntimePackage",
+    "RuntimeRevision",
+    "RuntimeRevisionList",
+    "RuntimeStatus",
     "ScriptExecutionDetails",
     "Tool",
     "ToolExecutionDetails",
@@ -545,3 +554,125 @@ class ToolList(_Page):
 
     def __getitem__(self, index: int) -> Tool:
         return self.tools[index]
+
+
+# -- runtimes ---------------------------------------------------------------------------------
+
+
+class RuntimeLanguage(enum.StrEnum):
+    """The languages a custom runtime can be built for."""
+
+    PYTHON = "python"
+    JAVASCRIPT = "javascript"
+
+
+class RuntimeStatus(enum.StrEnum):
+    """Where a runtime revision's build is: pending, building, then one final state."""
+
+    PENDING = "pending"
+    BUILDING = "building"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        """Whether the build has ended (succeeded, failed or cancelled)."""
+        return self in (RuntimeStatus.SUCCEEDED, RuntimeStatus.FAILED, RuntimeStatus.CANCELLED)
+
+
+class ManifestFile(_Request):
+    """A runtime's package manifest: `requirements.txt` (Python) or `package.json` (JavaScript)."""
+
+    name: Literal["requirements.txt", "package.json"]
+    contents: str = Field(max_length=1 << 20)
+
+
+class RuntimePackage(BaseModel):
+    """One package of a runtime revision and what its build made of it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    requested: str = ""
+    """The spec the manifest asked for (`>=1.2`, `^7.0.0`); empty for a dependency."""
+    version: str | None = None
+    """The version installed, or the interpreter's own for a built-in package."""
+    status: Literal["installed", "not_installed"]
+    message: str = ""
+    """Why it is not installed, or a note (`built into the interpreter`, `dependency of x`)."""
+
+
+class RuntimeRevision(BaseModel):
+    """One immutable build of a runtime: its manifest, the build's status, packages and log."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    """`rtrev_` and 24 hex digits."""
+    runtime_id: str
+    manifest_file: ManifestFile
+    status: RuntimeStatus
+    additional_python_imports: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    interpreter_version: str
+    """The interpreter the build targets (`python 3.15.0`, `quickjs ...`)."""
+    packages: list[RuntimePackage] = Field(default_factory=list)
+    build_log: str = ""
+    message: str = ""
+    """Why the build failed or was cancelled; empty otherwise."""
+
+
+class Runtime(BaseModel):
+    """A named runtime; `revision_id`, `status` and the manifest follow its newest revision."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    """`rt_` and 24 hex digits."""
+    name: str
+    language: RuntimeLanguage
+    engine: Literal["wasi"] = "wasi"
+    revision_id: str
+    status: RuntimeStatus
+    manifest_file: ManifestFile | None = None
+    additional_python_imports: str | None = None
+    created_at: datetime
+
+
+class RuntimeList(_Page):
+    """A page of runtimes, oldest first (`{"runtimes": [...]}`)."""
+
+    runtimes: list[Runtime]
+
+    def _items(self) -> list[Runtime]:
+        return self.runtimes
+
+    def __iter__(self) -> Iterator[Runtime]:  # type: ignore[override]
+        return iter(self.runtimes)
+
+    def __getitem__(self, index: int) -> Runtime:
+        return self.runtimes[index]
+
+
+class RuntimeRevisionList(_Page):
+    """A runtime's revisions, oldest first (`{"revisions": [...]}`)."""
+
+    revisions: list[RuntimeRevision]
+
+    def _items(self) -> list[RuntimeRevision]:
+        return self.revisions
+
+    def __iter__(self) -> Iterator[RuntimeRevision]:  # type: ignore[override]
+        return iter(self.revisions)
+
+    def __getitem__(self, index: int) -> RuntimeRevision:
+        return self.revisions[index]
+
+
+class DeletedRuntime(BaseModel):
+    """What `runtimes.delete` returns (`{id, deleted}`)."""
+
+    id: str
+    deleted: bool = True

@@ -24,6 +24,7 @@ __all__ = [
     "OutputStatus",
     "RawOutcome",
     "RunLimits",
+    "RuntimePackages",
 ]
 
 Entry = Literal["script", "function"]
@@ -37,6 +38,18 @@ class RunLimits:
     memory_limit_bytes: int
     fuel: int | None
     max_output_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimePackages:
+    """A built runtime revision's packages, as the guest loads them (read-only)."""
+
+    # Python: a host folder of pure-Python packages, put on the guest's sys.path.
+    python_path: str | None = None
+    # JavaScript: a host folder holding `node_modules/`, served to require() and import.
+    node_modules: str | None = None
+    # Python: modules imported before the user's code (`additional_python_imports`).
+    imports: tuple[str, ...] = ()
 
 
 # A host door: the guest sends one request (bytes) and waits for the reply (bytes).
@@ -63,6 +76,8 @@ class Invocation:
     # Credential values the host injects for this run (never shown to the guest); the
     # Sandbox redacts them from what it returns and stores.
     redaction_values: tuple[str, ...] = ()
+    # A runtime revision's packages (`runtime_revision_id`); None for the plain interpreter.
+    packages: RuntimePackages | None = None
 
 
 @dataclass(slots=True)

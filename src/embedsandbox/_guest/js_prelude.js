@@ -17,6 +17,8 @@
 //   "h<request>"           host call (HTTP egress: fetch); returns the reply, or undefined
 //                          when the run has no host call
 //   "R<n>"                 n random bytes as hex (crypto.getRandomValues)
+//   "q<json>"              resolve + read a runtime revision's package file for require():
+//                          [from, specifier] -> {name, format, source} or {error, code}
 (function (web, cfgText) {
   "use strict";
   const G = globalThis;
@@ -1515,15 +1517,67 @@
     if (ObjectPrototypeHasOwn.call(builtins, n)) return builtins[n];
     return undefined;
   }
-  function require(name) {
-    const m = builtin(name);
-    if (m !== undefined) return m;
-    const e = new ErrorCtor(`Cannot find module '${name}'`);
-    e.code = "MODULE_NOT_FOUND";
-    throw e;
+  // CommonJS modules of a runtime revision's node_modules, by resolved name.
+  const cjsModules = new Map();
+  function makeRequire(from) {
+    return function require(name) {
+      const m = builtin(name);
+      if (m !== undefined) return m;
+      if (!cfg.nodeModules) {
+        const e = new ErrorCtor(`Cannot find module '${name}'`);
+        e.code = "MODULE_NOT_FOUND";
+        throw e;
+      }
+      const cached = cjsModules.get(StringCtor(name));
+      if (cached !== undefined) return cached.exports;
+      const reply = host("q" + JSON.stringify([from, StringCtor(name)]));
+      const r = typeof reply === "string" ? JSON.parse(reply) : { error: `Cannot find module '${name}'` };
+      if (r.error !== undefined) {
+        const e = new ErrorCtor(r.error);
+        e.code = r.code || "MODULE_NOT_FOUND";
+        throw e;
+      }
+      const known = cjsModules.get(r.name);
+      if (known !== undefined) return known.exports;
+      if (r.format === "json") {
+        const json = { exports: JSON.parse(r.source), loaded: true };
+        cjsModules.set(r.name, json);
+        return json.exports;
+      }
+      if (r.format === "esm") {
+        const e = new ErrorCtor(
+          `require() of ES module ${r.name} is not supported in the sandbox; use import instead`,
+        );
+        e.code = "ERR_REQUIRE_ESM";
+        throw e;
+      }
+      const dirname = r.name.slice(0, r.name.lastIndexOf("/")) || "/";
+      const module = { exports: {}, id: r.name, filename: r.name, loaded: false, path: dirname };
+      module.require = makeRequire(r.name);
+      cjsModules.set(r.name, module);
+      try {
+        const fn = new Function(
+          "exports",
+          "require",
+          "module",
+          "__filename",
+          "__dirname",
+          r.source + "\n//# sourceURL=" + r.name,
+        );
+        fn.call(module.exports, module.exports, module.require, module, r.name, dirname);
+      } catch (err) {
+        cjsModules.delete(r.name);
+        throw err;
+      }
+      module.loaded = true;
+      return module.exports;
+    };
   }
+  const require = makeRequire("main.js");
   // The host's module loader serves `import ... from "fs"` as a tiny module reading this.
   ObjectDefineProperty(G, Symbol.for("embedsandbox.builtin"), { value: builtin });
+  // ... and `import` of a CommonJS package file as a module that requires it by name.
+  ObjectDefineProperty(G, Symbol.for("embedsandbox.require"), { value: require });
 
   // ---------------------------------------------------------------- globals
   web.bind({

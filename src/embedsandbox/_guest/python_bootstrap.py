@@ -154,6 +154,9 @@ def _main():
     namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
     entry = job["entry"]
     try:
+        # A runtime revision's `additional_python_imports`, before the user's code.
+        for module in job.get("imports", ()):
+            __import__(module)
         exec(compile(code, "main.py", "exec"), namespace)
         if entry == "function":
             execute = namespace.get("execute")

@@ -58,7 +58,43 @@ _V1: Final = (
     "CREATE INDEX executions_non_zero ON executions (seq) WHERE exit_code != 0",
 )
 
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1,)
+_V2: Final = (
+    # Custom runtimes. `runtimes` holds a runtime's name; its newest revision (highest seq)
+    # gives its status and manifest.
+    """CREATE TABLE runtimes (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        language TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    # The inputs are fixed at insert; the build updates status, packages, log and timestamps.
+    """CREATE TABLE runtime_revisions (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        runtime_id TEXT NOT NULL REFERENCES runtimes (id),
+        manifest_name TEXT NOT NULL,
+        manifest_contents TEXT NOT NULL,
+        additional_python_imports TEXT,
+        interpreter_version TEXT NOT NULL,
+        status TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        packages TEXT NOT NULL DEFAULT '[]',
+        build_log TEXT NOT NULL DEFAULT '',
+        artifact TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX runtime_revisions_by_runtime ON runtime_revisions (runtime_id, seq)",
+)
+
+_V3: Final = (
+    # The process that builds a revision (host, pid, start time), so a later process can tell
+    # a build whose process died from one still running elsewhere.
+    "ALTER TABLE runtime_revisions ADD COLUMN builder TEXT NOT NULL DEFAULT ''",
+)
+
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3)
 """The statements of each migration, in order."""
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 """The schema version this embedsandbox writes."""

@@ -1,0 +1,633 @@
+"""The FastAPI app: Riza's REST routes over one `Sandbox` per project.
+
+`create_app()` builds it; `serve()` runs it on uvicorn. Every `/v1` route needs a bearer API
+key (`KeyStore`); the key's project picks the `Sandbox` (and so the store) the request sees,
+so one project never sees another's tools, secrets or executions (404). Guests run on a
+bounded pool of worker threads, never on the event loop; a request that waits longer than
+`queue_timeout_s` for a worker gets 429 with `Retry-After`. Errors are `{code, message}` with
+google.rpc codes; an unexpected error is a 500 whose `id` is logged with its traceback.
+"""
+
+import asyncio
+import logging
+import os
+import secrets as _random
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal, TypeVar
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError as FastAPIValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .._keys import KeyStore, project_store_path
+from .._sandbox import Sandbox
+from .._secrets import Secret, SecretList
+from ..errors import (
+    EmbedSandboxError,
+    LanguageUnavailableError,
+    NotFoundError,
+    RuntimeUnavailableError,
+    SandboxClosedError,
+)
+from ..errors import (
+    RequestValidationError as SandboxValidationError,
+)
+from ..models import (
+    MAX_PAGE_SIZE,
+    CreateToolRequest,
+    ExecuteFunctionRequest,
+    ExecuteFunctionResponse,
+    ExecuteRequest,
+    ExecuteResponse,
+    ExecuteToolRequest,
+    ExecuteToolResponse,
+    Execution,
+    ExecutionList,
+    Tool,
+    ToolList,
+    UpdateToolRequest,
+)
+from ._metrics import Metrics
+
+__all__ = ["ServerOptions", "create_app", "serve"]
+
+logger = logging.getLogger("embedsandbox.server")
+
+DEFAULT_QUEUE_TIMEOUT_S: Final = 10.0
+DEFAULT_MAX_BODY_BYTES: Final = 16 << 20
+
+# google.rpc.Code numbers
+_INVALID_ARGUMENT, _NOT_FOUND, _RESOURCE_EXHAUSTED, _FAILED_PRECONDITION = 3, 5, 8, 9
+_UNIMPLEMENTED, _INTERNAL, _UNAVAILABLE, _UNAUTHENTICATED = 12, 13, 14, 16
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """How the server runs.
+
+    Args:
+        store: The default project's store file (default: the default store, the one
+            `Sandbox()` opens); other projects' stores are `projects/<project>/store.sqlite3`
+            next to it.
+        keys: The API keys file (default `keys.sqlite3` in the data directory).
+        workers: Guests that may run at once (default: the number of CPUs).
+        queue_timeout_s: How long a request waits for a free worker before it gets 429.
+        max_body_bytes: The largest request body accepted (413 above it); default 16 MiB.
+        cache_dir: Where compiled interpreters are cached (default as for `Sandbox`).
+        retry_after_s: The `Retry-After` a 429 carries, in whole seconds.
+
+    """
+
+    store: Path | None = None
+    keys: Path | None = None
+    workers: int = field(default_factory=lambda: os.cpu_count() or 2)
+    queue_timeout_s: float = DEFAULT_QUEUE_TIMEOUT_S
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    cache_dir: Path | None = None
+    retry_after_s: int = 1
+
+
+class ApiError(Exception):
+    """An error the server answers with `{code, message}` and `status`."""
+
+    def __init__(
+        self, status: int, code: int, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.headers = headers
+
+
+class ErrorBody(BaseModel):
+    """Every error response: a google.rpc code and a message (500s add the logged `id`)."""
+
+    code: int
+    message: str
+    id: str | None = None
+
+
+class CreateSecretRequest(BaseModel):
+    """Create a secret (`POST /v1/secrets`); the value is never returned."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    value: str
+
+
+class ManifestFileBody(BaseModel):
+    """A runtime's manifest: `requirements.txt` (Python) or `package.json` (JavaScript)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Literal["requirements.txt", "package.json"]
+    contents: str
+
+
+class CreateRuntimeRequest(BaseModel):
+    """Create a runtime (`POST /v1/runtimes`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    language: Literal["python", "javascript"]
+    manifest_file: ManifestFileBody
+    additional_python_imports: str | None = None
+    engine: Literal["wasi", "microvm", "v8"] | None = None
+
+
+class CreateRevisionRequest(BaseModel):
+    """Make a runtime revision (`POST /v1/runtimes/{id}/revisions`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    manifest_file: ManifestFileBody
+    additional_python_imports: str | None = None
+
+
+class Health(BaseModel):
+    """`GET /healthz`."""
+
+    status: str
+
+
+def _error(status: int, code: int, message: str, **extra: Any) -> JSONResponse:
+    headers = extra.pop("headers", None)
+    return JSONResponse({"code": code, "message": message, **extra}, status, headers=headers)
+
+
+def _internal(exc: BaseException) -> JSONResponse:
+    error_id = f"err_{_random.token_hex(8)}"
+    logger.error("internal error %s", error_id, exc_info=exc)
+    return _error(
+        500,
+        _INTERNAL,
+        f"internal error {error_id}; the server log has its details",
+        id=error_id,
+    )
+
+
+def _sandbox_error(exc: EmbedSandboxError) -> JSONResponse:
+    if isinstance(exc, SandboxValidationError) or exc.status_code in (400, 422):
+        return _error(400, _INVALID_ARGUMENT, str(exc))
+    if isinstance(exc, NotFoundError):
+        return _error(404, _NOT_FOUND, str(exc))
+    if exc.status_code == 409:
+        return _error(409, _FAILED_PRECONDITION, str(exc))
+    if isinstance(exc, LanguageUnavailableError):
+        return _error(501, _UNIMPLEMENTED, str(exc))
+    if isinstance(exc, RuntimeUnavailableError | SandboxClosedError):
+        return _error(503, _UNAVAILABLE, str(exc))
+    return _internal(exc)
+
+
+def _field_message(errors: Any) -> str:
+    problems = []
+    for detail in errors:
+        loc = [str(part) for part in detail.get("loc", ())]
+        if detail.get("type") == "json_invalid":
+            reason = detail.get("ctx", {}).get("error", "not JSON")
+            problems.append(f"the body is not valid JSON: {reason}")
+            continue
+        if loc and loc[0] == "body":
+            loc = loc[1:]
+        name = ".".join(loc) or "body"
+        problems.append(f"{name}: {detail.get('msg', 'invalid')}")
+    return "invalid request: " + "; ".join(problems)
+
+
+class _BodyLimit:
+    """Refuses bodies larger than `limit` bytes with 413, before the app reads them."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = _error(
+            413,
+            _INVALID_ARGUMENT,
+            f"the request body is larger than the server's limit of {self.limit} bytes",
+        )
+        await response(scope, receive, send)
+
+
+class _Pool:
+    """At most `workers` guests at once, on threads; waiters give up after the timeout."""
+
+    def __init__(self, workers: int, queue_timeout_s: float) -> None:
+        self.workers = workers
+        self._timeout = queue_timeout_s
+        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="embedsandbox-server")
+        self._slots = threading.BoundedSemaphore(workers)
+        self._free: asyncio.Semaphore | None = None
+        self.busy = 0
+        self.waiting = 0
+
+    async def run(self, call: Callable[[], _T]) -> _T:
+        if self._free is None:
+            self._free = asyncio.Semaphore(self.workers)
+        free = self._free
+        self.waiting += 1
+        try:
+            await self._acquire(free)
+        finally:
+            self.waiting -= 1
+        self.busy += 1
+        loop = asyncio.get_running_loop()
+
+        def done(_: object) -> None:
+            # The worker is free when the guest ends, even if the client went away.
+            def release() -> None:
+                self.busy -= 1
+                free.release()
+
+            loop.call_soon_threadsafe(release)
+
+        try:
+            future = loop.run_in_executor(self._executor, call)
+        except BaseException:
+            self.busy -= 1
+            free.release()
+            raise
+        future.add_done_callback(done)
+        return await asyncio.shield(future)
+
+    async def _acquire(self, free: asyncio.Semaphore) -> None:
+        # Not wait_for: on 3.11 it can lose a permit acquired just as the timeout fires.
+        task: asyncio.Future[Any] = asyncio.ensure_future(free.acquire())
+
+        def give_back(done: asyncio.Future[Any]) -> None:
+            if not done.cancelled() and done.exception() is None:
+                free.release()
+
+        try:
+            finished, _ = await asyncio.wait({task}, timeout=self._timeout)
+        except BaseException:
+            task.cancel()
+            task.add_done_callback(give_back)
+            raise
+        if not finished:
+            task.cancel()
+            task.add_done_callback(give_back)
+            raise _Busy
+        task.result()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+
+
+class _Busy(Exception):
+    pass
+
+
+class _Projects:
+    """One Sandbox per project, opened on first use."""
+
+    def __init__(self, options: ServerOptions) -> None:
+        self._options = options
+        self._lock = threading.Lock()
+        self._sandboxes: dict[str, Sandbox] = {}
+
+    def get(self, project: str) -> Sandbox:
+        with self._lock:
+            sandbox = self._sandboxes.get(project)
+            if sandbox is None:
+                sandbox = Sandbox(
+                    store=project_store_path(project, self._options.store),
+                    cache_dir=self._options.cache_dir,
+                )
+                self._sandboxes[project] = sandbox
+            return sandbox
+
+    def close(self) -> None:
+        with self._lock:
+            sandboxes, self._sandboxes = list(self._sandboxes.values()), {}
+        for sandbox in sandboxes:
+            sandbox.close()
+
+
+def _outcome(execution: ExecuteResponse) -> str:
+    if execution.limit_hit is not None:
+        return "limit_hit"
+    return "success" if execution.exit_code == 0 else "non_zero_exit"
+
+
+def create_app(options: ServerOptions | None = None) -> FastAPI:
+    """The ASGI app serving the Riza API (see README, "Serving over HTTP")."""
+    options = options or ServerOptions()
+    if options.workers < 1:
+        msg = f"workers must be at least 1, got {options.workers}"
+        raise ValueError(msg)
+    keys = KeyStore(options.keys)
+    projects = _Projects(options)
+    pool = _Pool(options.workers, options.queue_timeout_s)
+    metrics = Metrics(options.workers, lambda: pool.busy, lambda: pool.waiting)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await asyncio.to_thread(pool.close)
+        projects.close()
+        keys.close()
+
+    app = FastAPI(
+        title="embedsandbox",
+        summary="The Riza code-interpreter API, served by embedsandbox.",
+        version="0.1.0",
+        lifespan=lifespan,
+        responses={
+            400: {"model": ErrorBody},
+            401: {"model": ErrorBody},
+            404: {"model": ErrorBody},
+            500: {"model": ErrorBody},
+        },
+    )
+    app.add_middleware(_BodyLimit, limit=options.max_body_bytes)
+    bearer = HTTPBearer(auto_error=False, description="an API key from `embedsandbox keys create`")
+
+    def authenticate(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Sandbox:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise ApiError(
+                401,
+                _UNAUTHENTICATED,
+                "missing API key: send 'Authorization: Bearer <key>' "
+                "(create a key with `embedsandbox keys create`)",
+            )
+        project = keys.authenticate(credentials.credentials)
+        if project is None:
+            raise ApiError(401, _UNAUTHENTICATED, "the API key is not valid or was revoked")
+        return projects.get(project)
+
+    Project = Annotated[Sandbox, Depends(authenticate)]
+
+    async def execute(language: str, call: Callable[[], _T]) -> _T:
+        def timed() -> _T:
+            start = time.perf_counter()
+            try:
+                result = call()
+            except EmbedSandboxError as exc:
+                refused = exc.status_code < 500 or isinstance(exc, LanguageUnavailableError)
+                outcome = "rejected" if refused else "internal_error"
+                metrics.execution(language, outcome, time.perf_counter() - start)
+                raise
+            except Exception:
+                metrics.execution(language, "internal_error", time.perf_counter() - start)
+                raise
+            execution = result if isinstance(result, ExecuteResponse) else result.execution  # type: ignore[attr-defined]
+            metrics.execution(language, _outcome(execution), time.perf_counter() - start)
+            return result
+
+        try:
+            return await pool.run(timed)
+        except _Busy:
+            metrics.rejected()
+            raise ApiError(
+                429,
+                _RESOURCE_EXHAUSTED,
+                f"all {options.workers} workers stayed busy for {options.queue_timeout_s:g} s; "
+                "retry later",
+                headers={"Retry-After": str(options.retry_after_s)},
+            ) from None
+
+    # -- errors ------------------------------------------------------------------------------
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, headers=exc.headers)
+
+    @app.exception_handler(EmbedSandboxError)
+    async def sandbox_error(_: Request, exc: EmbedSandboxError) -> JSONResponse:
+        return _sandbox_error(exc)
+
+    @app.exception_handler(FastAPIValidationError)
+    async def validation_error(_: Request, exc: FastAPIValidationError) -> JSONResponse:
+        return _error(400, _INVALID_ARGUMENT, _field_message(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: _NOT_FOUND, 405: _UNIMPLEMENTED}.get(exc.status_code, _INVALID_ARGUMENT)
+        message = "no such route" if exc.status_code == 404 else str(exc.detail)
+        return _error(exc.status_code, code, message, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        return _internal(exc)
+
+    # -- operations --------------------------------------------------------------------------
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> Health:
+        """Whether the server is up."""
+        return Health(status="ok")
+
+    @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
+    def prometheus() -> PlainTextResponse:
+        """Prometheus metrics: executions by language and outcome, durations, the pool."""
+        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
+
+    # -- runs --------------------------------------------------------------------------------
+
+    @app.post("/v1/execute", tags=["command"])
+    async def execute_script(request: ExecuteRequest, sb: Project) -> ExecuteResponse:
+        """Run a script in a fresh guest."""
+        return await execute(request.language.value, lambda: sb.run_script(request))
+
+    @app.post("/v1/execute-function", tags=["command"])
+    async def execute_function(
+        request: ExecuteFunctionRequest, sb: Project
+    ) -> ExecuteFunctionResponse:
+        """Run a function `execute(input)` in a fresh guest."""
+        return await execute(request.language.value, lambda: sb.run_function(request))
+
+    # -- tools -------------------------------------------------------------------------------
+
+    @app.post("/v1/tools", tags=["tools"])
+    def create_tool(request: CreateToolRequest, sb: Project) -> Tool:
+        """Create a tool and its first revision."""
+        return sb.tools.create(**request.model_dump())
+
+    @app.post("/v1/tools/{tool_id}", tags=["tools"])
+    def update_tool(tool_id: str, request: UpdateToolRequest, sb: Project) -> Tool:
+        """Change a tool: the fields given make a new revision."""
+        return sb.tools.update(tool_id, **request.model_dump(exclude_unset=True))
+
+    @app.get("/v1/tools", tags=["tools"])
+    def list_tools(
+        sb: Project, limit: int = MAX_PAGE_SIZE, starting_after: str | None = None
+    ) -> ToolList:
+        """A page of tools, oldest first."""
+        return sb.tools.list(limit, starting_after)
+
+    @app.get("/v1/tools/{tool_id}", tags=["tools"])
+    def get_tool(tool_id: str, sb: Project) -> Tool:
+        """A tool at its current revision."""
+        return sb.tools.get(tool_id)
+
+    @app.post("/v1/tools/{tool_id}/execute", tags=["tools"])
+    async def execute_tool(
+        tool_id: str, request: ExecuteToolRequest, sb: Project
+    ) -> ExecuteToolResponse:
+        """Run a tool's `execute(input)` in a fresh guest."""
+        tool = await asyncio.to_thread(sb.tools.get, tool_id, request.revision_id)
+        return await execute(tool.language.value, lambda: sb.run_tool(tool_id, request))
+
+    # -- secrets -----------------------------------------------------------------------------
+
+    @app.post("/v1/secrets", tags=["secrets"])
+    def create_secret(request: CreateSecretRequest, sb: Project) -> Secret:
+        """Store a secret; its value is never returned."""
+        return sb.secrets.create(name=request.name, value=request.value)
+
+    @app.get("/v1/secrets", tags=["secrets"])
+    def list_secrets(
+        sb: Project, limit: int = MAX_PAGE_SIZE, starting_after: str | None = None
+    ) -> SecretList:
+        """A page of secrets (ids and names), oldest first."""
+        return sb.secrets.list(limit, starting_after)
+
+    # -- executions --------------------------------------------------------------------------
+
+    @app.get("/v1/executions", tags=["executions"])
+    def list_executions(
+        sb: Project,
+        limit: int = MAX_PAGE_SIZE,
+        starting_after: str | None = None,
+        only_non_zero_exit_codes: bool = False,
+    ) -> ExecutionList:
+        """A page of executions, newest first."""
+        return sb.executions.list(limit, starting_after, only_non_zero_exit_codes)
+
+    @app.get("/v1/executions/{execution_id}", tags=["executions"])
+    def get_execution(execution_id: str, sb: Project) -> Execution:
+        """One execution with its request and response."""
+        return sb.executions.get(execution_id)
+
+    # -- runtimes --------------------------------------------------------------------------
+
+    def runtimes_of(sb: Sandbox) -> Any:
+        return sb.runtimes
+
+    def dump(value: Any) -> dict[str, Any]:
+        return dict(value.model_dump(mode="json"))
+
+    runtime_responses: dict[int | str, dict[str, Any]] = {409: {"model": ErrorBody}}
+
+    @app.post("/v1/runtimes", tags=["runtimes"], responses=runtime_responses)
+    def create_runtime(request: CreateRuntimeRequest, sb: Project) -> dict[str, Any]:
+        """Create a runtime; its first revision builds in the background."""
+        if request.engine not in (None, "wasi"):
+            raise ApiError(400, _INVALID_ARGUMENT, "engine: only 'wasi' is available")
+        return dump(
+            runtimes_of(sb).create(
+                name=request.name,
+                language=request.language,
+                manifest_file=request.manifest_file.model_dump(),
+                additional_python_imports=request.additional_python_imports,
+            )
+        )
+
+    @app.get("/v1/runtimes", tags=["runtimes"], responses=runtime_responses)
+    def list_runtimes(
+        sb: Project, limit: int = MAX_PAGE_SIZE, starting_after: str | None = None
+    ) -> dict[str, Any]:
+        """A page of runtimes, oldest first: `{"runtimes": [...]}`."""
+        return dump(runtimes_of(sb).list(limit, starting_after))
+
+    @app.get("/v1/runtimes/{runtime_id}", tags=["runtimes"], responses=runtime_responses)
+    def get_runtime(runtime_id: str, sb: Project) -> dict[str, Any]:
+        """A runtime with its newest revision's id and status."""
+        return dump(runtimes_of(sb).get(runtime_id))
+
+    @app.delete("/v1/runtimes/{runtime_id}", tags=["runtimes"], responses=runtime_responses)
+    def delete_runtime(runtime_id: str, sb: Project) -> dict[str, Any]:
+        """Delete a runtime and its revisions: `{id, deleted}`."""
+        return dump(runtimes_of(sb).delete(runtime_id))
+
+    @app.post("/v1/runtimes/{runtime_id}/revisions", tags=["runtimes"], responses=runtime_responses)
+    def create_revision(
+        runtime_id: str, request: CreateRevisionRequest, sb: Project
+    ) -> dict[str, Any]:
+        """Make a new revision of a runtime; it builds in the background."""
+        return dump(
+            runtimes_of(sb).revisions.create(
+                runtime_id,
+                manifest_file=request.manifest_file.model_dump(),
+                additional_python_imports=request.additional_python_imports,
+            )
+        )
+
+    @app.get("/v1/runtimes/{runtime_id}/revisions", tags=["runtimes"], responses=runtime_responses)
+    def list_revisions(runtime_id: str, sb: Project) -> dict[str, Any]:
+        """Every revision of a runtime, oldest first: `{"revisions": [...]}`."""
+        return dump(runtimes_of(sb).revisions.list(runtime_id))
+
+    @app.get(
+        "/v1/runtimes/{runtime_id}/revisions/{revision_id}",
+        tags=["runtimes"],
+        responses=runtime_responses,
+    )
+    def get_revision(runtime_id: str, revision_id: str, sb: Project) -> dict[str, Any]:
+        """One revision with its status, packages and build log."""
+        return dump(runtimes_of(sb).revisions.get(runtime_id, revision_id))
+
+    return app
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    options: ServerOptions | None = None,
+    *,
+    log_level: str = "info",
+) -> None:
+    """Serve the app on uvicorn until interrupted."""
+    import uvicorn
+
+    app = create_app(options)
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="on")
+    server = uvicorn.Server(config)
+    server.run()
