@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .._store import Database
+from .._store._db import cursor_seq
 from ..errors import ConflictError, NotFoundError
 from ..models import (
     ManifestFile,
@@ -270,13 +271,7 @@ class RuntimeRepository:
         with self._db.read() as conn:
             after = 0
             if starting_after is not None:
-                found = conn.execute(
-                    "SELECT seq FROM runtimes WHERE id = ?", (starting_after,)
-                ).fetchone()
-                if found is None:
-                    msg = f"starting_after {starting_after!r} names no runtime"
-                    raise NotFoundError(msg)
-                after = int(found[0])
+                after = cursor_seq(conn, "runtimes", starting_after, "runtime")
             rows = conn.execute(
                 "SELECT id, name, language, created_at FROM runtimes "
                 "WHERE seq > ? ORDER BY seq LIMIT ?",

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-from ..errors import SandboxClosedError, StoreError
+from ..errors import NotFoundError, SandboxClosedError, StoreError
 from ._schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["BUSY_TIMEOUT_S", "MEMORY", "STORE_FILE_NAME", "Database", "default_store_path"]
@@ -33,6 +33,20 @@ STORE_FILE_NAME: Final = "store.sqlite3"
 """The store's file name in the data directory."""
 BUSY_TIMEOUT_S: Final = 30.0
 """How long a write waits for another process's lock on the same file."""
+
+
+def cursor_seq(conn: sqlite3.Connection, table: str, item_id: str, noun: str) -> int:
+    """The `seq` of the row whose id a page's `starting_after` names.
+
+    Raises:
+        NotFoundError: no row of `table` has that id.
+
+    """
+    found = conn.execute(f"SELECT seq FROM {table} WHERE id = ?", (item_id,)).fetchone()  # noqa: S608 - table names are ours
+    if found is None:
+        msg = f"starting_after {item_id!r} names no {noun}"
+        raise NotFoundError(msg)
+    return int(found[0])
 
 
 def default_store_path() -> Path:

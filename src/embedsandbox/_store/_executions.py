@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 
 from ..errors import NotFoundError, StoreError
 from ..models import Execution, ExecutionDetails, ExecutionList
-from ._db import Database
+from ._db import Database, cursor_seq
 
 __all__ = ["ExecutionLog"]
 
@@ -85,14 +85,8 @@ class ExecutionLog:
         where, params = [], []
         with self._db.read() as conn:
             if starting_after is not None:
-                found = conn.execute(
-                    "SELECT seq FROM executions WHERE id = ?", (starting_after,)
-                ).fetchone()
-                if found is None:
-                    msg = f"starting_after {starting_after!r} names no execution"
-                    raise NotFoundError(msg)
                 where.append("seq < ?")
-                params.append(found[0])
+                params.append(cursor_seq(conn, "executions", starting_after, "execution"))
             if only_non_zero_exit_codes:
                 where.append("exit_code != 0")
             clause = f"WHERE {' AND '.join(where)}" if where else ""

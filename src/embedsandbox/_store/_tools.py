@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import NotFoundError
 from ..models import FunctionLanguage, Tool, ToolList
-from ._db import Database
+from ._db import Database, cursor_seq
 
 __all__ = ["ToolRepository", "ToolRevisionRow"]
 
@@ -140,13 +140,7 @@ class ToolRepository:
         with self._db.read() as conn:
             after = 0
             if starting_after is not None:
-                found = conn.execute(
-                    "SELECT seq FROM tools WHERE id = ?", (starting_after,)
-                ).fetchone()
-                if found is None:
-                    msg = f"starting_after {starting_after!r} names no tool"
-                    raise NotFoundError(msg)
-                after = int(found[0])
+                after = cursor_seq(conn, "tools", starting_after, "tool")
             rows = conn.execute(
                 f"SELECT {_REVISION_COLUMNS} FROM tools t "  # noqa: S608 - constant columns
                 "JOIN tool_revisions r ON r.id = t.revision_id "
