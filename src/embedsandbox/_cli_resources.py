@@ -24,6 +24,11 @@ from .errors import RequestValidationError
 __all__ = ["add_commands", "dispatch"]
 
 
+def _paging(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=int, default=100, help="at most this many (1 to 100)")
+    parser.add_argument("--starting-after", help="the last id of the previous page")
+
+
 def _common(parser: argparse.ArgumentParser, *, store: bool = True) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     if store:
@@ -101,8 +106,7 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--input-schema", help="a JSON Schema for the input, as JSON")
     _common(create)
     listing = tools.add_parser("list", help="list tools", description="List the tools.")
-    listing.add_argument("--limit", type=int, default=100, help="at most this many (1 to 100)")
-    listing.add_argument("--starting-after", help="the last id of the previous page")
+    _paging(listing)
     _common(listing)
     get = tools.add_parser("get", help="show a tool", description="Show a tool.")
     get.add_argument("id", help="the tool's id")
@@ -143,8 +147,7 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--timeout", type=float, help="stop waiting for the build after S s")
     _common(create)
     listing = runtimes.add_parser("list", help="list runtimes", description="List runtimes.")
-    listing.add_argument("--limit", type=int, default=100, help="at most this many (1 to 100)")
-    listing.add_argument("--starting-after", help="the last id of the previous page")
+    _paging(listing)
     _common(listing)
     get = runtimes.add_parser("get", help="show a runtime", description="Show a runtime.")
     get.add_argument("id", help="the runtime's id")
@@ -173,16 +176,14 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--name", required=True, help="the secret's name")
     _common(create)
     listing = secrets.add_parser("list", help="list secrets", description="List the secrets.")
-    listing.add_argument("--limit", type=int, default=100, help="at most this many (1 to 100)")
-    listing.add_argument("--starting-after", help="the last id of the previous page")
+    _paging(listing)
     _common(listing)
 
     executions = _group(commands, "executions", "show the execution history")
     listing = executions.add_parser(
         "list", help="list executions", description="List executions, newest first."
     )
-    listing.add_argument("--limit", type=int, default=100, help="at most this many (1 to 100)")
-    listing.add_argument("--starting-after", help="the last id of the previous page")
+    _paging(listing)
     listing.add_argument("--only-non-zero-exit-codes", action="store_true", help="only failed runs")
     _common(listing)
     get = executions.add_parser(

@@ -120,8 +120,8 @@ class Sandbox:
         limits: Default limits for runs whose request leaves a field out. Unset fields keep
             the built-in defaults: execution_timeout 30 s, memory_size 128 MiB, no fuel cap,
             output_bytes 1 MiB per stream.
-        cache_dir: Where compiled interpreters are kept (the first Python compile takes about
-            35 s). Default: `$EMBEDSANDBOX_HOME/cache`, else the user's cache folder.
+        cache_dir: Where compiled interpreters are kept (the first Python compile takes about a
+            minute on 2 cores). Default: `$EMBEDSANDBOX_HOME/cache`, else the user's cache folder.
         max_workers: Threads for the async methods. Default: the number of CPUs.
         allow_private_networks: Let guests reach loopback, private and link-local addresses
             of allowed hosts (for tests and intranets). Default False: after DNS resolution
@@ -290,8 +290,7 @@ class Sandbox:
             if engine is None:
                 engine = self._make_engine(family)
                 self._engines[family] = engine
-                check = getattr(engine, "compiled_in_cache", None)
-                if check is not None and not check():
+                if not engine.compiled_in_cache():
                     # Tell library users why their first run takes long (Python: ~1 min).
                     logger.warning(
                         "embedsandbox: the %s interpreter is compiled on first use; later runs "
@@ -319,12 +318,10 @@ class Sandbox:
     def needs_compile(self, language: str | Language) -> bool:
         """Whether the next run of `language` must first compile its interpreter.
 
-        Python's first compile takes about 35 s (then it is cached on disk); a caller can
-        tell its user before it starts.
+        Python's first compile takes about a minute on 2 cores (then it is cached on
+        disk); a caller can tell its user before it starts.
         """
-        engine = self._engine(Language(language).value)
-        check = getattr(engine, "compiled_in_cache", None)
-        return check is not None and not check()
+        return not self._engine(Language(language).value).compiled_in_cache()
 
     def warmup(self, languages: list[str] | None = None) -> None:
         """Compile (or load from the disk cache) the interpreters, so later runs start fast."""

@@ -102,3 +102,7 @@ class Engine(Protocol):
     def warmup(self) -> None:
         """Compile (or load from the disk cache) everything a first run needs."""
         ...
+
+    def compiled_in_cache(self) -> bool:
+        """Whether the compiled modules are already in the disk cache (no compile needed)."""
+        ...

