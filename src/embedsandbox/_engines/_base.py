@@ -50,6 +50,14 @@ class RuntimePackages:
     node_modules: str | None = None
     # Python: modules imported before the user's code (`additional_python_imports`).
     imports: tuple[str, ...] = ()
+    # The runtime's own warm-pool sizes; None takes the Sandbox's.
+    min_cached_instances: int | None = field(default=None, compare=False)
+    max_cached_instances: int | None = field(default=None, compare=False)
+
+    @property
+    def pool_key(self) -> tuple[str | None, str | None, tuple[str, ...]]:
+        """What makes two revisions' guests interchangeable before a run."""
+        return (self.python_path, self.node_modules, self.imports)
 
 
 # A host door: the guest sends one request (bytes) and waits for the reply (bytes).
@@ -105,4 +113,8 @@ class Engine(Protocol):
 
     def compiled_in_cache(self) -> bool:
         """Whether the compiled modules are already in the disk cache (no compile needed)."""
+        ...
+
+    def close(self) -> None:
+        """Stop background work (warm pools) and free the guests it holds. Idempotent."""
         ...
