@@ -141,6 +141,7 @@ class WarmPool(Generic[T]):
             self._thread.start()
 
     def _fill(self) -> None:
+        surplus: T | None
         while True:
             with self._cond:
                 while not self._closed:
