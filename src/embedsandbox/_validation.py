@@ -1,7 +1,7 @@
 """Shared request checks: pydantic errors as `RequestValidationError`, and list arguments.
 
-Used by `Sandbox`, `Tools`, `SecretStore` and the execution history. Messages never include
-the rejected value (it may be a secret).
+Used by `Sandbox`, `Tools`, `SecretStore`, `Runtimes` and the execution history. Messages
+never include the rejected value (it may be a secret).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 import pydantic
 
 from .errors import RequestValidationError
-from .models import MAX_PAGE_SIZE
+from .models import MAX_CACHED_INSTANCES, MAX_PAGE_SIZE
 
-__all__ = ["check_page", "validation_error"]
+__all__ = ["check_cached_instances", "check_page", "validation_error"]
 
 
 def validation_error(name: str, exc: pydantic.ValidationError) -> RequestValidationError:
@@ -56,3 +56,46 @@ def check_page(limit: Any, starting_after: Any) -> tuple[int, str | None]:
         msg = "invalid list arguments: " + "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in errors)
         raise RequestValidationError(msg, errors)
     return limit, starting_after
+
+
+def check_cached_instances(minimum: Any, maximum: Any) -> tuple[int | None, int | None]:
+    """A runtime's `min_cached_instances` and `max_cached_instances`, checked.
+
+    Each is None (the Sandbox's default) or an integer from 0 to 64; when both are given,
+    the minimum may not exceed the maximum.
+
+    Raises:
+        RequestValidationError: either is out of range or not an integer, or min > max.
+
+    """
+    errors: list[dict[str, Any]] = []
+    for name, value in (("min_cached_instances", minimum), ("max_cached_instances", maximum)):
+        if value is None:
+            continue
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= MAX_CACHED_INSTANCES
+        ):
+            errors.append(
+                {
+                    "loc": (name,),
+                    "msg": f"{name} must be null or an integer from 0 to {MAX_CACHED_INSTANCES}",
+                    "type": "value_error",
+                }
+            )
+    if not errors and minimum is not None and maximum is not None and minimum > maximum:
+        errors.append(
+            {
+                "loc": ("min_cached_instances",),
+                "msg": (
+                    f"min_cached_instances ({minimum}) must not exceed max_cached_instances "
+                    f"({maximum})"
+                ),
+                "type": "value_error",
+            }
+        )
+    if errors:
+        msg = "invalid runtime: " + "; ".join(e["msg"] for e in errors)
+        raise RequestValidationError(msg, errors)
+    return minimum, maximum

@@ -70,6 +70,8 @@ MAX_FILES = 1000
 """The most entries in `files`."""
 MAX_PAGE_SIZE = 100
 """The most items a list call returns (`limit`); also its default."""
+MAX_CACHED_INSTANCES = 64
+"""The largest `min_cached_instances`/`max_cached_instances` a runtime accepts."""
 MAX_TOOL_NAME_CHARS = 64
 """The longest tool name: what LLM function-calling APIs accept (`^[A-Za-z0-9_-]{1,64}$`)."""
 MAX_TOOL_DESCRIPTION_CHARS = 8192
@@ -639,6 +641,12 @@ class Runtime(BaseModel):
     manifest_file: ManifestFile | None = None
     additional_python_imports: str | None = None
     created_at: datetime
+    min_cached_instances: int | None = None
+    """Extension: ready guests the engine keeps for this runtime's revisions (0 to 64);
+    `None` takes the Sandbox's `min_cached_instances` (1)."""
+    max_cached_instances: int | None = None
+    """Extension: the most ready guests kept under demand (0 to 64; 0 turns pooling off for
+    this runtime); `None` takes the Sandbox's `max_cached_instances` (4)."""
 
 
 class RuntimeList(_Page):

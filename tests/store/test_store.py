@@ -12,7 +12,7 @@ import pytest
 
 from embedsandbox import Sandbox
 from embedsandbox._store import SCHEMA_VERSION, Database, default_store_path
-from embedsandbox._store._schema import APPLICATION_ID
+from embedsandbox._store._schema import APPLICATION_ID, MIGRATIONS
 from embedsandbox.errors import NotFoundError, SandboxClosedError, StoreError
 
 CODE = "function execute(input) { return input }"
@@ -111,6 +111,38 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="newer embedsandbox"):
         Sandbox(store=path)
+
+
+def test_a_store_at_migration_3_is_migrated_and_keeps_its_runtimes(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for statement in (s for migration in MIGRATIONS[:3] for s in migration):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 3")
+    now = "2025-01-01T00:00:00+00:00"
+    conn.execute(
+        "INSERT INTO runtimes (id, name, language, created_at) VALUES (?, ?, ?, ?)",
+        ("rt_old", "old", "python", now),
+    )
+    conn.execute(
+        "INSERT INTO runtime_revisions (id, runtime_id, manifest_name, manifest_contents, "
+        "interpreter_version, status, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ("rtrev_old", "rt_old", "requirements.txt", "", "python 3.15.0", "cancelled", now, now),
+    )
+    conn.close()
+    with Sandbox(store=path, runtimes_dir=tmp_path / "artifacts") as sb:
+        old = sb.runtimes.get("rt_old")
+        assert ("old", "rtrev_old", "cancelled") == (old.name, old.revision_id, old.status)
+        assert (None, None) == (old.min_cached_instances, old.max_cached_instances)
+        updated = sb.runtimes.update("rt_old", min_cached_instances=0, max_cached_instances=2)
+        assert (0, 2) == (updated.min_cached_instances, updated.max_cached_instances)
+    conn = sqlite3.connect(path)
+    assert 4 == SCHEMA_VERSION == conn.execute("PRAGMA user_version").fetchone()[0]
+    columns = {row[1]: row[2] for row in conn.execute("PRAGMA table_info(runtimes)")}
+    assert "INTEGER" == columns["min_cached_instances"] == columns["max_cached_instances"]
+    conn.close()
 
 
 def test_a_folder_is_not_a_store(tmp_path: Path) -> None:

@@ -7,18 +7,19 @@ its state lives in the store (`_repository`) and its artifact on disk, content-a
 
 from __future__ import annotations
 
+import enum
 import os
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pydantic
 
 from .._store import Database
-from .._validation import check_page, validation_error
+from .._validation import check_cached_instances, check_page, validation_error
 from ..errors import ConflictError, NotFoundError, RequestValidationError, SandboxClosedError
 from ..models import (
     MAX_PAGE_SIZE,
@@ -49,6 +50,15 @@ _MANIFEST_FOR = {
 }
 _BUILD_WORKERS = 2
 _INTERRUPTED = "the build was interrupted: the process building it ended; create a new revision"
+
+
+class _Unset(enum.Enum):
+    """`Runtimes.update`'s "not given" (None means "use the Sandbox's default")."""
+
+    UNSET = enum.auto()
+
+
+_UNSET: Final = _Unset.UNSET
 
 # Imports `imports` in a guest with the Python packages of a site folder: (ok, output).
 Verify = Callable[[Path, tuple[str, ...]], tuple[bool, str]]
@@ -278,7 +288,7 @@ class RuntimeRevisions:
 
 
 class Runtimes:
-    """Custom runtimes by id: `create`, `get`, `list`, `delete`, and `revisions`.
+    """Custom runtimes by id: `create`, `get`, `list`, `update`, `delete`, and `revisions`.
 
     A runtime names a language and a manifest (`requirements.txt` for Python, `package.json`
     for JavaScript and TypeScript); each revision pins one manifest and is built in the
@@ -329,6 +339,9 @@ class Runtimes:
         language: str | RuntimeLanguage,
         manifest_file: ManifestFile | dict[str, Any],
         additional_python_imports: str | None = None,
+        *,
+        min_cached_instances: int | None = None,
+        max_cached_instances: int | None = None,
     ) -> Runtime:
         """Create a runtime and start building its first revision in the background.
 
@@ -339,10 +352,17 @@ class Runtimes:
             additional_python_imports: Python only: module names (newline or comma
                 separated) imported before the user's code; one that fails to import fails
                 the build.
+            min_cached_instances: Ready guests the engine keeps instantiated for this
+                runtime's revisions ahead of demand, 0 to 64; `None` takes the Sandbox's
+                (`Sandbox(min_cached_instances=1)`).
+            max_cached_instances: The most ready guests kept as demand grows, 0 to 64 (0
+                turns pooling off for this runtime); `None` takes the Sandbox's
+                (`Sandbox(max_cached_instances=4)`).
 
         Raises:
             RequestValidationError: a field is invalid (unknown language, a manifest of the
-                other language, an import that is not a module name).
+                other language, an import that is not a module name, a cached-instance
+                count out of range or a minimum above the maximum).
 
         """
         if not isinstance(name, str) or not name.strip() or len(name) > 255:
@@ -354,9 +374,16 @@ class Runtimes:
             msg = f"language must be python or javascript, got {language!r}"
             raise RequestValidationError(msg, [{"loc": ["language"], "msg": msg}]) from None
         manifest, imports = _check_inputs(lang, manifest_file, additional_python_imports)
+        min_cached, max_cached = check_cached_instances(min_cached_instances, max_cached_instances)
         interpreter = self._interpreter_label(lang)
         runtime_id, revision_id = self._repository.create(
-            name, lang, manifest, additional_python_imports or None, interpreter
+            name,
+            lang,
+            manifest,
+            additional_python_imports or None,
+            interpreter,
+            min_cached_instances=min_cached,
+            max_cached_instances=max_cached,
         )
         created = self._repository.get(runtime_id)  # as created: pending
         self._start(revision_id, lang, manifest, imports, interpreter)
@@ -365,6 +392,42 @@ class Runtimes:
     def get(self, runtime_id: str) -> Runtime:
         """A runtime, with its newest revision's id and status. Raises `NotFoundError`."""
         return self._repository.get(_str_id(runtime_id, "runtime"))
+
+    def update(
+        self,
+        runtime_id: str,
+        *,
+        min_cached_instances: int | None | _Unset = _UNSET,
+        max_cached_instances: int | None | _Unset = _UNSET,
+    ) -> Runtime:
+        """Change a runtime's warm-pool sizes; a field not passed keeps its value.
+
+        `None` sets a field back to the Sandbox's default. The engine reads the sizes when it
+        makes a revision's pool (on its first run); a pool already made keeps its sizes until
+        the Sandbox closes.
+
+        Raises:
+            NotFoundError: no runtime has this id.
+            RequestValidationError: a count is out of range (0 to 64), or the minimum would
+                be above the maximum (either as given or as already stored).
+
+        """
+        runtime_id = _str_id(runtime_id, "runtime")
+        changes = {
+            name: value
+            for name, value in (
+                ("min_cached_instances", min_cached_instances),
+                ("max_cached_instances", max_cached_instances),
+            )
+            if not isinstance(value, _Unset)
+        }
+        # Each on its own first, so a bad value is named even when the other is stored.
+        check_cached_instances(
+            changes.get("min_cached_instances"), changes.get("max_cached_instances")
+        )
+        if changes:
+            self._repository.set_cached_instances(runtime_id, changes)
+        return self._repository.get(runtime_id)
 
     def list(self, limit: int = MAX_PAGE_SIZE, starting_after: str | None = None) -> RuntimeList:
         """A page of runtimes, oldest first (`limit` 1 to 100; `starting_after` an id)."""

@@ -1,8 +1,9 @@
-"""`RuntimeRepository`: runtimes and their revisions in the store (migration 2).
+"""`RuntimeRepository`: runtimes and their revisions in the store (migrations 2 to 4).
 
 A revision's inputs (manifest, additional imports, interpreter) are fixed when it is
 inserted; its build only ever moves `status` forward and fills `packages`, `build_log`,
-`message` and `artifact`.
+`message` and `artifact`. A runtime's warm-pool sizes (migration 4) are its only fields that
+change after it is created.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from .._store import Database
 from .._store._db import cursor_seq
+from .._validation import check_cached_instances
 from ..errors import ConflictError, NotFoundError
 from ..models import (
     ManifestFile,
@@ -80,6 +82,9 @@ def _revision(row: sqlite3.Row | tuple[Any, ...]) -> RuntimeRevision:
     )
 
 
+_RUNTIME_COLUMNS = "id, name, language, created_at, min_cached_instances, max_cached_instances"
+
+
 class RuntimeRepository:
     """The runtimes and runtime_revisions tables of one store."""
 
@@ -93,14 +98,24 @@ class RuntimeRepository:
         manifest: ManifestFile,
         imports: str | None,
         interpreter: str,
+        min_cached_instances: int | None = None,
+        max_cached_instances: int | None = None,
     ) -> tuple[str, str]:
         """Insert a runtime and its first (pending) revision; return both ids."""
         runtime_id = f"rt_{_random.token_hex(12)}"
         now = _now()
         with self._db.transaction() as conn:
             conn.execute(
-                "INSERT INTO runtimes (id, name, language, created_at) VALUES (?, ?, ?, ?)",
-                (runtime_id, name, language.value, now),
+                "INSERT INTO runtimes (id, name, language, created_at, min_cached_instances, "
+                "max_cached_instances) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    runtime_id,
+                    name,
+                    language.value,
+                    now,
+                    min_cached_instances,
+                    max_cached_instances,
+                ),
             )
             revision_id = self._insert(conn, runtime_id, manifest, imports, interpreter, now)
         return runtime_id, revision_id
@@ -236,8 +251,37 @@ class RuntimeRepository:
             ).fetchall()
         return [row[0] for row in rows if not _alive(row[1])]
 
+    def set_cached_instances(self, runtime_id: str, changes: dict[str, int | None]) -> None:
+        """Change a runtime's warm-pool sizes (`changes` names the columns to set).
+
+        The merged pair is checked in the same transaction, so two concurrent updates cannot
+        leave min above max.
+
+        Raises:
+            NotFoundError: no runtime has this id.
+            RequestValidationError: the merged sizes have min above max.
+
+        """
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT min_cached_instances, max_cached_instances FROM runtimes WHERE id = ?",
+                (runtime_id,),
+            ).fetchone()
+            if row is None:
+                msg = f"runtime {runtime_id!r} does not exist"
+                raise NotFoundError(msg)
+            merged = {"min_cached_instances": row[0], "max_cached_instances": row[1], **changes}
+            minimum, maximum = check_cached_instances(
+                merged["min_cached_instances"], merged["max_cached_instances"]
+            )
+            conn.execute(
+                "UPDATE runtimes SET min_cached_instances = ?, max_cached_instances = ? "
+                "WHERE id = ?",
+                (minimum, maximum, runtime_id),
+            )
+
     def _runtime(self, conn: sqlite3.Connection, row: tuple[Any, ...]) -> Runtime:
-        runtime_id, name, language, created_at = row
+        runtime_id, name, language, created_at, min_cached, max_cached = row
         newest = conn.execute(
             f"SELECT {_COLUMNS} FROM runtime_revisions "  # noqa: S608 - constant columns
             "WHERE runtime_id = ? ORDER BY seq DESC LIMIT 1",
@@ -253,13 +297,16 @@ class RuntimeRepository:
             manifest_file=revision.manifest_file,
             additional_python_imports=revision.additional_python_imports,
             created_at=datetime.fromisoformat(created_at),
+            min_cached_instances=min_cached,
+            max_cached_instances=max_cached,
         )
 
     def get(self, runtime_id: str) -> Runtime:
         """A runtime with its newest revision's status. Raises `NotFoundError`."""
         with self._db.read() as conn:
             row = conn.execute(
-                "SELECT id, name, language, created_at FROM runtimes WHERE id = ?", (runtime_id,)
+                f"SELECT {_RUNTIME_COLUMNS} FROM runtimes WHERE id = ?",  # noqa: S608 - constant columns
+                (runtime_id,),
             ).fetchone()
             if row is None:
                 msg = f"runtime {runtime_id!r} does not exist"
@@ -273,7 +320,7 @@ class RuntimeRepository:
             if starting_after is not None:
                 after = cursor_seq(conn, "runtimes", starting_after, "runtime")
             rows = conn.execute(
-                "SELECT id, name, language, created_at FROM runtimes "
+                f"SELECT {_RUNTIME_COLUMNS} FROM runtimes "  # noqa: S608 - constant columns
                 "WHERE seq > ? ORDER BY seq LIMIT ?",
                 (after, limit),
             ).fetchall()

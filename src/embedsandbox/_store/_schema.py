@@ -94,7 +94,13 @@ _V3: Final = (
     "ALTER TABLE runtime_revisions ADD COLUMN builder TEXT NOT NULL DEFAULT ''",
 )
 
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3)
+_V4: Final = (
+    # A runtime's own warm-pool sizes; NULL takes the Sandbox's (so existing runtimes do).
+    "ALTER TABLE runtimes ADD COLUMN min_cached_instances INTEGER",
+    "ALTER TABLE runtimes ADD COLUMN max_cached_instances INTEGER",
+)
+
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4)
 """The statements of each migration, in order."""
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 """The schema version this embedsandbox writes."""
