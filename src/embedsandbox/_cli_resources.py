@@ -144,6 +144,19 @@ def add_commands(commands: Any) -> None:
         "--manifest", required=True, type=Path, help="requirements.txt or package.json"
     )
     create.add_argument("--imports", help="Python modules to import first (comma separated)")
+    create.add_argument(
+        "--min-cached-instances",
+        type=int,
+        metavar="N",
+        help="ready guests kept for this runtime, 0 to 64 (default: the Sandbox's, 1)",
+    )
+    create.add_argument(
+        "--max-cached-instances",
+        type=int,
+        metavar="N",
+        help="most ready guests kept under demand, 0 to 64; 0 turns pooling off "
+        "(default: the Sandbox's, 4)",
+    )
     create.add_argument("--timeout", type=float, help="stop waiting for the build after S s")
     _common(create)
     listing = runtimes.add_parser("list", help="list runtimes", description="List runtimes.")
@@ -419,6 +432,8 @@ def _runtimes(options: argparse.Namespace, sb: Sandbox) -> int:
                 "contents": options.manifest.read_text("utf-8"),
             },
             additional_python_imports=options.imports,
+            min_cached_instances=options.min_cached_instances,
+            max_cached_instances=options.max_cached_instances,
         )
         try:
             runtimes.revisions.wait(result.id, result.revision_id, timeout=options.timeout)

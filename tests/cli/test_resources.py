@@ -140,11 +140,16 @@ def test_runtimes(env: dict[str, str], tmp_path: Path) -> None:
         "python",
         "--manifest",
         str(manifest),
+        "--min-cached-instances",
+        "0",
+        "--max-cached-instances",
+        "2",
         "--json",
     )
     assert done.returncode == 0, done.stderr
     runtime = json.loads(done.stdout)
     assert runtime["status"] == "succeeded"
+    assert (0, 2) == (runtime["min_cached_instances"], runtime["max_cached_instances"])
     assert runtime["id"] in cli(env, "runtimes", "list").stdout
     assert (
         json.loads(cli(env, "runtimes", "get", runtime["id"], "--json").stdout)["name"] == "empty"
@@ -154,3 +159,16 @@ def test_runtimes(env: dict[str, str], tmp_path: Path) -> None:
     waited = cli(env, "runtimes", "wait", runtime["id"])
     assert waited.returncode == 0 and "succeeded" in waited.stdout
     assert cli(env, "runtimes", "get", "rt_nothing").returncode == 3
+
+
+def test_runtimes_create_refuses_bad_cached_instances(env: dict[str, str], tmp_path: Path) -> None:
+    manifest = tmp_path / "requirements.txt"
+    manifest.write_text("")
+    common = ["runtimes", "create", "--name", "x", "-l", "python", "--manifest", str(manifest)]
+    done = cli(env, *common, "--min-cached-instances", "5", "--max-cached-instances", "2")
+    assert 2 == done.returncode
+    assert "min_cached_instances (5) must not exceed max_cached_instances (2)" in done.stderr
+    done = cli(env, *common, "--max-cached-instances", "65")
+    assert 2 == done.returncode
+    assert "max_cached_instances must be null or an integer from 0 to 64" in done.stderr
+    assert '"runtimes": []' in cli(env, "runtimes", "list", "--json").stdout

@@ -81,3 +81,61 @@ def test_a_body_that_is_not_an_object_is_a_400(tmp_path: Path) -> None:
     assert response.status_code == 400 and response.json()["code"] == 3
     missing = _call(tmp_path, "POST", "/v1/secrets", json={"name": "x"})
     assert "value: Field required" in missing.json()["message"]
+
+
+def test_runtime_cached_instances_round_trip_and_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EMBEDSANDBOX_HOME", str(tmp_path / "home"))  # runtimes_dir in here
+    keys = KeyStore(tmp_path / "keys.sqlite3")
+    key = keys.create("p")[1]
+    keys.close()
+    app = create_app(
+        ServerOptions(store=tmp_path / "store.sqlite3", keys=tmp_path / "keys.sqlite3")
+    )
+    manifest = {"name": "requirements.txt", "contents": "# nothing\n"}
+
+    async def go() -> dict[str, Any]:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        headers = {"Authorization": f"Bearer {key}"}
+        # The lifespan closes the project's Sandbox, which cancels the (irrelevant) build.
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=transport, base_url="http://test", headers=headers
+            ) as client,
+        ):
+
+            async def create(**sizes: Any) -> httpx.Response:
+                body = {"name": "warm", "language": "python", "manifest_file": manifest}
+                return await client.post("/v1/runtimes", json={**body, **sizes})
+
+            made = await create(min_cached_instances=2, max_cached_instances=8)
+            plain = await create()
+            return {
+                "made": made.json(),
+                "got": (await client.get(f"/v1/runtimes/{made.json()['id']}")).json(),
+                "listed": (await client.get("/v1/runtimes")).json(),
+                "plain": plain.json(),
+                "range": await create(max_cached_instances=65),
+                "order": await create(min_cached_instances=3, max_cached_instances=1),
+                "bool": await create(min_cached_instances=True),
+            }
+
+    out = asyncio.run(go())
+    sizes = ("min_cached_instances", "max_cached_instances")
+    assert (2, 8) == tuple(out["made"][k] for k in sizes) == tuple(out["got"][k] for k in sizes)
+    assert [(2, 8), (None, None)] == [tuple(r[k] for k in sizes) for r in out["listed"]["runtimes"]]
+    assert (None, None) == tuple(out["plain"][k] for k in sizes)
+    assert 400 == out["range"].status_code
+    assert {
+        "code": 3,
+        "message": "invalid runtime: max_cached_instances must be null or an integer from 0 to 64",
+    } == out["range"].json()
+    assert 400 == out["order"].status_code
+    assert (
+        "min_cached_instances (3) must not exceed max_cached_instances (1)"
+        in (out["order"].json()["message"])
+    )
+    assert 400 == out["bool"].status_code
+    assert "min_cached_instances: Input should be a valid integer" in out["bool"].json()["message"]

@@ -25,7 +25,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError as FastAPIValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictInt
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -143,6 +143,9 @@ class CreateRuntimeRequest(BaseModel):
     manifest_file: ManifestFileBody
     additional_python_imports: str | None = None
     engine: Literal["wasi", "microvm", "v8"] | None = None
+    # Strict: `true` or `"2"` is not a count. The range is checked by `Runtimes.create`.
+    min_cached_instances: StrictInt | None = None
+    max_cached_instances: StrictInt | None = None
 
 
 class CreateRevisionRequest(BaseModel):
@@ -567,6 +570,8 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
                 language=request.language,
                 manifest_file=request.manifest_file.model_dump(),
                 additional_python_imports=request.additional_python_imports,
+                min_cached_instances=request.min_cached_instances,
+                max_cached_instances=request.max_cached_instances,
             )
         )
 
