@@ -31,8 +31,10 @@ import hashlib
 import importlib.metadata
 import importlib.resources
 import json
+import logging
 import os
 import posixpath
+import queue
 import re
 import struct
 import tempfile
@@ -41,22 +43,28 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 import quickjs_rs
 import wasmtime
 from quickjs_rs import _engine as _qjs
 from quickjs_rs import _transform as _qjs_transform
 from quickjs_rs import _wasmtime as _qjs_wasmtime
+from wasmtime import _ffi as ffi
+from wasmtime._extern import wrap_extern
+from wasmtime._func import maybe_raise_last_exn
 
 from .._artifacts import manifest, verify_runtime
 from .._runtimes._node_modules import PREFIX, NodeModules, ResolveError
 from ..errors import RuntimeUnavailableError
-from ._base import Invocation, LimitHit, OutputStatus, RawOutcome
+from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
+from ._pool import Pools, PoolSize, WarmPool, resolve_size
 
 __all__ = ["REQUIRED_QUICKJS_RS_VERSION", "JavaScriptEngine"]
 
 REQUIRED_QUICKJS_RS_VERSION: Final = "0.2.6"
+
+logger = logging.getLogger("embedsandbox")
 
 # ------------------------------------------------------------------------------ tunables
 
@@ -96,6 +104,36 @@ _CJS_EXPORT: Final = re.compile(
 )
 _PRELUDE_RESOURCE: Final = "js_prelude.js"
 _CACHE_LAYOUT: Final = "v1"
+# The start-up image on disk: bump when `_build_template` or the file format changes.
+_TEMPLATE_LAYOUT: Final = "t1"
+_TEMPLATE_MAGIC: Final = b"embedsandbox-quickjs-template\n"
+
+# Warm pools: the store of an instance waiting in a pool has these limits; the run's own
+# memory cap and deadline are installed when it is handed out (no guest code runs before).
+_POOL_MEMORY: Final = 4 << 30
+_POOL_DEADLINE_S: Final = 3600.0
+_PLAIN_POOL_KEY: Final = ("javascript", None)
+_DEFAULT_POOL: Final = PoolSize()
+# Exports every run calls: their fast callers are built while an instance waits in a pool.
+_HOT_EXPORTS: Final = (
+    "new_undefined",
+    "qjs_alloc",
+    "new_string",
+    "qjs_free",
+    "call_function",
+    "free_value",
+    "get_prop",
+    "execute_pending_jobs",
+    "get_string",
+    "qjs_last_len",
+    "qjs_last_ptr",
+    "qjs_result_free",
+    "type_of",
+    "get_number",
+)
+# Persistent guest threads (32 MiB stacks): how many may wait for work, and for how long.
+_GUEST_THREADS_KEPT: Final = 4
+_GUEST_THREAD_IDLE_S: Final = 30.0
 
 # Node-style built-in modules served to `import`: canonical name -> named exports.
 _BUILTIN_EXPORTS: Final[dict[str, tuple[str, ...]]] = {
@@ -234,9 +272,7 @@ def _make_engine_config() -> tuple[wasmtime.Config, str]:
     # (2 MiB by default in the C API build); wasmtime-py does not wrap the setter, so call it
     # through its ffi module, and stay under the default if that is not possible.
     try:
-        from wasmtime import _ffi as wasmtime_ffi
-
-        wasmtime_ffi.wasmtime_config_async_stack_size_set(config.ptr(), stack + (1 << 20))
+        ffi.wasmtime_config_async_stack_size_set(config.ptr(), stack + (1 << 20))
     except Exception:
         stack = 1 << 20
     config.max_wasm_stack = stack
@@ -278,24 +314,20 @@ def _load_module(engine: wasmtime.Engine, wasm: bytes, path: Path) -> wasmtime.M
     return module
 
 
-def _verify_build(cache_dir: Path, guest_sha256: str, transform_sha256: str) -> None:
+def _verify_build(cache_dir: Path, relative: str, actual_sha256: str) -> None:
     """Refuse a quickjs-rs build that differs from wasm-runtimes/manifest.json.
 
-    `verify_runtime` checks the package version and the files on disk; the digests of the
-    very bytes we are about to compile are checked here too (no gap between check and use).
+    `verify_runtime` checks the package version and the files on disk; the digest of the
+    very bytes we are about to compile is checked here too (no gap between check and use).
     """
     verify_runtime("javascript", cache_dir)
     pinned = manifest()["runtimes"]["javascript"]["files"]
-    for relative, actual in (
-        ("quickjs_rs/_guest.wasm", guest_sha256),
-        ("quickjs_rs/_transform.wasm", transform_sha256),
-    ):
-        if pinned.get(relative) != actual:
-            msg = (
-                f"refusing to load {relative}: its sha256 is {actual}, but "
-                f"wasm-runtimes/manifest.json pins {pinned.get(relative)}; reinstall quickjs-rs"
-            )
-            raise RuntimeUnavailableError(msg)
+    if pinned.get(relative) != actual_sha256:
+        msg = (
+            f"refusing to load {relative}: its sha256 is {actual_sha256}, but "
+            f"wasm-runtimes/manifest.json pins {pinned.get(relative)}; reinstall quickjs-rs"
+        )
+        raise RuntimeUnavailableError(msg)
 
 
 class _EpochTicker:
@@ -337,7 +369,11 @@ class _EpochTicker:
 
 
 class _WasmRuntime:
-    """Process-wide: our wasmtime Engine, the compiled guest + transformer, their linkers."""
+    """Process-wide: our wasmtime Engine, the compiled guest + transformer, their linkers.
+
+    The transformer (TypeScript only) is loaded on first use, which keeps it off the first
+    JavaScript run of a process.
+    """
 
     _lock = threading.Lock()
     _instance: _WasmRuntime | None = None
@@ -345,43 +381,64 @@ class _WasmRuntime:
     def __init__(self, cache_dir: Path) -> None:
         config, self._tag = _make_engine_config()
         self.engine = wasmtime.Engine(config)
+        self._cache_dir = cache_dir
         self._guest_wasm = _qjs._read_guest_wasm()
-        self._transform_wasm = _qjs_transform._read_transform_wasm()
         self.guest_sha256 = hashlib.sha256(self._guest_wasm).hexdigest()
-        self.transform_sha256 = hashlib.sha256(self._transform_wasm).hexdigest()
-        _verify_build(cache_dir, self.guest_sha256, self.transform_sha256)
-        self.guest_module = _load_module(self.engine, self._guest_wasm, self._paths(cache_dir)[0])
-        self.transform_module = _load_module(
-            self.engine, self._transform_wasm, self._paths(cache_dir)[1]
-        )
+        _verify_build(cache_dir, "quickjs_rs/_guest.wasm", self.guest_sha256)
+        self.guest_module = _load_module(self.engine, self._guest_wasm, self._guest_path(cache_dir))
+        self._transform: tuple[wasmtime.Module, wasmtime.Linker] | None = None
         self._cached_dirs = {cache_dir}
         # quickjs-rs's own linker builder: WASI + its 4 `env` trampolines (registered once
         # per linker; they dispatch through _qjs._CUR to whichever instance is running).
         self.guest_linker = _qjs._build_shared_linker(self.engine)
-        self.transform_linker = _qjs_wasmtime.default_wasi_linker(self.engine)
         self.ticker = _EpochTicker(self.engine)
         self._template: _Template | None = None
         self._template_done = False
         self._template_lock = threading.Lock()
+        self._transform_lock = threading.Lock()
         self.prelude = (
             importlib.resources.files("embedsandbox._guest")
             .joinpath(_PRELUDE_RESOURCE)
             .read_text(encoding="utf-8")
         )
 
+    @property
+    def template_ready(self) -> bool:
+        return self._template_done
+
     def template(self) -> _Template | None:
+        """The start-up image: from the disk cache, else built (on a guest thread) and stored."""
         if not self._template_done:
             with self._template_lock:
                 if not self._template_done:
-                    self._template = _build_template(self)
+                    path = _template_path(self._cache_dir, self.guest_sha256, self.prelude)
+                    template = _load_template(path)
+                    if template is None:
+                        template = _build_template(self)
+                        if template is not None:
+                            _store_template(template, path)
+                    self._template = template
                     self._template_done = True
         return self._template
 
-    def _paths(self, cache_dir: Path) -> tuple[Path, Path]:
-        return (
-            _cache_path(cache_dir, "quickjs-guest", self._guest_wasm, self._tag),
-            _cache_path(cache_dir, "quickjs-transform", self._transform_wasm, self._tag),
-        )
+    def transform(self) -> tuple[wasmtime.Module, wasmtime.Linker]:
+        """The TypeScript transformer's module and linker, loaded on first use."""
+        loaded = self._transform
+        if loaded is None:
+            with self._transform_lock:
+                loaded = self._transform
+                if loaded is None:
+                    wasm = _qjs_transform._read_transform_wasm()
+                    digest = hashlib.sha256(wasm).hexdigest()
+                    _verify_build(self._cache_dir, "quickjs_rs/_transform.wasm", digest)
+                    path = _cache_path(self._cache_dir, "quickjs-transform", wasm, self._tag)
+                    module = _load_module(self.engine, wasm, path)
+                    linker = _qjs_wasmtime.default_wasi_linker(self.engine)
+                    loaded = self._transform = (module, linker)
+        return loaded
+
+    def _guest_path(self, cache_dir: Path) -> Path:
+        return _cache_path(cache_dir, "quickjs-guest", self._guest_wasm, self._tag)
 
     @classmethod
     def get(cls, cache_dir: Path) -> _WasmRuntime:
@@ -393,11 +450,14 @@ class _WasmRuntime:
                 if inst is None:
                     inst = cls._instance = _WasmRuntime(cache_dir)
                 elif cache_dir not in inst._cached_dirs:
-                    guest, transform = inst._paths(cache_dir)
+                    guest = inst._guest_path(cache_dir)
                     if not guest.is_file():
                         _store_compiled(inst.guest_module, guest)
+                    transform_module, _ = inst.transform()
+                    wasm = _qjs_transform._read_transform_wasm()
+                    transform = _cache_path(cache_dir, "quickjs-transform", wasm, inst._tag)
                     if not transform.is_file():
-                        _store_compiled(inst.transform_module, transform)
+                        _store_compiled(transform_module, transform)
                     inst._cached_dirs.add(cache_dir)
         return inst
 
@@ -429,9 +489,6 @@ class _LazyExports:
         hit = self._cache.get(name)
         if hit is not None:
             return hit
-        from wasmtime import _ffi as ffi
-        from wasmtime._extern import wrap_extern
-
         item = ffi.wasmtime_extern_t()
         raw = name.encode()
         found = ffi.wasmtime_instance_export_get(
@@ -457,8 +514,6 @@ def _call_spec(
 ) -> tuple[tuple[int, ...], tuple[bool, ...], int] | None:
     if name in _call_specs:
         return _call_specs[name]
-    from wasmtime import _ffi as ffi
-
     ty = func.type(store)
     i32, i64 = wasmtime.ValType.i32(), wasmtime.ValType.i64()
     params = list(ty.params)
@@ -483,9 +538,6 @@ def _fast_caller(store: wasmtime.Store, name: str, func: wasmtime.Func) -> Calla
     spec = _call_spec(store, name, func)
     if spec is None:
         return lambda *args: func(store, *args)
-    from wasmtime import _ffi as ffi
-    from wasmtime._func import maybe_raise_last_exn
-
     kinds, is64, nresults = spec
     nparams = len(kinds)
     param_array = ffi.wasmtime_val_t * max(nparams, 1)
@@ -579,6 +631,34 @@ class _GuestInstance(_qjs._Instance):
         self.module_transform_flags = 0
         self.source_transformer = _qjs_transform.SourceTransformer()
         self._closed = False
+        # The start-up image this instance holds (None: a blank instance).
+        self.image: _Template | None = None
+
+    def prepare(self, template: _Template) -> None:
+        """Load the start-up image and reseed Math.random; no guest code runs.
+
+        Each instance gets its own Math.random sequence, like a freshly started QuickJS
+        (the image holds the state of the process that built it).
+        """
+        self.load_image(template)
+        seed = int.from_bytes(os.urandom(8), "little") or 1
+        self.mem.write(self.store, seed.to_bytes(8, "little"), template.random_state)
+        self.image = template
+        for name in _HOT_EXPORTS:
+            self._caller(name)
+
+    def fits(self, memory_limit_bytes: int) -> bool:
+        """Whether this (pooled) instance's memory is within a run's cap already."""
+        return int(self.mem.data_len(self.store)) <= memory_limit_bytes
+
+    def attach(self, run: _Run) -> None:
+        """Hand this instance to `run`: its host door, module loader, limits and deadline."""
+        self._run = run
+        self.interrupt_handler = run._interrupt
+        self.module_normalize = run._normalize
+        self.module_load = run._load
+        self.store.set_limits(memory_size=run.inv.limits.memory_limit_bytes)
+        self.store.set_epoch_deadline(_EpochTicker.ticks_for(run.remaining()))
 
     def _caller(self, name: str) -> Callable[..., Any]:
         fn = self._fast.get(name)
@@ -783,6 +863,85 @@ def _build_template(rt: _WasmRuntime) -> _Template | None:
             ctx.close()
 
 
+def _template_path(cache_dir: Path, guest_sha256: str, prelude: str) -> Path:
+    prelude_sha256 = hashlib.sha256(prelude.encode("utf-8")).hexdigest()
+    name = (
+        f"quickjs-template-{guest_sha256[:32]}-{prelude_sha256[:16]}"
+        f"-wasmtime{_wasmtime_version()}-{_TEMPLATE_LAYOUT}.bin"
+    )
+    return cache_dir / name
+
+
+def _store_template(template: _Template, path: Path) -> None:
+    """Write the start-up image to the disk cache (atomically); best effort.
+
+    Layout: magic, 8-byte header length, JSON header (sizes, offsets, the payload's
+    sha256), then the chunks' bytes back to back.
+    """
+    payload = b"".join(chunk for _, chunk in template.chunks)
+    header = json.dumps(
+        {
+            "size": template.size,
+            "stack_pointer": template.stack_pointer,
+            "setup_handle": template.setup_handle,
+            "random_state": template.random_state,
+            "chunks": [[offset, len(chunk)] for offset, chunk in template.chunks],
+            "sha256": hashlib.sha256(payload).hexdigest(),
+        }
+    ).encode()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_TEMPLATE_MAGIC + struct.pack("<Q", len(header)) + header + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        pass  # the cache is an optimisation: the next process builds the image again
+
+
+def _load_template(path: Path) -> _Template | None:
+    """The start-up image from the disk cache; None when absent, torn or not ours."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        if not data.startswith(_TEMPLATE_MAGIC):
+            return None
+        at = len(_TEMPLATE_MAGIC)
+        (length,) = struct.unpack_from("<Q", data, at)
+        at += 8
+        header = json.loads(data[at : at + length])
+        payload = memoryview(data)[at + length :]
+        # The image becomes guest memory: a corrupt file must never be loaded.
+        if hashlib.sha256(payload).hexdigest() != header["sha256"]:
+            return None
+        size = int(header["size"])
+        chunks: list[tuple[int, bytes]] = []
+        pos = 0
+        for offset, count in header["chunks"]:
+            if not (0 <= offset and 0 < count and offset + count <= size):
+                return None
+            chunks.append((int(offset), bytes(payload[pos : pos + count])))
+            pos += count
+        if pos != len(payload) or not 0 <= int(header["random_state"]) <= size - 8:
+            return None
+        return _Template(
+            size,
+            tuple(chunks),
+            int(header["stack_pointer"]),
+            int(header["setup_handle"]),
+            int(header["random_state"]),
+        )
+    except (ValueError, KeyError, TypeError, struct.error):
+        return None
+
+
 class _TransformInstance(_qjs_transform._TransformInstance):
     """quickjs-rs's OXC transformer instance on our engine, without host stdio."""
 
@@ -790,7 +949,8 @@ class _TransformInstance(_qjs_transform._TransformInstance):
         self.store = _new_store(
             rt, fuel=_TRANSFORM_FUEL, memory=_TRANSFORM_MEMORY, deadline_s=deadline_s
         )
-        self.inst = rt.transform_linker.instantiate(self.store, rt.transform_module)
+        module, linker = rt.transform()
+        self.inst = linker.instantiate(self.store, module)
         exports = _LazyExports(self.store, self.inst)
         self.mem = cast(wasmtime.Memory, exports["memory"])
         self._exports = cast(Any, exports)
@@ -838,36 +998,93 @@ def _strip_types(rt: _WasmRuntime, name: str, source: str, deadline_s: float) ->
     return out
 
 
-def _run_on_guest_thread(fn: Callable[[], RawOutcome]) -> RawOutcome:
-    """Run `fn` on a fresh thread whose stack holds _MAX_WASM_STACK of wasm frames.
+class _GuestThreads:
+    """Persistent host threads whose stacks hold _MAX_WASM_STACK of wasm frames.
 
     wasmtime runs wasm on the calling thread's native stack and only checks that the wasm
-    part stays under max_wasm_stack; the thread must really have that much.
+    part stays under max_wasm_stack; the thread must really have that much. Starting such a
+    thread per run cost ~0.1 ms, so threads wait for the next run instead: up to
+    _GUEST_THREADS_KEPT of them, each for _GUEST_THREAD_IDLE_S. A run never waits for a
+    busy thread (a new one is started), so concurrent runs stay concurrent.
     """
-    box: list[RawOutcome] = []
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        # Threads waiting for a task that no task has been promised to yet. Invariant:
+        # threads blocked in get() == self._idle + tasks in the queue.
+        self._idle = 0
+
+    def submit(self, task: Callable[[], None]) -> None:
+        """Run `task` (which must not raise) on a guest thread."""
+        with self._lock:
+            spawn = self._idle == 0
+            if not spawn:
+                self._idle -= 1
+        if spawn:
+            with _thread_lock:  # threading.stack_size is process-wide
+                old = threading.stack_size(_GUEST_THREAD_STACK)
+                try:
+                    thread = threading.Thread(
+                        target=self._work, name="embedsandbox-js", daemon=True
+                    )
+                    thread.start()
+                finally:
+                    threading.stack_size(old)
+        self._tasks.put(task)
+
+    def _work(self) -> None:
+        while True:
+            try:
+                task = self._tasks.get(timeout=_GUEST_THREAD_IDLE_S)
+            except queue.Empty:
+                with self._lock:
+                    if self._idle > 0:  # else a task is promised to us: take it
+                        self._idle -= 1
+                        return
+                continue
+            task()
+            with self._lock:
+                if self._idle >= _GUEST_THREADS_KEPT:
+                    return
+                self._idle += 1
+
+
+_guest_threads = _GuestThreads()
+_thread_lock = threading.Lock()
+
+R = TypeVar("R")
+
+
+def _on_guest_thread(fn: Callable[[], R], after: Callable[[], None] | None = None) -> R:
+    """`fn()` on a guest thread (in the caller's contextvars); `after()` runs there next.
+
+    `after` (freeing the guest) runs once the caller has the result, off its critical path.
+    """
+    box: list[R] = []
     errors: list[BaseException] = []
     context = contextvars.copy_context()
+    done = threading.Lock()
+    done.acquire()
 
-    def target() -> None:
+    def task() -> None:
         try:
             box.append(context.run(fn))
         except BaseException as e:  # re-raised on the caller's thread
             errors.append(e)
-
-    with _thread_lock:
-        old = threading.stack_size(_GUEST_THREAD_STACK)
-        try:
-            thread = threading.Thread(target=target, name="embedsandbox-js", daemon=True)
-            thread.start()
         finally:
-            threading.stack_size(old)
-    thread.join()
+            done.release()
+            if after is not None:
+                try:
+                    after()
+                except Exception:
+                    logger.debug("freeing a JavaScript guest failed", exc_info=True)
+
+    _guest_threads.submit(task)
+    done.acquire()
     if errors:
         raise errors[0]
     return box[0]
-
-
-_thread_lock = threading.Lock()
 
 
 class _Stream:
@@ -885,9 +1102,14 @@ class _Stream:
 class _Run:
     """One execution: host-side state and the event loop that drives the guest."""
 
-    def __init__(self, rt: _WasmRuntime, inv: Invocation) -> None:
+    def __init__(
+        self, rt: _WasmRuntime, inv: Invocation, prepared: _GuestInstance | None = None
+    ) -> None:
         self.rt = rt
         self.inv = inv
+        # A warm instance from a pool (image loaded, no run's data), used for this run only.
+        self._prepared = prepared
+        self._ctx: _qjs.QjsContext | None = None
         self.deadline = time.monotonic() + inv.limits.deadline_s
         self.stdout = _Stream(inv.limits.max_output_bytes)
         self.stderr = _Stream(inv.limits.max_output_bytes)
@@ -1087,6 +1309,14 @@ class _Run:
 
     # ------------------------------------------------------------------ the run
     def execute(self) -> RawOutcome:
+        """Run the guest and free it."""
+        try:
+            return self.run_guest()
+        finally:
+            self.release()
+
+    def run_guest(self) -> RawOutcome:
+        """Run the guest; its instance stays allocated until `release()`."""
         with self.rt.ticker.active():
             try:
                 self._prepare_main()
@@ -1097,20 +1327,24 @@ class _Run:
                 else:
                     self._guest_error(f"SyntaxError: {e}")
                 return self._outcome(fuel_used=0)
-            ctx: _qjs.QjsContext | None = None
             try:
-                ctx = _qjs.QjsContext(_GuestRuntime(self._new_instance))
-                harness = self._setup(ctx, self.rt.template())
+                self._ctx = _qjs.QjsContext(_GuestRuntime(self._new_instance))
+                harness = self._setup(self._ctx)
                 self._drive(harness)
             except (_GuestStop, _GuestDead, Exception) as e:
                 self._classify_failure(e)
-            finally:
-                fuel_used = self._fuel_used()
-                if ctx is not None:
-                    ctx.close()
-                elif self.inst is not None:
-                    self.inst.close()
-            return self._outcome(fuel_used=fuel_used)
+            return self._outcome(fuel_used=self._fuel_used())
+
+    def release(self) -> None:
+        """Free the guest (the store and its memory). Idempotent."""
+        ctx, self._ctx = self._ctx, None
+        prepared, self._prepared = self._prepared, None
+        if ctx is not None:
+            ctx.close()
+        elif self.inst is not None:
+            self.inst.close()
+        if prepared is not None:
+            prepared.close()
 
     def _prepare_main(self) -> None:
         code = self.inv.code
@@ -1125,16 +1359,23 @@ class _Run:
         self.main_source = code
 
     def _new_instance(self) -> _GuestInstance:
-        inst = _GuestInstance(
-            self.rt,
-            self,
-            memory=self.inv.limits.memory_limit_bytes,
-            deadline_s=self.remaining(),
-        )
+        cap = self.inv.limits.memory_limit_bytes
+        inst, self._prepared = self._prepared, None
+        if inst is not None:
+            if inst.fits(cap):
+                self.inst = inst
+                inst.attach(self)
+                return inst
+            # A cap below the image: a fresh instance fails the same way it always has.
+            inst.close()
+        inst = _GuestInstance(self.rt, self, memory=cap, deadline_s=self.remaining())
         self.inst = inst
         inst.interrupt_handler = self._interrupt
         inst.module_normalize = self._normalize
         inst.module_load = self._load
+        template = self.rt.template()
+        if template is not None:
+            inst.prepare(template)
         return inst
 
     def _instance(self) -> _GuestInstance:
@@ -1145,7 +1386,7 @@ class _Run:
     def _interrupt(self) -> bool:
         return self.stopped or time.monotonic() >= self.deadline
 
-    def _setup(self, ctx: _qjs.QjsContext, template: _Template | None) -> _qjs.QjsHandle:
+    def _setup(self, ctx: _qjs.QjsContext) -> _qjs.QjsHandle:
         inv = self.inv
         inst = self._instance()
         config = {
@@ -1159,11 +1400,8 @@ class _Run:
             "hostCall": inv.host_call is not None,
             "nodeModules": self.node_modules is not None,
         }
+        template = inst.image
         if template is not None:
-            inst.load_image(template)
-            # Each run gets its own Math.random sequence, like a freshly started QuickJS.
-            seed = int.from_bytes(os.urandom(8), "little") or 1
-            inst.mem.write(inst.store, seed.to_bytes(8, "little"), template.random_state)
             setup = _qjs.QjsHandle._adopt(inst, template.setup_handle, context=ctx)
         else:
             ctx.register_host_function(_HOST_FN_NAME, 1)
@@ -1292,13 +1530,17 @@ class JavaScriptEngine:
     """Runs JavaScript and TypeScript invocations in fresh QuickJS-ng WebAssembly guests.
 
     `cache_dir` holds compiled wasm modules (keyed by the wasm's sha256, the wasmtime
-    version and our engine settings) so later processes start fast. Thread-safe: runs may
-    proceed concurrently from any number of threads.
+    version and our engine settings) and the guest's start-up image, so later processes
+    start fast. Guests come from a warm pool per runtime revision when one is ready (made in
+    the background, sized by `pool`), else are made on the run's thread; either way each
+    guest runs exactly one invocation and is then discarded. Thread-safe: runs may proceed
+    concurrently from any number of threads.
     """
 
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, pool: PoolSize = _DEFAULT_POOL) -> None:
         _check_version()
         self._cache_dir = Path(cache_dir)
+        self._pools: Pools[_GuestInstance] = Pools("javascript", pool)
 
     def _runtime(self) -> _WasmRuntime:
         return _WasmRuntime.get(self._cache_dir)
@@ -1320,10 +1562,44 @@ class JavaScriptEngine:
     def warmup(self) -> None:
         """Compile (or load from the disk cache) both wasm modules and run a tiny guest.
 
-        The tiny TypeScript run also builds the per-process start-up image of the guest.
+        The tiny TypeScript run also builds the start-up image of the guest, and the default
+        warm pool starts filling.
         """
         self._runtime()
         self.run(Invocation(language="typescript", code="let x: number = 1;", entry="script"))
+        pool = self.pool_for(None)
+        if pool is not None:
+            pool.start()
+
+    def close(self) -> None:
+        """Stop the warm pools' background work and free their guests. Idempotent.
+
+        Runs still work afterwards, each in a guest made on demand.
+        """
+        self._pools.close()
+
+    def pool_for(self, packages: RuntimePackages | None) -> WarmPool[_GuestInstance] | None:
+        """The warm pool runs with these packages use (None when pooling is off or closed)."""
+        if packages is None:
+            return self._pools.get(_PLAIN_POOL_KEY, self._make_guest, _discard)
+        size = resolve_size(
+            self._pools.default, packages.min_cached_instances, packages.max_cached_instances
+        )
+        return self._pools.get(packages.pool_key, self._make_guest, _discard, size)
+
+    def _make_guest(self) -> _GuestInstance:
+        """A guest for a pool: instantiated, start-up image loaded, no run's data."""
+        rt = self._runtime()
+        # Building the image runs guest code: that needs a guest thread's stack.
+        template = rt.template() if rt.template_ready else _on_guest_thread(rt.template)
+        inst = _GuestInstance(rt, None, memory=_POOL_MEMORY, deadline_s=_POOL_DEADLINE_S)
+        try:
+            if template is not None:
+                inst.prepare(template)
+        except BaseException:
+            inst.close()
+            raise
+        return inst
 
     def run(self, invocation: Invocation, /) -> RawOutcome:
         """Run one invocation in a fresh guest; guest failures are data, never exceptions."""
@@ -1331,4 +1607,17 @@ class JavaScriptEngine:
             msg = f"JavaScriptEngine cannot run {invocation.language!r} code"
             raise ValueError(msg)
         rt = self._runtime()
-        return _run_on_guest_thread(lambda: _Run(rt, invocation).execute())
+        pool = self.pool_for(invocation.packages)
+        run = _Run(rt, invocation, pool.take() if pool is not None else None)
+        done = getattr(pool, "done", None)  # newer _pool.py: refill once this run is over
+
+        def after() -> None:
+            run.release()
+            if done is not None:
+                done()
+
+        return _on_guest_thread(run.run_guest, after)
+
+
+def _discard(inst: _GuestInstance) -> None:
+    inst.close()
