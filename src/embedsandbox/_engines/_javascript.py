@@ -1080,7 +1080,12 @@ def _on_guest_thread(fn: Callable[[], R], after: Callable[[], None] | None = Non
                 except Exception:
                     logger.debug("freeing a JavaScript guest failed", exc_info=True)
 
-    _guest_threads.submit(task)
+    try:
+        _guest_threads.submit(task)
+    except BaseException:
+        if after is not None:
+            after()
+        raise
     done.acquire()
     if errors:
         raise errors[0]
@@ -1609,12 +1614,13 @@ class JavaScriptEngine:
         rt = self._runtime()
         pool = self.pool_for(invocation.packages)
         run = _Run(rt, invocation, pool.take() if pool is not None else None)
-        done = getattr(pool, "done", None)  # newer _pool.py: refill once this run is over
 
         def after() -> None:
-            run.release()
-            if done is not None:
-                done()
+            try:
+                run.release()
+            finally:
+                if pool is not None:
+                    pool.done()  # refill now: no longer competing with this run
 
         return _on_guest_thread(run.run_guest, after)
 
