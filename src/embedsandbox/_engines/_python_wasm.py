@@ -313,8 +313,7 @@ class Guest:
         _live.add(self)
         self.root = Path(tempfile.mkdtemp(prefix="embedsandbox-py-"))  # 0700, ours
         try:
-            for part in ("usr/local/lib", "tmp"):
-                (self.root / part).mkdir(parents=True)
+            (self.root / "tmp").mkdir()  # the stdlib's mount point needs no folder here
             # wasi-libc finds a preopen by the longest guest prefix; a mount point must exist.
             if packages_guest is not None:
                 (self.root / packages_guest.lstrip("/")).mkdir(parents=True)

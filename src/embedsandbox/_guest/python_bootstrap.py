@@ -170,7 +170,13 @@ def _main():
         import io
 
         data = binascii.a2b_base64(job["stdin"])
-        _sys.stdin = io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8")
+        # As CPython's own stdin in UTF-8 mode: no newline translation.
+        _sys.stdin = io.TextIOWrapper(
+            io.BufferedReader(io.BytesIO(data)),
+            encoding="utf-8",
+            errors="surrogateescape",
+            newline="\n",
+        )
     cap = job["max_output_bytes"]
     _sys.stdout = _Capped(_sys.stdout, cap)
     _sys.stderr = _Capped(_sys.stderr, cap)
