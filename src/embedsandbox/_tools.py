@@ -12,28 +12,16 @@ under it). Such a `$ref` is refused when the tool is saved; one that slips past 
 from __future__ import annotations
 
 import builtins
+import functools
 import json
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any, Final
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
 
 import pydantic
-import referencing
-import referencing.exceptions
-import referencing.jsonschema
-from jsonschema import (
-    Draft4Validator,
-    Draft6Validator,
-    Draft7Validator,
-    Draft201909Validator,
-    Draft202012Validator,
-)
-from jsonschema.exceptions import ValidationError
-from jsonschema.protocols import Validator
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS
-from referencing._core import Resolver
 
 from ._store import ToolRepository, ToolRevisionRow
 from ._validation import check_page, validation_error
@@ -47,31 +35,63 @@ from .models import (
     UpdateToolRequest,
 )
 
+if TYPE_CHECKING:
+    import referencing
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+    from referencing._core import Resolver
+
 __all__ = ["MAX_LISTED_ERRORS", "Tools", "check_schema", "validate_input"]
 
 MAX_LISTED_ERRORS: Final = 20
 """At most this many schema problems or input violations are listed in one error."""
 
-_DRAFTS: Final[dict[str, type[Validator]]] = {
-    str(cls.META_SCHEMA.get("$id", cls.META_SCHEMA.get("id"))).rstrip("#"): cls
-    for cls in (
+
+def _refuse(uri: str) -> referencing.Resource[Any]:
+    # Never fetch: a remote $ref would make the host an HTTP client of whoever wrote a schema.
+    import referencing.exceptions
+
+    raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
+
+
+@dataclass(frozen=True)
+class _Library:
+    drafts: dict[str, type[Validator]]
+    """The drafts jsonschema knows, by the `$id` of their meta-schemas (no trailing `#`)."""
+    default: type[Validator]
+    """Draft 2020-12: what a schema without `$schema` is checked with."""
+    no_fetch: referencing.Registry[Any]
+    """An empty registry whose retrieve function refuses every URI."""
+    local: referencing.Registry[Any]
+    """The drafts' meta-schemas (bundled) and nothing else; any other URI fails to resolve."""
+
+
+@functools.cache
+def _library() -> _Library:
+    """Import jsonschema and referencing on first use: ~30 ms that most runs never need."""
+    import referencing
+    from jsonschema import (
         Draft4Validator,
         Draft6Validator,
         Draft7Validator,
         Draft201909Validator,
         Draft202012Validator,
     )
-}
+    from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
+    drafts: dict[str, type[Validator]] = {
+        str(cls.META_SCHEMA.get("$id", cls.META_SCHEMA.get("id"))).rstrip("#"): cls
+        for cls in (
+            Draft4Validator,
+            Draft6Validator,
+            Draft7Validator,
+            Draft201909Validator,
+            Draft202012Validator,
+        )
+    }
+    no_fetch: referencing.Registry[Any] = referencing.Registry(retrieve=_refuse)  # type: ignore[call-arg]
+    return _Library(drafts, Draft202012Validator, no_fetch, SPECIFICATIONS.combine(no_fetch))
 
-def _refuse(uri: str) -> referencing.Resource[Any]:
-    # Never fetch: a remote $ref would make the host an HTTP client of whoever wrote a schema.
-    raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
-
-
-_NO_FETCH: Final[referencing.Registry[Any]] = referencing.Registry(retrieve=_refuse)  # type: ignore[call-arg]
-_LOCAL: Final[referencing.Registry[Any]] = SPECIFICATIONS.combine(_NO_FETCH)
-"""The drafts' meta-schemas (bundled) and nothing else; any other URI fails to resolve."""
 
 # Keywords whose value is a schema, a list of schemas, or a map of names to schemas.
 _ONE: Final = (
@@ -93,17 +113,18 @@ _MAPS: Final = ("$defs", "definitions", "dependentSchemas", "dependencies", "pat
 
 
 def _draft(schema: Any) -> type[Validator]:
+    library = _library()
     if isinstance(schema, dict) and "$schema" in schema:
         uri = schema["$schema"]
-        found = _DRAFTS.get(uri.rstrip("#")) if isinstance(uri, str) else None
+        found = library.drafts.get(uri.rstrip("#")) if isinstance(uri, str) else None
         if found is None:
             msg = (
                 f"$schema {uri!r} is not a JSON Schema draft embedsandbox knows; leave it out "
-                f"for draft 2020-12 or use one of {sorted(_DRAFTS)}"
+                f"for draft 2020-12 or use one of {sorted(library.drafts)}"
             )
             raise _SchemaProblem(msg, ("$schema",))
         return found
-    return Draft202012Validator
+    return library.default
 
 
 class _SchemaProblem(Exception):
@@ -141,7 +162,7 @@ def check_schema(schema: Any) -> None:
     if not problems:
         try:
             draft = _draft(schema)
-            meta = draft(draft.META_SCHEMA, registry=_LOCAL)
+            meta = draft(draft.META_SCHEMA, registry=_library().local)
             errors = sorted(meta.iter_errors(schema), key=lambda e: list(map(str, e.path)))
             problems += [(error.message, tuple(error.absolute_path)) for error in errors]
             if not problems:
@@ -174,6 +195,9 @@ def _unresolved_refs(
 ) -> builtins.list[tuple[str, tuple[str | int, ...]]]:
     if not isinstance(schema, dict):
         return []
+    import referencing.exceptions
+    import referencing.jsonschema
+
     specification = referencing.jsonschema.specification_with(
         str(draft.META_SCHEMA.get("$id", draft.META_SCHEMA.get("id"))),
         default=referencing.jsonschema.DRAFT202012,
@@ -210,7 +234,7 @@ def _unresolved_refs(
                 for name, item in node[key].items():
                     walk(item, resolver, (*path, key, name))
 
-    walk(schema, _LOCAL.resolver_with_root(root), ())
+    walk(schema, _library().local.resolver_with_root(root), ())
     return problems
 
 
@@ -228,7 +252,7 @@ def _validator(revision_id: str | None, schema: Any) -> Validator:
             if found is not None:
                 _validators.move_to_end(revision_id)
                 return found
-    validator = _draft(schema)(schema, registry=_NO_FETCH)
+    validator = _draft(schema)(schema, registry=_library().no_fetch)
     if revision_id is not None:  # revisions are immutable: safe to reuse by id
         with _validators_lock:
             _validators[revision_id] = validator
@@ -320,6 +344,8 @@ def validate_input(value: Any, schema: Any, *, revision_id: str | None = None) -
     """
     if schema is None:
         return
+    import referencing.exceptions
+
     try:
         found = list(_validator(revision_id, schema).iter_errors(value))
     except referencing.exceptions.Unresolvable as exc:

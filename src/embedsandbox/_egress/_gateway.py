@@ -18,25 +18,17 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import http.client
 import json
 import math
 import os
 import socket
-import ssl
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Final, Literal
-
-from urllib3 import HTTPHeaderDict
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
-from urllib3.response import BaseHTTPResponse
-from urllib3.util.ssl_match_hostname import CertificateError
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from .._secrets import SecretStore, redact, redact_bytes
 from ..errors import ConfigurationError
@@ -63,6 +55,15 @@ from ._policy import (
     parse_url,
     remove_query_key,
 )
+
+if TYPE_CHECKING:
+    # urllib3 (with http.client, email and ssl) costs tens of milliseconds to import: it is
+    # loaded on a guest's first HTTP request, not with embedsandbox.
+    import ssl
+
+    from urllib3 import HTTPHeaderDict
+    from urllib3.connection import HTTPConnection
+    from urllib3.response import BaseHTTPResponse
 
 __all__ = ["EgressOptions", "Gateway", "resolve_policy"]
 
@@ -530,6 +531,8 @@ class Gateway:
         timed_out: str,
     ) -> Iterator[tuple[BaseHTTPResponse, threading.Event]]:
         """Connect to the first address that answers, send, and yield the response."""
+        from urllib3.exceptions import NewConnectionError
+
         host = url.authority
         last: _Refused | None = None
         for address in addresses:
@@ -575,6 +578,8 @@ class Gateway:
 
     def _connection(self, address: IPAddress, url: URL, timeout_s: float) -> HTTPConnection:
         # Connect to the address that was checked, never to the name: no second lookup.
+        from urllib3.connection import HTTPConnection, HTTPSConnection
+
         if url.scheme == "http":
             return HTTPConnection(address.compressed, url.port, timeout=timeout_s)
         name = url.host if isinstance(url.host, str) else url.host.compressed
@@ -590,6 +595,8 @@ class Gateway:
 
     def _context(self) -> ssl.SSLContext:
         if self._ssl_context is None:
+            import ssl
+
             bundle = self._options.ca_bundle
             try:
                 self._ssl_context = self._options.ssl_context or _default_context(
@@ -754,6 +761,8 @@ def _wire_headers(
 
     A credential header replaces any guest header of the same name (case-insensitive).
     """
+    from urllib3 import HTTPHeaderDict
+
     wire = HTTPHeaderDict()
     wire["Host"] = url.authority
     injected = credentials.headers if credentials is not None else ()
@@ -834,6 +843,12 @@ def _failure(
     timed_out: str,
 ) -> _Refused:
     """The reply for an exception from connecting, sending or reading. Names no credential."""
+    import http.client
+    import ssl
+
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+    from urllib3.util.ssl_match_hostname import CertificateError
+
     if (
         fired.is_set()
         or isinstance(exc, ReadTimeoutError | socket.timeout | TimeoutError)
@@ -873,4 +888,6 @@ def _failure(
 @functools.lru_cache(maxsize=8)
 def _default_context(ca_bundle: str | None) -> ssl.SSLContext:
     # One context per CA source: loading the system store takes milliseconds.
+    import ssl
+
     return ssl.create_default_context(cafile=ca_bundle)

@@ -28,8 +28,6 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-import idna
-
 from .._secrets import SecretStore
 from ..errors import NotFoundError, RequestValidationError
 from ..models import HTTP, Auth
@@ -123,6 +121,8 @@ def _to_ascii(text: str) -> str:
     if text.isascii():
         name = text.lower()
     else:
+        import idna  # ~10 ms to import, and only non-ASCII host names need it
+
         try:
             mapped = idna.uts46_remap(text, std3_rules=False, transitional=False)
             name = ".".join(
