@@ -6,7 +6,6 @@ gets a fresh guest) and a small thread pool for the async methods.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import enum
 import json
@@ -571,6 +570,8 @@ class Sandbox:
                     self._max_workers, thread_name_prefix="embedsandbox"
                 )
             executor = self._executor
+        import asyncio  # here, not at import: it loads ssl (~20 ms) for nothing else
+
         return await asyncio.get_running_loop().run_in_executor(executor, call)
 
     # -- internals -------------------------------------------------------------------------

@@ -30,14 +30,6 @@ def loaded() -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(reason="_sandbox.py imports asyncio eagerly"))
-        if name == "ssl"
-        else name
-        for name in LAZY
-    ],
-)
+@pytest.mark.parametrize("module", LAZY)
 def test_import_embedsandbox_does_not_load(module: str, loaded: list[str]) -> None:
     assert module not in loaded
