@@ -232,4 +232,3 @@ def _main():
             return 0
         _door("result", status="valid", output=output)
     return 0
-
