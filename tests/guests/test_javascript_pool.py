@@ -102,10 +102,18 @@ def test_math_random_differs_between_runs(engine: JavaScriptEngine) -> None:
     code = "console.log(JSON.stringify([Math.random(), Math.random(), Math.random()]))"
     sequences = [json.loads(_pooled_run(engine, code).stdout) for _ in range(3)]
     assert 3 == len({tuple(s) for s in sequences})
-    # Two instances that waited in the pool side by side have their own seeds too.
-    pool = _pool(engine)
-    assert pool.wait_ready(2, timeout=30)
-    both = [json.loads(_run(engine, code).stdout) for _ in range(2)]
+
+
+def test_math_random_differs_between_instances_made_together(cache_dir: Path) -> None:
+    code = "console.log(JSON.stringify([Math.random(), Math.random(), Math.random()]))"
+    engine = JavaScriptEngine(cache_dir, PoolSize(min_cached=2, max_cached=2))
+    try:
+        pool = _pool(engine)
+        assert pool.wait_ready(2, timeout=30)
+        both = [json.loads(_run(engine, code).stdout) for _ in range(2)]
+        assert 2 == pool.hits
+    finally:
+        engine.close()
     assert both[0] != both[1]
 
 
@@ -245,6 +253,19 @@ def test_pool_refills_in_the_background(engine: JavaScriptEngine) -> None:
     assert hits + 3 == pool.hits
     assert pool.wait_ready(1, timeout=30)
     assert pool.made >= made + 3
+
+
+def test_a_pool_starts_filling_after_its_first_run(cache_dir: Path) -> None:
+    engine = JavaScriptEngine(cache_dir, PoolSize(min_cached=1, max_cached=2))
+    try:
+        assert "ok\n" == _run(engine, "console.log('ok')").stdout
+        pool = _pool(engine)
+        assert (0, 0) == (pool.hits, pool.misses)  # the first run made its own guest
+        assert pool.wait_ready(1, timeout=30)
+        assert "ok\n" == _run(engine, "console.log('ok')").stdout
+        assert 1 == pool.hits
+    finally:
+        engine.close()
 
 
 def test_close_stops_the_filler_and_frees_the_guests(cache_dir: Path) -> None:

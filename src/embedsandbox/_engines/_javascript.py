@@ -40,6 +40,7 @@ import struct
 import tempfile
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -65,6 +66,8 @@ __all__ = ["REQUIRED_QUICKJS_RS_VERSION", "JavaScriptEngine"]
 REQUIRED_QUICKJS_RS_VERSION: Final = "0.2.6"
 
 logger = logging.getLogger("embedsandbox")
+
+R = TypeVar("R")
 
 # ------------------------------------------------------------------------------ tunables
 
@@ -402,19 +405,20 @@ class _WasmRuntime:
             .read_text(encoding="utf-8")
         )
 
-    @property
-    def template_ready(self) -> bool:
-        return self._template_done
+    def template(
+        self, build: Callable[[Callable[[], _Template | None]], _Template | None] | None = None
+    ) -> _Template | None:
+        """The start-up image: from the disk cache, else built and stored there.
 
-    def template(self) -> _Template | None:
-        """The start-up image: from the disk cache, else built (on a guest thread) and stored."""
+        Building runs guest code: off a guest thread, pass `build=_on_guest_thread`.
+        """
         if not self._template_done:
             with self._template_lock:
                 if not self._template_done:
                     path = _template_path(self._cache_dir, self.guest_sha256, self.prelude)
                     template = _load_template(path)
                     if template is None:
-                        template = _build_template(self)
+                        template = (build or _call)(lambda: _build_template(self))
                         if template is not None:
                             _store_template(template, path)
                     self._template = template
@@ -863,6 +867,10 @@ def _build_template(rt: _WasmRuntime) -> _Template | None:
             ctx.close()
 
 
+def _call(fn: Callable[[], R]) -> R:
+    return fn()
+
+
 def _template_path(cache_dir: Path, guest_sha256: str, prelude: str) -> Path:
     prelude_sha256 = hashlib.sha256(prelude.encode("utf-8")).hexdigest()
     name = (
@@ -1052,8 +1060,6 @@ class _GuestThreads:
 
 _guest_threads = _GuestThreads()
 _thread_lock = threading.Lock()
-
-R = TypeVar("R")
 
 
 def _on_guest_thread(fn: Callable[[], R], after: Callable[[], None] | None = None) -> R:
@@ -1546,6 +1552,10 @@ class JavaScriptEngine:
         _check_version()
         self._cache_dir = Path(cache_dir)
         self._pools: Pools[_GuestInstance] = Pools("javascript", pool)
+        # Pools that have started filling. A pool's first run does not take from it: filling
+        # starts after that run, so a process's first run does not share the CPU and the GIL
+        # with the filler (and warmup() starts the default pool ahead of any run).
+        self._filling: weakref.WeakSet[WarmPool[_GuestInstance]] = weakref.WeakSet()
 
     def _runtime(self) -> _WasmRuntime:
         return _WasmRuntime.get(self._cache_dir)
@@ -1574,6 +1584,7 @@ class JavaScriptEngine:
         self.run(Invocation(language="typescript", code="let x: number = 1;", entry="script"))
         pool = self.pool_for(None)
         if pool is not None:
+            self._filling.add(pool)
             pool.start()
 
     def close(self) -> None:
@@ -1595,8 +1606,7 @@ class JavaScriptEngine:
     def _make_guest(self) -> _GuestInstance:
         """A guest for a pool: instantiated, start-up image loaded, no run's data."""
         rt = self._runtime()
-        # Building the image runs guest code: that needs a guest thread's stack.
-        template = rt.template() if rt.template_ready else _on_guest_thread(rt.template)
+        template = rt.template(build=_on_guest_thread)
         inst = _GuestInstance(rt, None, memory=_POOL_MEMORY, deadline_s=_POOL_DEADLINE_S)
         try:
             if template is not None:
@@ -1613,14 +1623,21 @@ class JavaScriptEngine:
             raise ValueError(msg)
         rt = self._runtime()
         pool = self.pool_for(invocation.packages)
-        run = _Run(rt, invocation, pool.take() if pool is not None else None)
+        first = pool is not None and pool not in self._filling and pool.ready_count() == 0
+        if pool is not None and first:
+            self._filling.add(pool)
+        run = _Run(rt, invocation, pool.take() if pool is not None and not first else None)
 
         def after() -> None:
             try:
                 run.release()
             finally:
                 if pool is not None:
-                    pool.done()  # refill now: no longer competing with this run
+                    # Refill now, no longer competing with this run.
+                    if first:
+                        pool.start()
+                    else:
+                        pool.done()
 
         return _on_guest_thread(run.run_guest, after)
 
