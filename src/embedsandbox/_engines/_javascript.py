@@ -106,6 +106,9 @@ _CJS_EXPORT: Final = re.compile(
     r"(?:^|[^.\w$])(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=(?!=)", re.MULTILINE
 )
 _PRELUDE_RESOURCE: Final = "js_prelude.js"
+# The quickjs-rs files we load, as wasm-runtimes/manifest.json names them.
+_GUEST_FILE: Final = "quickjs_rs/_guest.wasm"
+_TRANSFORM_FILE: Final = "quickjs_rs/_transform.wasm"
 _CACHE_LAYOUT: Final = "v1"
 # The start-up image on disk: bump when `_build_template` or the file format changes.
 _TEMPLATE_LAYOUT: Final = "t1"
@@ -282,9 +285,14 @@ def _make_engine_config() -> tuple[wasmtime.Config, str]:
     return config, f"fuel-epoch-stack{stack >> 20}m"
 
 
-def _cache_path(cache_dir: Path, label: str, wasm: bytes, tag: str) -> Path:
-    digest = hashlib.sha256(wasm).hexdigest()
-    name = f"{label}-{digest[:32]}-wasmtime{_wasmtime_version()}-{tag}-{_CACHE_LAYOUT}.cwasm"
+def _pinned_sha256(relative: str) -> str:
+    """The sha256 that wasm-runtimes/manifest.json pins for a quickjs-rs file."""
+    digest: str = manifest()["runtimes"]["javascript"]["files"][relative]
+    return digest
+
+
+def _cache_path(cache_dir: Path, label: str, sha256: str, tag: str) -> Path:
+    name = f"{label}-{sha256[:32]}-wasmtime{_wasmtime_version()}-{tag}-{_CACHE_LAYOUT}.cwasm"
     return cache_dir / name
 
 
@@ -305,13 +313,22 @@ def _store_compiled(module: wasmtime.Module, path: Path) -> None:
         pass  # the cache is an optimisation; an unwritable cache dir only costs time
 
 
-def _load_module(engine: wasmtime.Engine, wasm: bytes, path: Path) -> wasmtime.Module:
-    """Load a compiled module from the disk cache, or compile it and store it there."""
+def _load_module(
+    engine: wasmtime.Engine, cache_dir: Path, relative: str, read: Callable[[], bytes], path: Path
+) -> wasmtime.Module:
+    """Load a compiled module from the disk cache, or compile it and store it there.
+
+    The cache is keyed by the pinned sha256, which `verify_runtime` has checked the installed
+    file against; the bytes compiled on a miss are checked again (no gap between check and
+    use).
+    """
     if path.is_file():
         try:
             return wasmtime.Module.deserialize_file(engine, str(path))
         except Exception:  # noqa: S110 - stale/corrupt cache entry: recompile below
             pass
+    wasm = read()
+    _verify_build(cache_dir, relative, hashlib.sha256(wasm).hexdigest())
     module = wasmtime.Module(engine, wasm)
     _store_compiled(module, path)
     return module
@@ -385,10 +402,11 @@ class _WasmRuntime:
         config, self._tag = _make_engine_config()
         self.engine = wasmtime.Engine(config)
         self._cache_dir = cache_dir
-        self._guest_wasm = _qjs._read_guest_wasm()
-        self.guest_sha256 = hashlib.sha256(self._guest_wasm).hexdigest()
-        _verify_build(cache_dir, "quickjs_rs/_guest.wasm", self.guest_sha256)
-        self.guest_module = _load_module(self.engine, self._guest_wasm, self._guest_path(cache_dir))
+        verify_runtime("javascript", cache_dir)
+        self.guest_sha256 = _pinned_sha256(_GUEST_FILE)
+        self.guest_module = _load_module(
+            self.engine, cache_dir, _GUEST_FILE, _qjs._read_guest_wasm, self._guest_path(cache_dir)
+        )
         self._transform: tuple[wasmtime.Module, wasmtime.Linker] | None = None
         self._cached_dirs = {cache_dir}
         # quickjs-rs's own linker builder: WASI + its 4 `env` trampolines (registered once
@@ -432,17 +450,24 @@ class _WasmRuntime:
             with self._transform_lock:
                 loaded = self._transform
                 if loaded is None:
-                    wasm = _qjs_transform._read_transform_wasm()
-                    digest = hashlib.sha256(wasm).hexdigest()
-                    _verify_build(self._cache_dir, "quickjs_rs/_transform.wasm", digest)
-                    path = _cache_path(self._cache_dir, "quickjs-transform", wasm, self._tag)
-                    module = _load_module(self.engine, wasm, path)
+                    module = _load_module(
+                        self.engine,
+                        self._cache_dir,
+                        _TRANSFORM_FILE,
+                        _qjs_transform._read_transform_wasm,
+                        self._transform_path(self._cache_dir),
+                    )
                     linker = _qjs_wasmtime.default_wasi_linker(self.engine)
                     loaded = self._transform = (module, linker)
         return loaded
 
     def _guest_path(self, cache_dir: Path) -> Path:
-        return _cache_path(cache_dir, "quickjs-guest", self._guest_wasm, self._tag)
+        return _cache_path(cache_dir, "quickjs-guest", self.guest_sha256, self._tag)
+
+    def _transform_path(self, cache_dir: Path) -> Path:
+        return _cache_path(
+            cache_dir, "quickjs-transform", _pinned_sha256(_TRANSFORM_FILE), self._tag
+        )
 
     @classmethod
     def get(cls, cache_dir: Path) -> _WasmRuntime:
@@ -458,8 +483,7 @@ class _WasmRuntime:
                     if not guest.is_file():
                         _store_compiled(inst.guest_module, guest)
                     transform_module, _ = inst.transform()
-                    wasm = _qjs_transform._read_transform_wasm()
-                    transform = _cache_path(cache_dir, "quickjs-transform", wasm, inst._tag)
+                    transform = inst._transform_path(cache_dir)
                     if not transform.is_file():
                         _store_compiled(transform_module, transform)
                     inst._cached_dirs.add(cache_dir)
@@ -1563,14 +1587,12 @@ class JavaScriptEngine:
     def compiled_in_cache(self) -> bool:
         """Whether a first run can skip compiling (~2.5 s): modules loaded or on disk."""
         rt = _WasmRuntime._instance
-        if rt is not None:
+        if rt is not None and rt._transform is not None:
             return True
         _, tag = _make_engine_config()
         paths = (
-            _cache_path(self._cache_dir, "quickjs-guest", _qjs._read_guest_wasm(), tag),
-            _cache_path(
-                self._cache_dir, "quickjs-transform", _qjs_transform._read_transform_wasm(), tag
-            ),
+            _cache_path(self._cache_dir, "quickjs-guest", _pinned_sha256(_GUEST_FILE), tag),
+            _cache_path(self._cache_dir, "quickjs-transform", _pinned_sha256(_TRANSFORM_FILE), tag),
         )
         return all(p.is_file() for p in paths)
 
