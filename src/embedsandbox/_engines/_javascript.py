@@ -111,7 +111,7 @@ _GUEST_FILE: Final = "quickjs_rs/_guest.wasm"
 _TRANSFORM_FILE: Final = "quickjs_rs/_transform.wasm"
 _CACHE_LAYOUT: Final = "v1"
 # The start-up image on disk: bump when `_build_template` or the file format changes.
-_TEMPLATE_LAYOUT: Final = "t1"
+_TEMPLATE_LAYOUT: Final = "t2"
 _TEMPLATE_MAGIC: Final = b"embedsandbox-quickjs-template\n"
 
 # Warm pools: the store of an instance waiting in a pool has these limits; the run's own
@@ -768,8 +768,11 @@ class _GuestInstance(_qjs._Instance):
             self.mem.grow(self.store, (template.size - size + page - 1) // page)
         base = self.mem.data_ptr(self.store)
         address = ctypes.addressof(base.contents)
-        for offset, chunk in template.chunks:
-            ctypes.memmove(address + offset, chunk, len(chunk))
+        source = ctypes.c_char_p(template.data)  # the bytes' own buffer, not a copy
+        at = cast(int, ctypes.cast(source, ctypes.c_void_p).value) + template.start
+        for offset, length in template.runs:
+            ctypes.memmove(address + offset, at, length)
+            at += length
         self.sp.set_value(self.store, template.stack_pointer)
 
 
@@ -789,14 +792,19 @@ class _Template:
     """A guest just after QuickJS start-up and parsing of the prelude, as a memory image.
 
     Parsing the prelude costs ~8 ms and ~40M fuel per run; copying this image into a fresh
-    instance costs ~0.2 ms. It is the same whole-memory snapshot quickjs-rs implements
-    (linear memory + stack pointer), holding only our own code, taken before any user input
-    exists.
+    instance costs ~0.7 ms (mostly first-touch page faults), which warm pools do ahead of
+    demand. It is the same whole-memory snapshot quickjs-rs implements (linear memory +
+    stack pointer), holding only our own code, taken before any user input exists. Built
+    once per guest build and prelude, and kept in the disk cache next to the compiled
+    modules.
     """
 
     size: int  # bytes of linear memory the image spans
-    # (offset, bytes) runs of 4 KiB pages where the image differs from a fresh instance
-    chunks: tuple[tuple[int, bytes], ...]
+    # The bytes of the runs, back to back from `start` (a file read whole, or just them).
+    data: bytes
+    start: int
+    # (offset, length) runs of 4 KiB pages where the image differs from a fresh instance
+    runs: tuple[tuple[int, int], ...]
     stack_pointer: int
     setup_handle: int  # guest handle (boxed Persistent) of the parsed prelude function
     random_state: int  # offset of QuickJS's Math.random xorshift64* state, reseeded per run
@@ -884,7 +892,9 @@ def _build_template(rt: _WasmRuntime) -> _Template | None:
             finally:
                 fresh.close()
             chunks = _differing_runs(image, blank)
-            return _Template(len(image), chunks, sp, setup._handle, offset)
+            data = b"".join(chunk for _, chunk in chunks)
+            runs = tuple((at, len(chunk)) for at, chunk in chunks)
+            return _Template(len(image), data, 0, runs, sp, setup._handle, offset)
         except Exception:
             return None
         finally:
@@ -910,14 +920,14 @@ def _store_template(template: _Template, path: Path) -> None:
     Layout: magic, 8-byte header length, JSON header (sizes, offsets, the payload's
     sha256), then the chunks' bytes back to back.
     """
-    payload = b"".join(chunk for _, chunk in template.chunks)
+    payload = memoryview(template.data)[template.start :]
     header = json.dumps(
         {
             "size": template.size,
             "stack_pointer": template.stack_pointer,
             "setup_handle": template.setup_handle,
             "random_state": template.random_state,
-            "chunks": [[offset, len(chunk)] for offset, chunk in template.chunks],
+            "runs": [list(run) for run in template.runs],
             "sha256": hashlib.sha256(payload).hexdigest(),
         }
     ).encode()
@@ -926,7 +936,8 @@ def _store_template(template: _Template, path: Path) -> None:
         fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(_TEMPLATE_MAGIC + struct.pack("<Q", len(header)) + header + payload)
+                f.write(_TEMPLATE_MAGIC + struct.pack("<Q", len(header)) + header)
+                f.write(payload)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -949,23 +960,25 @@ def _load_template(path: Path) -> _Template | None:
         (length,) = struct.unpack_from("<Q", data, at)
         at += 8
         header = json.loads(data[at : at + length])
-        payload = memoryview(data)[at + length :]
+        start = at + length
         # The image becomes guest memory: a corrupt file must never be loaded.
-        if hashlib.sha256(payload).hexdigest() != header["sha256"]:
+        if hashlib.sha256(memoryview(data)[start:]).hexdigest() != header["sha256"]:
             return None
         size = int(header["size"])
-        chunks: list[tuple[int, bytes]] = []
-        pos = 0
-        for offset, count in header["chunks"]:
-            if not (0 <= offset and 0 < count and offset + count <= size):
-                return None
-            chunks.append((int(offset), bytes(payload[pos : pos + count])))
-            pos += count
-        if pos != len(payload) or not 0 <= int(header["random_state"]) <= size - 8:
+        runs = tuple((int(offset), int(count)) for offset, count in header["runs"])
+        if any(
+            not (0 <= offset and 0 < count and offset + count <= size) for offset, count in runs
+        ):
+            return None
+        if start + sum(count for _, count in runs) != len(data):
+            return None
+        if not 0 <= int(header["random_state"]) <= size - 8:
             return None
         return _Template(
             size,
-            tuple(chunks),
+            data,
+            start,
+            runs,
             int(header["stack_pointer"]),
             int(header["setup_handle"]),
             int(header["random_state"]),
