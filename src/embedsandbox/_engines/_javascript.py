@@ -1,16 +1,25 @@
 """The JavaScript/TypeScript engine: QuickJS-ng (quickjs-rs 0.2.6) guests on wasmtime.
 
 Every run gets a fresh WebAssembly instance (its own linear memory, QuickJS runtime and
-context); nothing carries over. The guest sees only what the `Invocation` gives it: the
-prelude (`_guest/js_prelude.js`) builds `console`, `process`, an in-memory `fs`, timers and
-the function harness inside the guest, and talks to the host through one host function.
+context); nothing carries over. Instances are prepared ahead of demand in warm pools
+(`_pool.py`): instantiated and loaded with the start-up image (QuickJS started, prelude
+parsed; cached on disk per guest build), holding no data of any run. Each is handed to
+exactly one run, which installs its own limits and deadline on it, and is then discarded.
+Guests run on a few persistent threads with large stacks (`_GuestThreads`).
+
+The guest sees only what the `Invocation` gives it: the prelude (`_guest/js_prelude.js`)
+builds `console`, `process`, an in-memory `fs`, timers and the function harness inside the
+guest, and talks to the host through one host function.
 
 Limits:
 - wall clock: QuickJS's interrupt poll (an uncatchable "interrupted" error) plus a
   wasmtime epoch deadline as a backstop for long native operations that never poll;
 - memory: the store caps the guest's linear memory (QuickJS's own malloc limit is inert in
   this build: its malloc accounting reads 0), so allocation fails inside the guest;
-- fuel: wasmtime fuel, always metered so `fuel_used` is reported for every run;
+- fuel: wasmtime fuel, always metered so `fuel_used` is reported for every run. On
+  fib(25), fuel metering costs ~15% of pure compute, the epoch checks ~8%, both ~30%;
+  neither can go: `fuel_used` is in every response, and the epoch is the only wall-clock
+  guard for native operations that never poll;
 - output: per stream, enforced on the host side of the write call;
 - stack: the guest runs on a host thread with a known large stack and a raised
   `max_wasm_stack`; overflowing it traps and is reported as a RangeError.
@@ -27,6 +36,7 @@ import contextlib
 import contextvars
 import ctypes
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import importlib.resources
@@ -261,6 +271,7 @@ class _GuestDead(BaseException):
     """A call into an instance that already trapped (never re-enter a trapped guest)."""
 
 
+@functools.cache  # importlib.metadata scans the installed distributions (~0.3-2 ms a call)
 def _wasmtime_version() -> str:
     try:
         return importlib.metadata.version("wasmtime")
