@@ -985,6 +985,8 @@ def _load_template(path: Path) -> _Template | None:
             return None
         if not 0 <= int(header["random_state"]) <= size - 8:
             return None
+        if not 0 < int(header["stack_pointer"]) <= size:
+            return None
         return _Template(
             size,
             data,
