@@ -324,7 +324,7 @@ class Guest:
             wasi = wt.WasiConfig()
             self._origin_ns = time.perf_counter_ns()
             wasi.argv = [wp.call.ARGV0]
-            wasi.env = sorted(wp.call.BASE_ENV.items())
+            wasi.env = []  # the job's own environment is set by the bootstrap
             self._keys = wp.call._send_outputs(
                 wasi, wp.call._Stream("stdout", 0), wp.call._Stream("stderr", 0)
             )
