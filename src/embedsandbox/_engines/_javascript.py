@@ -62,7 +62,6 @@ from quickjs_rs import _engine as _qjs
 from quickjs_rs import _transform as _qjs_transform
 from quickjs_rs import _wasmtime as _qjs_wasmtime
 from wasmtime import _ffi as ffi
-from wasmtime._extern import wrap_extern
 from wasmtime._func import maybe_raise_last_exn
 
 from .._artifacts import manifest, verify_runtime
@@ -70,6 +69,7 @@ from .._runtimes._node_modules import PREFIX, NodeModules, ResolveError
 from ..errors import RuntimeUnavailableError
 from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
 from ._pool import Pools, PoolSize, WarmPool, resolve_size
+from ._wasm import LazyExports
 
 __all__ = ["REQUIRED_QUICKJS_RS_VERSION", "JavaScriptEngine"]
 
@@ -512,37 +512,6 @@ def _new_store(rt: _WasmRuntime, *, fuel: int, memory: int, deadline_s: float) -
     return store
 
 
-class _LazyExports:
-    """`instance.exports(store)[name]` without wrapping all ~57 exports up front.
-
-    wasmtime-py's `Instance.exports` wraps every export on first use (~1 ms per instance);
-    a run touches about 15 of them. Uses wasmtime-py 49's ffi.wasmtime_instance_export_get.
-    """
-
-    def __init__(self, store: wasmtime.Store, instance: wasmtime.Instance) -> None:
-        self._store = store
-        self._instance = instance
-        self._cache: dict[str, Any] = {}
-
-    def __getitem__(self, name: str) -> Any:
-        hit = self._cache.get(name)
-        if hit is not None:
-            return hit
-        item = ffi.wasmtime_extern_t()
-        raw = name.encode()
-        found = ffi.wasmtime_instance_export_get(
-            self._store._context(),
-            ctypes.byref(self._instance._instance),
-            raw,
-            len(raw),
-            ctypes.byref(item),
-        )
-        if not found:
-            raise KeyError(name)
-        value = self._cache[name] = wrap_extern(item)
-        return value
-
-
 # Per export name: (param kinds, which params are i64, number of results), or None when the
 # signature is not all-integer (then the public call path is used). Same module, same types.
 _call_specs: dict[str, tuple[tuple[int, ...], tuple[bool, ...], int] | None] = {}
@@ -650,7 +619,7 @@ class _GuestInstance(_qjs._Instance):
         self.store = _new_store(rt, fuel=_SETUP_FUEL, memory=memory, deadline_s=deadline_s)
         self.interrupt_handler: Callable[[], bool] | None = None
         self.inst = rt.guest_linker.instantiate(self.store, rt.guest_module)
-        exports = _LazyExports(self.store, self.inst)
+        exports = LazyExports(self.store, self.inst)
         self.mem = cast(wasmtime.Memory, exports["memory"])
         self.sp = cast(wasmtime.Global, exports["__stack_pointer"])
         self._exports = cast(Any, exports)
@@ -1009,7 +978,7 @@ class _TransformInstance(_qjs_transform._TransformInstance):
         )
         module, linker = rt.transform()
         self.inst = linker.instantiate(self.store, module)
-        exports = _LazyExports(self.store, self.inst)
+        exports = LazyExports(self.store, self.inst)
         self.mem = cast(wasmtime.Memory, exports["memory"])
         self._exports = cast(Any, exports)
         self._closed = False
