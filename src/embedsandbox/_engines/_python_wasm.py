@@ -54,19 +54,19 @@ logger = logging.getLogger("embedsandbox")
 
 BOOT_SOURCE = resources.files("embedsandbox._guest").joinpath("python_bootstrap.py").read_text()
 
-# The stub of the warm-up turn: loads the bootstrap (bytecode from the host once one guest
-# compiled it) as the module `_embedsandbox`; binds only `_embedsandbox_run` in __main__.
+# The warm-up turn: one short statement (compiling a turn's source is costly in this build)
+# that runs the bootstrap's bytecode as the module `_embedsandbox`; its last lines register it,
+# apply the runtime's settings and bind `_embedsandbox_run` in __main__. The bytecode is
+# compiled once per machine by `_COMPILE_STUB`, in a guest that runs nothing else first.
 _WARM_STUB = (
-    "import sys as _s, _host as _h, marshal as _m, types as _t\n"
-    "_b = _h.call(b'boot')\n"
-    "_c = _m.loads(_b[1:]) if _b[:1] == b'm' else compile(_b[1:], '<embedsandbox>', 'exec')\n"
-    "_b[:1] == b's' and _h.call(b'code' + _m.dumps(_c)) and None\n"
-    "_e = _t.ModuleType('_embedsandbox')\n"
-    "exec(_c, _e.__dict__)\n"
-    "_s.modules['_embedsandbox'] = _e\n"
-    "_e.warm(*__import__('json').loads(_h.call(b'warm')))\n"
-    "_embedsandbox_run = _e.run\n"
-    "del _s, _h, _m, _t, _b, _c, _e\n"
+    "exec(__import__('marshal').loads(__import__('_host').call(b'boot')),"
+    " {'__name__': '_embedsandbox'})\n"
+)
+_COMPILE_STUB = (
+    "import _host, marshal\n"
+    "_c = compile(_host.call(b'source'), '<embedsandbox>', 'exec')\n"
+    "_host.call(b'code' + marshal.dumps(_c))\n"
+    "del _host, marshal, _c\n"
 )
 # A name bound in __main__ (which user code never runs in) is cheaper to call than an import:
 # about 0.1 ms of the job's turn.
@@ -254,14 +254,15 @@ class _BootDoor:
 
     def __call__(self, request: bytes) -> bytes:
         if request == b"boot":
-            code = self._rt.boot_code
-            return b"m" + code if code is not None else b"s" + BOOT_SOURCE.encode()
-        if request.startswith(b"code") and self._rt.boot_code is None:
-            # Our own warm-up turn compiled the bootstrap; no user code has run in it.
-            self._rt.keep_boot_code(bytes(request[4:]))
-            return b"ok"
+            return self._rt.boot_code or b""
         if request == b"warm":
             return self._warm
+        if request == b"source":
+            return BOOT_SOURCE.encode()
+        if request.startswith(b"code") and self._rt.boot_code is None:
+            # The compile turn: our bootstrap, compiled by a guest that has run nothing else.
+            self._rt.keep_boot_code(bytes(request[4:]))
+            return b"ok"
         return b""
 
 
@@ -362,9 +363,18 @@ class Guest:
             self._exports = instance._exports = LazyExports(store, instance)
             self._table.bind(wt, store, rt.plain_linker, instance)
             path = [packages_guest] if packages_guest is not None else []
+            door = _BootDoor(rt, path, list(imports))
+            if rt.boot_code is None:
+                self._turn(
+                    _COMPILE_STUB,
+                    host=door,
+                    fuel=_WARM_FUEL,
+                    deadline_s=_WARM_DEADLINE_S,
+                    output_bytes=1 << 16,
+                )
             warm = self._turn(
                 _WARM_STUB,
-                host=_BootDoor(rt, path, list(imports)),
+                host=door,
                 fuel=_WARM_FUEL,
                 deadline_s=_WARM_DEADLINE_S,
                 output_bytes=1 << 16,

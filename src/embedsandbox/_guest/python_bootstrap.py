@@ -1,6 +1,6 @@
-# Runs INSIDE the Python guest (CPython on wasm32-wasip1). Stdlib only. The host loads it as
-# the module `_embedsandbox` in a fresh guest before any job exists (a warm-up turn), then
-# runs one job with a second turn, `_embedsandbox.run()`: it asks the host door for the job,
+# Runs INSIDE the Python guest (CPython on wasm32-wasip1). Stdlib only. The host runs it as
+# the module `_embedsandbox` in a fresh guest before any job exists (a warm-up turn; see the
+# end of this file), then runs one job with a second turn, `_embedsandbox_run()`: it asks the host door for the job,
 # sets argv, environment and working directory from it, runs the user's code as main.py and,
 # for a function, sends the JSON result back through the door. Each door message is a JSON
 # object {"op": ...}; replies are JSON. Nothing here may leave a value at top level of a turn:
@@ -234,3 +234,20 @@ def _main():
             return 0
         _door("result", status="valid", output=output)
     return 0
+
+
+def _register():
+    # The warm-up turn ran this file's code in a plain dict: make it the module
+    # `_embedsandbox`, apply the runtime's settings, and bind the job's entry in __main__.
+    import types
+
+    import __main__
+
+    module = types.ModuleType("_embedsandbox")
+    module.__dict__.update(globals())
+    _sys.modules["_embedsandbox"] = module
+    warm(*_json.loads(_host.call(b"warm")))
+    __main__._embedsandbox_run = run
+
+
+_register()
