@@ -284,8 +284,19 @@ def _serve(options: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         max_body_bytes=options.max_body_bytes,
         **workers,
     )
+    _compile_before_serving(server_options.cache_dir)
     serve(options.host, options.port, server_options, log_level=options.log_level)
     return 0
+
+
+def _compile_before_serving(cache_dir: Path | None) -> None:
+    # A first compile (about a minute for Python) happens here, with progress on stderr,
+    # never inside the first request.
+    from .cli import _warm
+
+    with Sandbox(store=None, cache_dir=cache_dir, max_cached_instances=0) as sandbox:
+        for language in ("python", "javascript"):
+            _warm(sandbox, language)
 
 
 def _keys(options: argparse.Namespace) -> int:
