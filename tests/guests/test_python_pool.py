@@ -120,9 +120,7 @@ def test_close_stops_the_filler_and_frees_the_guests(sandbox: Sandbox) -> None:
 
 def test_max_zero_turns_pooling_off(sandbox: Sandbox) -> None:
     before = {id(t) for t in _pool_threads()}
-    with Sandbox(
-        store=None, cache_dir=sandbox._cache_dir, min_cached_instances=0, max_cached_instances=0
-    ) as sb:
+    with Sandbox(store=None, cache_dir=sandbox._cache_dir, max_cached_instances=0) as sb:
         assert sb.run_script(language="python", code="print(2)").stdout == "2\n"
         engine = sb._engine("python")
         assert isinstance(engine, PythonEngine)
