@@ -159,3 +159,22 @@ def test_additional_imports_are_loaded_before_the_guest_is_handed_out(
         assert plain.stdout == "False\n"  # another revision's pool: not imported there
     finally:
         engine.close()
+
+
+def test_new_sizes_replace_a_revisions_pool(sandbox: Sandbox) -> None:
+    sandbox.warmup(["python"])
+    engine = PythonEngine(sandbox._cache_dir / "python", PoolSize(1, 1))
+    try:
+        small = RuntimePackages(imports=("decimal",), min_cached_instances=1)
+        first = engine.pool_for(small)
+        assert first is not None
+        bigger = RuntimePackages(
+            imports=("decimal",), min_cached_instances=2, max_cached_instances=3
+        )
+        second = engine.pool_for(bigger)
+        assert second is not None and second is not first
+        assert second.size == PoolSize(2, 3)
+        assert first._closed  # the old pool's thread and guests were let go
+        assert engine.pool_for(bigger) is second
+    finally:
+        engine.close()

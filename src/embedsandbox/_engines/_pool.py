@@ -228,13 +228,18 @@ class Pools(Generic[T]):
         size = self.default if size is None else size
         if not size.enabled:
             return None
+        stale = None
         with self._lock:
             if self._closed:
                 return None
             pool = self._pools.get(key)
+            if pool is not None and pool.size != size:
+                stale, pool = pool, None  # the runtime's sizes changed (`runtimes.update`)
             if pool is None:
                 pool = self._pools[key] = WarmPool(self._name, make, discard, size)
-            return pool
+        if stale is not None:
+            stale.close()
+        return pool
 
     def all(self) -> list[WarmPool[T]]:
         with self._lock:

@@ -402,9 +402,8 @@ class Runtimes:
     ) -> Runtime:
         """Change a runtime's warm-pool sizes; a field not passed keeps its value.
 
-        `None` sets a field back to the Sandbox's default. The engine reads the sizes when it
-        makes a revision's pool (on its first run); a pool already made keeps its sizes until
-        the Sandbox closes.
+        `None` sets a field back to the Sandbox's default. The next run of one of the
+        runtime's revisions replaces that revision's pool with one of the new sizes.
 
         Raises:
             NotFoundError: no runtime has this id.
