@@ -541,7 +541,10 @@ class Sandbox:
                 language="python",
                 code=code,
                 entry="script",
-                packages=RuntimePackages(python_path=str(site)),
+                # A one-off check: no warm pool for it.
+                packages=RuntimePackages(
+                    python_path=str(site), min_cached_instances=0, max_cached_instances=0
+                ),
                 limits=RunLimits(60.0, 512 << 20, None, 1 << 20),
             )
         )
