@@ -217,7 +217,16 @@ class PythonEngine:
 
     def run(self, invocation: Invocation, /) -> RawOutcome:
         """Run one invocation in a fresh guest and report how it ended."""
-        self._runtime()
+        rt = self._runtime()
+        try:
+            # wasmtime (and our guest and filler threads) do not survive a fork.
+            rt.wp.platform._refuse_forked()
+        except RuntimeError:
+            msg = (
+                "the Python engine was used before this process was forked; use a Sandbox in "
+                "the child only, or start processes with 'spawn' or 'forkserver'"
+            )
+            raise RuntimeUnavailableError(msg) from None
         limits = invocation.limits
         door = _Door(invocation)
         pool = self._pool(invocation.packages)
