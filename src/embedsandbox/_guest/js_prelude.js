@@ -1,11 +1,13 @@
 // embedsandbox JavaScript prelude: runs inside the QuickJS-ng guest before user code.
 //
-// This file is a single function expression. The host (`_engines/_javascript.py`) evaluates
-// it and calls it with the run configuration (JSON text); it returns the harness object
-// ({run, tick, finish}) that the host's event loop drives. Evaluating the file also builds
-// the web platform module (fetch & co., at the end of the file) once and binds it as the
-// function's first argument. Everything here is guest code: it has no more authority than
-// the user's code, and the host validates every request.
+// This file is a single expression whose value is the per-run set-up function. The host
+// (`_engines/_javascript.py`) evaluates it ONCE, in the start-up image: evaluating it builds
+// the web platform module (fetch & co., at the end of the file) and everything else that
+// does not depend on a run (phase 1: intrinsics, console, timers, fs, process, Buffer, the
+// globals...). Each run then calls the set-up function with its configuration (JSON text;
+// phase 2: files, env, argv, stdin, flags); it returns the harness object ({run, tick,
+// finish}) that the host's event loop drives. Everything here is guest code: it has no more
+// authority than the user's code, and the host validates every request.
 //
 // The one door to the host is the raw function `__es` (installed by the host, captured and
 // removed from globalThis below). It takes ONE string "<op><payload>" and returns a string
@@ -19,12 +21,19 @@
 //   "R<n>"                 n random bytes as hex (crypto.getRandomValues)
 //   "q<json>"              resolve + read a runtime revision's package file for require():
 //                          [from, specifier] -> {name, format, source} or {error, code}
-(function (web, cfgText) {
+(function (web) {
   "use strict";
+  // Phase 1 (this function's body, up to `setup` at its end): everything that does not
+  // depend on a run. It runs ONCE, when the host evaluates this file, right before the
+  // engine snapshots the guest (the start-up image, see `_Template` in
+  // _engines/_javascript.py): every guest restored from the image starts with these objects
+  // already built, fresh for that guest, and no run's data is in them. Phase 2 (`setup`) is
+  // all that runs per run: it takes the run's configuration.
   const G = globalThis;
   const host = G.__es;
   delete G.__es;
-  const cfg = JSON.parse(cfgText);
+  // The run's configuration: set by `setup` (phase 2), read only when the run is going.
+  let cfg = null;
 
   // ---------------------------------------------------------------- intrinsics
   // Captured before user code runs, so a user who replaces built-ins cannot break
@@ -77,9 +86,10 @@
   const ErrorToString = Error.prototype.toString;
   const StringToWellFormed = String.prototype.toWellFormed;
   // The host may start this guest from a memory image taken earlier, which freezes
-  // QuickJS's time origin (and its `performance` is read-only): rebase on this run.
+  // QuickJS's time origin (and its `performance` is read-only): rebase on this run (both
+  // are set again by `setup`).
   const nativePerfNow = performance.now.bind(performance);
-  const perfBase = nativePerfNow();
+  let perfBase = nativePerfNow();
   const perfNow = () => nativePerfNow() - perfBase;
   const performanceObj = {
     now: perfNow,
@@ -989,7 +999,7 @@
   // ---------------------------------------------------------------- paths & fs
   const files = new MapCtor(); // "a/b.txt" -> string | Uint8Array
   const dirs = new SetCtor([""]);
-  const stdinText = cfg.stdin;
+  let stdinText = ""; // set by `setup`
 
   function normalizeParts(p) {
     const parts = [];
@@ -1008,12 +1018,7 @@
     const parts = key.split("/");
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
   }
-  for (const name of ObjectKeys(cfg.files)) {
-    const key = toKey(name);
-    if (key === "") continue;
-    files.set(key, cfg.files[name]);
-    addParents(key);
-  }
+  // The run's files are added by `setup`.
 
   function fsError(code, syscall, path, msg) {
     const errnos = { ENOENT: -2, EEXIST: -17, ENOTDIR: -20, EISDIR: -21, ENOTEMPTY: -39, EBADF: -9, EINVAL: -22 };
@@ -1410,10 +1415,9 @@
 
   // ---------------------------------------------------------------- process
   let exitCodeValue;
-  const env = {};
-  for (const k of ObjectKeys(cfg.env)) env[k] = cfg.env[k];
+  const env = {}; // filled by `setup`
   const process = {
-    argv: ["node", cfg.main, ...cfg.args],
+    argv: null, // set by `setup`
     argv0: "node",
     env,
     platform: "linux",
@@ -1580,13 +1584,6 @@
   ObjectDefineProperty(G, Symbol.for("embedsandbox.require"), { value: require });
 
   // ---------------------------------------------------------------- globals
-  web.bind({
-    host,
-    hasNetwork: !!cfg.hostCall,
-    perfNow,
-    setTimeout: timerApi.setTimeout,
-    reportError: uncaught,
-  });
   const globals = {
     ...web.globals,
     console,
@@ -1605,17 +1602,12 @@
   const moduleObj = { exports: {} };
   ObjectDefineProperty(G, "module", { value: moduleObj, writable: true, configurable: true });
   ObjectDefineProperty(G, "exports", { value: moduleObj.exports, writable: true, configurable: true });
-  if (cfg.hostCall) {
-    // Private door for host calls (HTTP egress); `fetch` (web platform module) uses `host`.
-    ObjectDefineProperty(G, "__embedsandbox_host", {
-      value: function __embedsandbox_host(request) {
-        const reply = host("h" + wellFormed(StringCtor(request)));
-        if (typeof reply !== "string") throw new ErrorCtor("host call failed");
-        return reply;
-      },
-      writable: false,
-      configurable: false,
-    });
+  // Private door for host calls (HTTP egress), installed by `setup` when the run has one;
+  // `fetch` (web platform module) uses `host`.
+  function __embedsandbox_host(request) {
+    const reply = host("h" + wellFormed(StringCtor(request)));
+    if (typeof reply !== "string") throw new ErrorCtor("host call failed");
+    return reply;
   }
 
   // ---------------------------------------------------------------- harness
@@ -1730,9 +1722,44 @@
     return toExitCode(exitCodeValue);
   }
 
-  return { run, tick, finish };
-}).bind(
-  null,
+  const harness = { run, tick, finish };
+
+  // ================================================================ phase 2: per run
+  // Called by the host once per run with the run's configuration (JSON text); returns the
+  // harness. Keep it small: it is the part of starting a run that every run pays for.
+  return function setup(cfgText) {
+    if (cfg !== null) throw new ErrorCtor("the prelude is set up once per guest");
+    cfg = JSONParse(cfgText);
+    perfBase = nativePerfNow();
+    performanceObj.timeOrigin = DateNow();
+    stdinText = cfg.stdin;
+    const runFiles = cfg.files;
+    for (const name of ObjectKeys(runFiles)) {
+      const key = toKey(name);
+      if (key === "") continue;
+      files.set(key, runFiles[name]);
+      addParents(key);
+    }
+    const runEnv = cfg.env;
+    for (const k of ObjectKeys(runEnv)) env[k] = runEnv[k];
+    process.argv = ["node", cfg.main, ...cfg.args];
+    web.bind({
+      host,
+      hasNetwork: !!cfg.hostCall,
+      perfNow,
+      setTimeout: timerApi.setTimeout,
+      reportError: uncaught,
+    });
+    if (cfg.hostCall) {
+      ObjectDefineProperty(G, "__embedsandbox_host", {
+        value: __embedsandbox_host,
+        writable: false,
+        configurable: false,
+      });
+    }
+    return harness;
+  };
+})(
   // ================================================================ web platform
   // The `web` argument above: fetch, Request, Response, Headers, URL, URLSearchParams,
   // AbortController, Blob, FormData, structuredClone, and the UTF-8 codecs. Built ONCE, when
