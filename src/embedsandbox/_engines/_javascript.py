@@ -2,8 +2,9 @@
 
 Every run gets a fresh WebAssembly instance (its own linear memory, QuickJS runtime and
 context); nothing carries over. Instances are prepared ahead of demand in warm pools
-(`_pool.py`): instantiated and loaded with the start-up image (QuickJS started, prelude
-parsed; cached on disk per guest build), holding no data of any run. Each is handed to
+(`_pool.py`): instantiated and loaded with the start-up image (QuickJS started, the
+prelude's run-independent part built; cached on disk per guest build and prelude), holding
+no data of any run. Each is handed to
 exactly one run, which installs its own limits and deadline on it, and is then discarded.
 Guests run on a few persistent threads with large stacks (`_GuestThreads`).
 
@@ -81,8 +82,9 @@ R = TypeVar("R")
 
 # ------------------------------------------------------------------------------ tunables
 
-# Fuel for our own set-up work (QuickJS start-up + the prelude: a few million units; more for
-# a big configuration, see `_setup`). It is not charged to the user: the user's budget is
+# Fuel for our own set-up work (QuickJS start-up + the prelude: tens of millions of units
+# without a start-up image; ~0.1M per run with one, more for a big configuration, see
+# `_setup`). It is not charged to the user: the user's budget is
 # installed right before user code starts.
 _SETUP_FUEL: Final = 2_000_000_000
 # "Unlimited" fuel when the invocation has no fuel cap (well inside wasmtime's i64 range).
@@ -769,9 +771,12 @@ class _GuestRuntime(_qjs.QjsRuntime):
 
 @dataclasses.dataclass(frozen=True)
 class _Template:
-    """A guest just after QuickJS start-up and parsing of the prelude, as a memory image.
+    """A guest just after QuickJS start-up and evaluation of the prelude, as a memory image.
 
-    Parsing the prelude costs ~8 ms and ~40M fuel per run; copying this image into a fresh
+    Evaluating the prelude parses it and builds everything in it that does not depend on a
+    run (its phase 1: console, process, fs, timers, Buffer, the web platform, the globals);
+    each run only calls the set-up function it returns (phase 2) with its configuration.
+    That costs ~8 ms and ~40M fuel per run without the image; copying this image into a fresh
     instance costs ~0.7 ms (mostly first-touch page faults), which warm pools do ahead of
     demand. It is the same whole-memory snapshot quickjs-rs implements (linear memory +
     stack pointer), holding only our own code, taken before any user input exists. Built
@@ -786,7 +791,7 @@ class _Template:
     # (offset, length) runs of 4 KiB pages where the image differs from a fresh instance
     runs: tuple[tuple[int, int], ...]
     stack_pointer: int
-    setup_handle: int  # guest handle (boxed Persistent) of the parsed prelude function
+    setup_handle: int  # guest handle (boxed Persistent) of the prelude's per-run set-up
     random_state: int  # offset of QuickJS's Math.random xorshift64* state, reseeded per run
 
 
@@ -842,7 +847,7 @@ def _differing_runs(image: bytes, fresh: bytes, page: int = 4096) -> tuple[tuple
 
 
 def _build_template(rt: _WasmRuntime) -> _Template | None:
-    """Start a guest, parse the prelude, and snapshot it (None: runs parse it themselves)."""
+    """Start a guest, evaluate the prelude, and snapshot it (None: runs evaluate it)."""
     made: list[_GuestInstance] = []
 
     def factory() -> _GuestInstance:
@@ -1419,17 +1424,18 @@ class _Run:
     def _setup(self, ctx: _qjs.QjsContext) -> _qjs.QjsHandle:
         inv = self.inv
         inst = self._instance()
-        config = {
-            "entry": inv.entry,
-            "main": self.main_name,
-            "args": list(inv.args),
-            "env": dict(inv.env),
-            "stdin": inv.stdin.decode("utf-8", errors="replace"),
-            "files": dict(self.files),
-            "input": inv.input_json if inv.entry == "function" else "null",
-            "hostCall": inv.host_call is not None,
-            "nodeModules": self.node_modules is not None,
-        }
+        # Positional (see `setup` at the end of js_prelude.js's phase 1): cheaper to parse.
+        config = [
+            inv.entry,
+            self.main_name,
+            list(inv.args),
+            dict(inv.env),
+            inv.stdin.decode("utf-8", errors="replace"),
+            dict(self.files),
+            inv.input_json if inv.entry == "function" else "null",
+            inv.host_call is not None,
+            self.node_modules is not None,
+        ]
         template = inst.image
         if template is not None:
             setup = _qjs.QjsHandle._adopt(inst, template.setup_handle, context=ctx)

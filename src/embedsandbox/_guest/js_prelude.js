@@ -32,8 +32,9 @@
   const G = globalThis;
   const host = G.__es;
   delete G.__es;
-  // The run's configuration: set by `setup` (phase 2), read only when the run is going.
-  let cfg = null;
+  // The run's configuration: filled in by `setup` (phase 2), read only when the run is going.
+  const cfg = { entry: "script", main: "main.js", input: "null", nodeModules: false };
+  let configured = false;
 
   // ---------------------------------------------------------------- intrinsics
   // Captured before user code runs, so a user who replaces built-ins cannot break
@@ -1584,6 +1585,14 @@
   ObjectDefineProperty(G, Symbol.for("embedsandbox.require"), { value: require });
 
   // ---------------------------------------------------------------- globals
+  // No network until `setup` says the run has a host call.
+  web.bind({
+    host,
+    hasNetwork: false,
+    perfNow,
+    setTimeout: timerApi.setTimeout,
+    reportError: uncaught,
+  });
   const globals = {
     ...web.globals,
     console,
@@ -1727,30 +1736,40 @@
   // ================================================================ phase 2: per run
   // Called by the host once per run with the run's configuration (JSON text); returns the
   // harness. Keep it small: it is the part of starting a run that every run pays for.
+  // The configuration is a JSON array (positional: no property names to parse, and no new
+  // object shapes to build): [entry, main, args, env, stdin, files, input, hostCall,
+  // nodeModules].
   return function setup(cfgText) {
-    if (cfg !== null) throw new ErrorCtor("the prelude is set up once per guest");
-    cfg = JSONParse(cfgText);
+    if (configured) throw new ErrorCtor("the prelude is set up once per guest");
+    configured = true;
+    const c = JSONParse(cfgText);
     perfBase = nativePerfNow();
     performanceObj.timeOrigin = DateNow();
-    stdinText = cfg.stdin;
-    const runFiles = cfg.files;
-    for (const name of ObjectKeys(runFiles)) {
-      const key = toKey(name);
+    cfg.entry = c[0];
+    cfg.main = c[1];
+    cfg.input = c[6];
+    cfg.nodeModules = c[8];
+    process.argv = ["node", c[1]].concat(c[2]);
+    const runEnv = c[3];
+    const envKeys = ObjectKeys(runEnv);
+    for (let i = 0; i < envKeys.length; i++) env[envKeys[i]] = runEnv[envKeys[i]];
+    stdinText = c[4];
+    const runFiles = c[5];
+    const names = ObjectKeys(runFiles);
+    for (let i = 0; i < names.length; i++) {
+      const key = toKey(names[i]);
       if (key === "") continue;
-      files.set(key, runFiles[name]);
+      files.set(key, runFiles[names[i]]);
       addParents(key);
     }
-    const runEnv = cfg.env;
-    for (const k of ObjectKeys(runEnv)) env[k] = runEnv[k];
-    process.argv = ["node", cfg.main, ...cfg.args];
-    web.bind({
-      host,
-      hasNetwork: !!cfg.hostCall,
-      perfNow,
-      setTimeout: timerApi.setTimeout,
-      reportError: uncaught,
-    });
-    if (cfg.hostCall) {
+    if (c[7]) {
+      web.bind({
+        host,
+        hasNetwork: true,
+        perfNow,
+        setTimeout: timerApi.setTimeout,
+        reportError: uncaught,
+      });
       ObjectDefineProperty(G, "__embedsandbox_host", {
         value: __embedsandbox_host,
         writable: false,
