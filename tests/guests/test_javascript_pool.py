@@ -306,7 +306,10 @@ def test_runtime_revisions_get_their_own_pools(engine: JavaScriptEngine, tmp_pat
     own = engine.pool_for(packages)
     assert own is not None and own is not engine.pool_for(None)
     assert PoolSize(1, 3) == own.size
-    assert own is engine.pool_for(RuntimePackages(node_modules=str(tmp_path)))
+    same = RuntimePackages(
+        node_modules=str(tmp_path), min_cached_instances=1, max_cached_instances=3
+    )
+    assert own is engine.pool_for(same)  # an equal revision's key and sizes: the same pool
     assert (
         engine.pool_for(RuntimePackages(node_modules=str(tmp_path / "x"), max_cached_instances=0))
         is None
