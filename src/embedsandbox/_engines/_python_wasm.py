@@ -331,7 +331,7 @@ class Guest:
         self._table: Any = None
         self.used = False
         self.busy = False  # in a turn: its store must not be closed
-        self._discard_after = False
+        self._state_lock = threading.Lock()
         _live.add(self)
         self.root = Path(tempfile.mkdtemp(prefix="embedsandbox-py-"))  # 0700, ours
         try:
@@ -445,6 +445,25 @@ class Guest:
         output_bytes: int,
         cancel: threading.Event | None = None,
     ) -> TurnResult:
+        with self._state_lock:
+            if self._store is None:
+                msg = "this guest was discarded"
+                raise RuntimeError(msg)
+            self.busy = True  # from here until the turn ends, discard() leaves the store
+        try:
+            return self._turn_busy(code, host, fuel, deadline_s, output_bytes, cancel)
+        finally:
+            self.busy = False
+
+    def _turn_busy(
+        self,
+        code: str,
+        host: Callable[[bytes], bytes],
+        fuel: int,
+        deadline_s: float,
+        output_bytes: int,
+        cancel: threading.Event | None,
+    ) -> TurnResult:
         wp = self._rt.wp
         call_mod, limits = wp.call, wp.limits
         store, table = self._store, self._table
@@ -466,12 +485,8 @@ class Guest:
         table.new_turn()
         call = call_mod._Call(store, host, waits, self._origin_ns, cancel, stop_at, table, None)
         data = code.encode()
-        self.busy = True
-        try:
-            with ticker(self._rt.engine, True):
-                value, exit_code, trapped = self._enter(call, data)
-        finally:
-            self.busy = False
+        with ticker(self._rt.engine, True):
+            value, exit_code, trapped = self._enter(call, data)
         context = call_mod._context_of(table)
         done = call_mod._Driven(exit_code, trapped, True, None)
         fuel_used = call_mod._fuel_used(fuel, done, call, store.get_fuel)
@@ -538,10 +553,11 @@ class Guest:
 
     def discard(self) -> None:
         """Free the guest's store, output slots and folders. Idempotent; never raises."""
-        if self.busy:
-            return  # closing a store under a running turn would free memory it uses
+        with self._state_lock:  # the reaper and the exit hook may both get here
+            if self.busy:
+                return  # closing a store under a running turn would free memory it uses
+            store, self._store = self._store, None
         wp = self._rt.wp
-        store, self._store = self._store, None
         try:
             if store is not None:
                 store.close()
