@@ -9,10 +9,12 @@ in a stamp beside the compiled-module cache; a changed file is hashed again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import json
 import os
+import tempfile
 import threading
 from functools import cache
 from importlib import resources
@@ -117,9 +119,21 @@ def _locate(relative: str) -> Path | None:
 
 def _write_atomic(path: Path, text: str) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_text(text)
-        os.replace(temp, path)
+        write_cache_file(path, text.encode())
     except OSError:
         pass  # the stamp only saves time; without it we hash again next process
+
+
+def write_cache_file(path: Path, *chunks: bytes | bytearray | memoryview) -> None:
+    """Write a cache file atomically (0600 temp file, then rename). Raises `OSError`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

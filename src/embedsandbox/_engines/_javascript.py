@@ -48,7 +48,6 @@ import posixpath
 import queue
 import re
 import struct
-import tempfile
 import threading
 import time
 import weakref
@@ -65,7 +64,7 @@ from quickjs_rs import _wasmtime as _qjs_wasmtime
 from wasmtime import _ffi as ffi
 from wasmtime._func import maybe_raise_last_exn
 
-from .._artifacts import manifest, verify_runtime
+from .._artifacts import manifest, verify_runtime, write_cache_file
 from .._runtimes._node_modules import PREFIX, NodeModules, ResolveError
 from ..errors import RuntimeUnavailableError
 from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
@@ -312,16 +311,7 @@ def _cache_path(cache_dir: Path, label: str, sha256: str, tag: str) -> Path:
 def _store_compiled(module: wasmtime.Module, path: Path) -> None:
     """Write a compiled module atomically (temp file + rename); best effort."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(module.serialize())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_cache_file(path, module.serialize())
     except OSError:
         pass  # the cache is an optimisation; an unwritable cache dir only costs time
 
@@ -917,17 +907,7 @@ def _store_template(template: _Template, path: Path) -> None:
         }
     ).encode()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_TEMPLATE_MAGIC + struct.pack("<Q", len(header)) + header)
-                f.write(payload)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_cache_file(path, _TEMPLATE_MAGIC + struct.pack("<Q", len(header)) + header, payload)
     except OSError:
         pass  # the cache is an optimisation: the next process builds the image again
 

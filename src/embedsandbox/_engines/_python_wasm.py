@@ -38,6 +38,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .._artifacts import write_cache_file
 from ..errors import RuntimeUnavailableError
 from ._wasm import LazyExports
 
@@ -158,14 +159,10 @@ class WasmRuntime:
     def keep_boot_code(self, code: bytes) -> None:
         """Remember the bootstrap's bytecode (in memory, and on disk for later processes)."""
         self.boot_code = code
-        temp = self._boot_path.with_suffix(f".{os.getpid()}.tmp")
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(code)
-            os.replace(temp, self._boot_path)
+            write_cache_file(self._boot_path, code)
         except OSError:
-            temp.unlink(missing_ok=True)  # only a later process's start-up is slower
+            pass  # only a later process's start-up is slower
 
     @classmethod
     def get(cls, cache_dir: Path, snapshot: Path, stdlib_zip: Path, digest: str) -> WasmRuntime:

@@ -108,14 +108,18 @@ class _Capped:
         return getattr(self._stream, name)
 
 
-def _exit_now(code):
-    import os
-
+def _flush():
     for stream in (_sys.stdout, _sys.stderr):
         try:
             stream.flush()
         except Exception:
             pass
+
+
+def _exit_now(code):
+    import os
+
+    _flush()
     os._exit(code)
 
 
@@ -151,11 +155,7 @@ def warm(path, imports):
 
 def run():
     status = _main()
-    for stream in (_sys.stdout, _sys.stderr):
-        try:
-            stream.flush()
-        except Exception:
-            pass
+    _flush()
     _sys.exit(status)
 
 
