@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from embedsandbox._engines._base import Invocation, RunLimits, RuntimePackages
 from embedsandbox._engines._pool import PoolSize, WarmPool
 from embedsandbox._engines._python import PythonEngine
 from embedsandbox._engines._python_wasm import Guest
-from embedsandbox.errors import RuntimeUnavailableError
 
 
 @pytest.fixture(scope="module")
@@ -180,23 +178,3 @@ def test_new_sizes_replace_a_revisions_pool(sandbox: Sandbox) -> None:
         assert engine.pool_for(bigger) is second
     finally:
         engine.close()
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_a_forked_child_is_refused_not_hung(sandbox: Sandbox) -> None:
-    sandbox.run_script(language="python", code="pass")
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: report what a run does, then leave without cleanup
-        try:
-            sandbox.run_script(language="python", code="print(1)")
-            os.write(write, b"ran")
-        except RuntimeUnavailableError as exc:
-            os.write(write, b"refused: " + str(exc).encode())
-        finally:
-            os._exit(0)
-    os.close(write)
-    os.waitpid(pid, 0)
-    with os.fdopen(read, "rb") as reader:
-        said = reader.read().decode()
-    assert said.startswith("refused: the Python engine was used before this process was forked")

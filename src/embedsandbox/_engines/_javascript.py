@@ -1556,6 +1556,7 @@ class JavaScriptEngine:
     def __init__(self, cache_dir: Path, pool: PoolSize = _DEFAULT_POOL) -> None:
         _check_version()
         self._cache_dir = Path(cache_dir)
+        self._pid = os.getpid()  # wasmtime and our threads do not survive a fork
         self._pools: Pools[_GuestInstance] = Pools("javascript", pool)
         # Pools that have started filling. A pool's first run does not take from it: filling
         # starts after that run, so a process's first run does not share the CPU and the GIL
@@ -1624,6 +1625,12 @@ class JavaScriptEngine:
         if invocation.language not in ("javascript", "typescript"):
             msg = f"JavaScriptEngine cannot run {invocation.language!r} code"
             raise ValueError(msg)
+        if os.getpid() != self._pid:
+            msg = (
+                "the JavaScript engine was made before this process was forked; use a Sandbox "
+                "in the child only, or start processes with 'spawn' or 'forkserver'"
+            )
+            raise RuntimeUnavailableError(msg)
         rt = self._runtime()
         pool = self.pool_for(invocation.packages)
         first = pool is not None and pool not in self._filling and pool.ready_count() == 0
