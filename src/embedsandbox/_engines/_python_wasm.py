@@ -329,11 +329,13 @@ class Guest:
         self.used = False
         self.busy = False  # in a turn: its store must not be closed
         self._state_lock = threading.Lock()
-        _live.add(self)
         self.root = Path(tempfile.mkdtemp(prefix="embedsandbox-py-"))  # 0700, ours
+        _live.add(self)
         try:
-            (self.root / "tmp").mkdir()  # the stdlib's mount point needs no folder here
-            # wasi-libc finds a preopen by the longest guest prefix; a mount point must exist.
+            # Mounts (the stdlib, a revision's packages) need no folder in the root: wasi-libc
+            # resolves a path by the longest preopened prefix. The packages' one is made so
+            # that listing /opt shows it.
+            (self.root / "tmp").mkdir()
             if packages_guest is not None:
                 (self.root / packages_guest.lstrip("/")).mkdir(parents=True)
             store = self._store = wt.Store(rt.engine)
