@@ -13,7 +13,6 @@ import base64
 import json
 import queue
 import threading
-import weakref
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from .._artifacts import manifest, verify_runtime
 from ..errors import RuntimeUnavailableError
 from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
 from ._pool import Pools, PoolSize, WarmPool, resolve_size
-from ._python_wasm import Guest, TurnResult, WasmRuntime, at_exit, run_on_guest_thread
+from ._python_wasm import Guest, TurnResult, WasmRuntime, close_at_exit, run_on_guest_thread
 
 # No cap still runs on the metered engine, so that fuel used is reported for every run
 # (and one compiled module serves both cases). 2**62 instructions is decades of CPU time.
@@ -124,14 +123,7 @@ class PythonEngine:
         self._lock = threading.Lock()
         self._pools: Pools[Guest] = Pools("python", pool if pool is not None else PoolSize())
         self._closed = False
-        close = weakref.WeakMethod(self.close)
-
-        def close_at_exit() -> None:  # the pools' fillers stop before guests are discarded
-            method = close()
-            if method is not None:
-                method()
-
-        at_exit(close_at_exit)
+        close_at_exit(self.close)  # the pools' fillers stop before guests are discarded
 
     def _load(self) -> Any:
         if self._artifacts is None:

@@ -47,7 +47,7 @@ __all__ = [
     "Guest",
     "TurnResult",
     "WasmRuntime",
-    "at_exit",
+    "close_at_exit",
     "run_on_guest_thread",
 ]
 
@@ -284,21 +284,31 @@ class _BootDoor:
 # runtime threads panic during exit, so idle ones are discarded first, after the pools'
 # fillers have stopped (`at_exit` hooks). A guest in a turn is never closed under it.
 _live: weakref.WeakSet[Guest] = weakref.WeakSet()
-_exit_hooks: list[Callable[[], None]] = []
+_exit_closers: list[weakref.WeakMethod[Callable[[], None]]] = []
+_exit_lock = threading.Lock()
 
 
-def at_exit(hook: Callable[[], None]) -> None:
-    """Run `hook` at interpreter exit, before idle guests are discarded."""
-    _exit_hooks.append(hook)
+def close_at_exit(close: Callable[[], None]) -> None:
+    """Call the bound method `close` at exit, before idle guests are discarded.
+
+    Held weakly: an engine collected before exit is simply skipped.
+    """
+    with _exit_lock:
+        _exit_closers[:] = [ref for ref in _exit_closers if ref() is not None]
+        _exit_closers.append(weakref.WeakMethod(close))
 
 
 @atexit.register
 def _discard_live() -> None:
-    for hook in _exit_hooks:
+    with _exit_lock:
+        closers = [ref() for ref in _exit_closers]
+    for close in closers:
+        if close is None:
+            continue
         try:
-            hook()
+            close()
         except Exception:
-            logger.debug("an exit hook failed", exc_info=True)
+            logger.debug("closing an engine at exit failed", exc_info=True)
     for guest in list(_live):
         if not guest.busy:
             guest.discard()
