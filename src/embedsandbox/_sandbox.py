@@ -147,6 +147,11 @@ class Sandbox:
             empty; after 30 s without a run it shrinks back to `min_cached_instances`.
             Default 4. `0` turns pooling off: every run starts its guest itself. A runtime
             can set its own pair (`runtimes.create(..., min_cached_instances=...)`).
+        processes: Worker processes per language that run the guests (each with its own
+            warm pools of the sizes above), for throughput across cores: fresh guests do
+            not scale across threads of one process. Default 0: guests run in this process.
+            A worker takes about 0.3 s to start and 60 MB of RSS; a run pays about 0.2 ms
+            to cross. Outbound HTTP is still performed (and credentials added) here.
 
     Raises:
         StoreError: the store file cannot be opened or created, is corrupt or is not an
@@ -167,6 +172,7 @@ class Sandbox:
         runtimes_dir: str | os.PathLike[str] | None = None,
         min_cached_instances: int | None = None,
         max_cached_instances: int = 4,
+        processes: int = 0,
     ) -> None:
         base = DEFAULT_LIMITS.model_dump()
         if limits is not None:
@@ -190,6 +196,10 @@ class Sandbox:
                 f"0 <= min <= max, got min={min_cached_instances!r}, max={max_cached_instances!r}"
             )
             raise ConfigurationError(msg) from None
+        if not isinstance(processes, int) or not 0 <= processes <= 64:
+            msg = f"processes must be an integer from 0 to 64, got {processes!r}"
+            raise ConfigurationError(msg)
+        self._processes = processes
         egress = egress if egress is not None else EgressOptions()
         if allow_private_networks and not egress.allow_private_networks:
             egress = dataclasses.replace(egress, allow_private_networks=True)
@@ -328,6 +338,10 @@ class Sandbox:
         return engine
 
     def _make_engine(self, family: str) -> Engine:
+        if self._processes and family in ("python", "javascript"):
+            from ._engines._processes import ProcessEngine
+
+            return ProcessEngine(family, self._cache_dir / family, self._pool_size, self._processes)
         if family == "python":
             from ._engines._python import PythonEngine
 
