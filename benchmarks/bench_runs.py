@@ -429,14 +429,8 @@ def _native_fib_throughput(processes: int, repetitions: int) -> float:
     return processes * repetitions / (time.perf_counter() - start)
 
 
-def threads_section(sb: Sandbox, options: argparse.Namespace) -> dict[str, float]:
-    rounds = 3  # 1 thread, then 2, three times over: medians of each
-    per_thread = max(10, options.runs // 2)
-    print(
-        f"\n## Throughput, 2 threads against 1 on one shared Sandbox: runs/s, median of {rounds} rounds;"
-        f" {per_thread} runs per thread per round\n"
-    )
-    cases: list[tuple[str, Callable[[], object]]] = [
+def _thread_cases(sb: Sandbox) -> list[tuple[str, Callable[[], object]]]:
+    return [
         (
             "python hello-world",
             lambda: _checked(sb.run_script(language="python", code=HELLO["python"])),
@@ -448,25 +442,48 @@ def threads_section(sb: Sandbox, options: argparse.Namespace) -> dict[str, float
         ),
         ("javascript fib(25)", lambda: _checked(sb.run_script(language="javascript", code=FIB_JS))),
     ]
+
+
+def threads_section(sb: Sandbox, options: argparse.Namespace) -> dict[str, float]:
+    rounds = 3  # 1 thread, then 2, three times over: medians of each
+    per_thread = max(10, options.runs // 2)
+    print(
+        f"\n## Throughput, 2 threads against 1 on one shared Sandbox: runs/s, median of {rounds} rounds;"
+        f" {per_thread} runs per thread per round. 'processes=2' is a Sandbox whose guests run in"
+        " 2 worker processes; its last column compares its 2 threads with 1 thread in-process.\n"
+    )
+    workers = Sandbox(store=None, processes=2)
+    workers.warmup()
+    in_process = dict(_thread_cases(sb))
     ratios: dict[str, float] = {}
     rows = []
-    for name, fn in cases:
+    for name, fn in _thread_cases(workers):
         if options.only and options.only not in name:
             continue
+        local = in_process[name]
+        local()
         fn()
-        one, two = [], []
+        one, two, p_one, p_two = [], [], [], []
         for _ in range(rounds):
-            one.append(_throughput(fn, per_thread, 1))
-            two.append(_throughput(fn, per_thread, 2))
-        ratios[name] = statistics.median(two) / statistics.median(one)
+            one.append(_throughput(local, per_thread, 1))
+            two.append(_throughput(local, per_thread, 2))
+            p_one.append(_throughput(fn, per_thread, 1))
+            p_two.append(_throughput(fn, per_thread, 2))
+        base = statistics.median(one)
+        ratios[name] = statistics.median(two) / base
+        ratios[f"{name}, processes=2"] = statistics.median(p_two) / base
         rows.append(
             [
                 name,
-                f"{statistics.median(one):.1f}",
+                f"{base:.1f}",
                 f"{statistics.median(two):.1f}",
                 f"{ratios[name]:.2f}x",
+                f"{statistics.median(p_one):.1f}",
+                f"{statistics.median(p_two):.1f}",
+                f"{ratios[f'{name}, processes=2']:.2f}x",
             ]
         )
+    workers.close()
     repetitions = max(40, options.runs * 2)
     one, two = [], []
     for _ in range(rounds):
@@ -479,9 +496,24 @@ def threads_section(sb: Sandbox, options: argparse.Namespace) -> dict[str, float
             f"{statistics.median(one):.1f}",
             f"{statistics.median(two):.1f}",
             f"{ratios['native control']:.2f}x",
+            "",
+            "",
+            "",
         ]
     )
-    _table(["workload", "1 thread runs/s", "2 threads runs/s", "2 vs 1"], rows, {1, 2, 3})
+    _table(
+        [
+            "workload",
+            "1 thread runs/s",
+            "2 threads runs/s",
+            "2 vs 1",
+            "processes=2: 1 thread",
+            "2 threads",
+            "2 threads vs 1 in-process",
+        ],
+        rows,
+        {1, 2, 3, 4, 5, 6},
+    )
     return ratios
 
 
@@ -808,6 +840,14 @@ def targets(
     ):
         if name in threads:
             check(f"{name}: 2 threads vs 1", threads[name], "x", limit, at_most=False)
+        if f"{name}, processes=2" in threads:
+            check(
+                f"{name}: 2 threads, processes=2, vs 1 thread in-process",
+                threads[f"{name}, processes=2"],
+                "x",
+                limit,
+                at_most=False,
+            )
     for language, limit in (("python", 30), ("javascript", 5)):
         if f"idle {language}" in memory:
             check(
