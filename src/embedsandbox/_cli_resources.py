@@ -67,6 +67,13 @@ def add_commands(commands: Any) -> None:
         "--workers", type=int, help="guests that may run at once (default: the number of CPUs)"
     )
     serve.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="worker processes per language that run the guests, for throughput across "
+        "cores (default 0: in the server's process)",
+    )
+    serve.add_argument(
         "--queue-timeout",
         type=float,
         default=10.0,
@@ -273,6 +280,8 @@ def _serve(options: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return 2
     if options.workers is not None and options.workers < 1:
         parser.error("--workers must be at least 1")
+    if not 0 <= options.processes <= 64:
+        parser.error("--processes must be from 0 to 64")
     if options.queue_timeout <= 0 or options.max_body_bytes < 1:
         parser.error("--queue-timeout and --max-body-bytes must be positive")
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -282,6 +291,7 @@ def _serve(options: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         store=options.store,
         queue_timeout_s=options.queue_timeout,
         max_body_bytes=options.max_body_bytes,
+        processes=options.processes,
         **workers,
     )
     _compile_before_serving(server_options.cache_dir)

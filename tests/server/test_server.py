@@ -328,3 +328,22 @@ def test_full_pool_answers_429_with_retry_after(tmp_path: Path) -> None:
         assert "embedsandbox_rejected_total 1" in httpx.get(busy.url + "/metrics").text
     finally:
         stop_server(busy)
+
+
+def test_serve_with_worker_processes(tmp_path: Path) -> None:
+    served = start_server(tmp_path / "home", "--processes", "1", "--workers", "2")
+    try:
+        client = _client(served, served.key())
+        python = client.command.exec(language="python", code="print(6 * 7)")
+        javascript = client.command.exec(language="javascript", code="console.log(6 * 7)")
+        assert (python.stdout, javascript.stdout) == ("42\n", "42\n")
+        children = [p for p in _children(served.process.pid) if "spawn_main" in p[1]]
+        assert len(children) == 2  # one worker per language
+    finally:
+        stop_server(served)
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    import psutil
+
+    return [(c.pid, " ".join(c.cmdline())) for c in psutil.Process(pid).children(recursive=True)]

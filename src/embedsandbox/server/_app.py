@@ -87,6 +87,8 @@ class ServerOptions:
         max_body_bytes: The largest request body accepted (413 above it); default 16 MiB.
         cache_dir: Where compiled interpreters are cached (default as for `Sandbox`).
         retry_after_s: The `Retry-After` a 429 carries, in whole seconds.
+        processes: Worker processes per language and project that run the guests
+            (`Sandbox(processes=...)`); 0, the default, runs them in the server's process.
 
     """
 
@@ -97,6 +99,7 @@ class ServerOptions:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     cache_dir: Path | None = None
     retry_after_s: int = 1
+    processes: int = 0
 
 
 class ApiError(Exception):
@@ -340,6 +343,7 @@ class _Projects:
                 sandbox = Sandbox(
                     store=project_store_path(project, self._options.store),
                     cache_dir=self._options.cache_dir,
+                    processes=self._options.processes,
                 )
                 self._sandboxes[project] = sandbox
             return sandbox
