@@ -151,7 +151,8 @@ class Sandbox:
             warm pools of the sizes above), for throughput across cores: fresh guests do
             not scale across threads of one process. Default 0: guests run in this process.
             A worker takes about 0.3 s to start and 60 MB of RSS; a run pays about 0.2 ms
-            to cross. Outbound HTTP is still performed (and credentials added) here.
+            to cross. Outbound HTTP is still performed (and credentials added) here. Workers
+            are spawned: a script must guard its entry point (`if __name__ == "__main__":`).
 
     Raises:
         StoreError: the store file cannot be opened or created, is corrupt or is not an
