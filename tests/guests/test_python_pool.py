@@ -157,6 +157,17 @@ def test_additional_imports_are_loaded_before_the_guest_is_handed_out(
         assert guest.used  # that run was the pooled guest's one job
         plain = engine.run(Invocation(language="python", code=code, entry="script"))
         assert plain.stdout == "False\n"  # another revision's pool: not imported there
+        # The import's cost was paid before the job: importing it in the job is nearly free
+        # in the revision's guest, and costs the whole import in a plain one.
+        importing = "import decimal\nprint(decimal.Decimal('1.5'))"
+        assert pool.wait_ready(1, timeout=30)
+        warm = engine.run(
+            Invocation(language="python", code=importing, entry="script", packages=packages)
+        )
+        cold = engine.run(Invocation(language="python", code=importing, entry="script"))
+        assert warm.stdout == cold.stdout == "1.5\n"
+        assert warm.fuel_used is not None and cold.fuel_used is not None
+        assert warm.fuel_used * 3 < cold.fuel_used
     finally:
         engine.close()
 
