@@ -50,7 +50,6 @@ import re
 import struct
 import threading
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -1557,11 +1556,9 @@ class JavaScriptEngine:
         _check_version()
         self._cache_dir = Path(cache_dir)
         self._pid = os.getpid()  # wasmtime and our threads do not survive a fork
+        # A pool starts filling when its first run ends (`WarmPool.done`), so a process's
+        # first run does not share the CPU with the filler; warmup() starts the default pool.
         self._pools: Pools[_GuestInstance] = Pools("javascript", pool)
-        # Pools that have started filling. A pool's first run does not take from it: filling
-        # starts after that run, so a process's first run does not share the CPU and the GIL
-        # with the filler (and warmup() starts the default pool ahead of any run).
-        self._filling: weakref.WeakSet[WarmPool[_GuestInstance]] = weakref.WeakSet()
 
     def _runtime(self) -> _WasmRuntime:
         return _WasmRuntime.get(self._cache_dir)
@@ -1588,7 +1585,6 @@ class JavaScriptEngine:
         self.run(Invocation(language="typescript", code="let x: number = 1;", entry="script"))
         pool = self.pool_for(None)
         if pool is not None:
-            self._filling.add(pool)
             pool.start()
 
     def close(self) -> None:
@@ -1633,21 +1629,14 @@ class JavaScriptEngine:
             raise RuntimeUnavailableError(msg)
         rt = self._runtime()
         pool = self.pool_for(invocation.packages)
-        first = pool is not None and pool not in self._filling and pool.ready_count() == 0
-        if pool is not None and first:
-            self._filling.add(pool)
-        run = _Run(rt, invocation, pool.take() if pool is not None and not first else None)
+        run = _Run(rt, invocation, pool.take() if pool is not None else None)
 
         def after() -> None:
             try:
                 run.release()
             finally:
                 if pool is not None:
-                    # Refill now, no longer competing with this run.
-                    if first:
-                        pool.start()
-                    else:
-                        pool.done()
+                    pool.done()  # refill now, no longer competing with this run
 
         return _on_guest_thread(run.run_guest, after)
 

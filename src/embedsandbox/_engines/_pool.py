@@ -86,7 +86,8 @@ class WarmPool(Generic[T]):
         """A ready instance, or None (the caller makes one itself). Never blocks on a make.
 
         The pool is refilled after `done()`: making a guest while the taken one runs would
-        compete with it for the CPU and the GIL.
+        compete with it for the CPU and the GIL. So a pool's first run makes its own guest,
+        and filling starts when it ends (or at `start()`).
         """
         if not self._size.enabled:
             return None
@@ -94,7 +95,6 @@ class WarmPool(Generic[T]):
             if self._closed:
                 return None
             self._last_take = time.monotonic()
-            self._start_locked()
             if self._ready:
                 self.hits += 1
                 instance = self._ready.popleft()
@@ -109,6 +109,7 @@ class WarmPool(Generic[T]):
         """The run that took (or missed) an instance has finished: refill now."""
         with self._cond:
             self._busy = max(0, self._busy - 1)
+            self._start_locked()
             self._cond.notify_all()
 
     def start(self) -> None:
