@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 
 import pytest
 
@@ -72,11 +73,9 @@ def test_an_idle_pool_shrinks_to_its_minimum(monkeypatch: pytest.MonkeyPatch) ->
         for _ in range(3):
             pool.done()
         assert pool.wait_ready(3, timeout=10)
-        deadline = threading.Event()
-        for _ in range(50):
-            if pool.ready_count() == 1:
-                break
-            deadline.wait(0.05)
+        deadline = time.monotonic() + 10
+        while pool.ready_count() != 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert pool.ready_count() == 1
         assert len(maker.discarded) >= 2
     finally:
