@@ -587,6 +587,9 @@ def _child_result(command: list[str], env: dict[str, str] | None = None) -> dict
 
 def _first_call(body: str) -> dict[str, float]:
     env = dict(os.environ, BENCH_SPAWN=repr(time.time()))
+    # As in a normal install, modules load from their bytecode cache (written in round 0): with
+    # PYTHONDONTWRITEBYTECODE set, every edited module would be compiled again in each child.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return _child_result([sys.executable, "-c", _FIRST_CALL_HEAD + body + _FIRST_CALL_TAIL], env)
 
 

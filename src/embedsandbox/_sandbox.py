@@ -23,6 +23,7 @@ from typing import Any, Final, Literal, TypeVar
 
 import pydantic
 
+from ._dirs import user_cache_dir
 from ._egress import EgressOptions, Gateway
 from ._engines._base import Engine, Invocation, RawOutcome, RunLimits, RuntimePackages
 from ._engines._pool import PoolSize
@@ -103,9 +104,7 @@ def default_cache_dir() -> Path:
     home = os.environ.get("EMBEDSANDBOX_HOME")
     if home:
         return Path(home) / "cache"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("embedsandbox"))
+    return user_cache_dir()
 
 
 class Sandbox:

@@ -41,6 +41,7 @@ import functools
 import hashlib
 import importlib.metadata
 import importlib.resources
+import importlib.util
 import json
 import logging
 import os
@@ -48,6 +49,7 @@ import posixpath
 import queue
 import re
 import struct
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -55,11 +57,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final, TypeVar, cast
 
-import quickjs_rs
 import wasmtime
-from quickjs_rs import _engine as _qjs
-from quickjs_rs import _transform as _qjs_transform
-from quickjs_rs import _wasmtime as _qjs_wasmtime
 from wasmtime import _ffi as ffi
 from wasmtime._func import maybe_raise_last_exn
 
@@ -69,6 +67,47 @@ from ..errors import RuntimeUnavailableError
 from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
 from ._pool import Pools, PoolSize, WarmPool, resolve_size
 from ._wasm import LazyExports
+
+
+def _register_quickjs_rs_lazily() -> None:
+    """Let quickjs_rs's internal modules load without its package `__init__` running yet.
+
+    That `__init__` imports quickjs-rs's public API and, through it, asyncio: about 13 ms of
+    a process's first JavaScript run, for modules this engine never uses. If nobody has
+    imported quickjs_rs yet, its package is registered unexecuted; the first lookup of a name
+    it does not have yet (PEP 562 module `__getattr__`) runs the real `__init__`, so other
+    users of quickjs_rs in the process still see the whole package.
+    """
+    if "quickjs_rs" in sys.modules:
+        return
+    spec = importlib.util.find_spec("quickjs_rs")
+    if spec is None or spec.loader is None:
+        return  # the imports below raise the usual ModuleNotFoundError
+    loader = spec.loader
+    package = importlib.util.module_from_spec(spec)
+    lock = threading.RLock()
+
+    def complete(name: str) -> Any:
+        with lock:
+            if "__getattr__" in package.__dict__:
+                del package.__dict__["__getattr__"]
+                loader.exec_module(package)
+        return package.__dict__[name] if name in package.__dict__ else _no_attribute(name)
+
+    def _no_attribute(name: str) -> Any:
+        msg = f"module 'quickjs_rs' has no attribute {name!r}"
+        raise AttributeError(msg)
+
+    package.__dict__["__getattr__"] = complete
+    sys.modules["quickjs_rs"] = package
+
+
+_register_quickjs_rs_lazily()
+# `import a.b as c`, not `from a import b`: the latter looks `b` up on the package before
+# importing it, and that lookup would run the package's __init__.
+import quickjs_rs._engine as _qjs  # noqa: E402
+import quickjs_rs._transform as _qjs_transform  # noqa: E402
+import quickjs_rs._wasmtime as _qjs_wasmtime  # noqa: E402
 
 __all__ = ["REQUIRED_QUICKJS_RS_VERSION", "JavaScriptEngine"]
 
@@ -220,8 +259,16 @@ _TS_FLAGS: Final = _qjs_transform.FLAG_SOURCE_TS | _qjs_transform.FLAG_STRIP_TYP
 _TSX_FLAGS: Final = _qjs_transform.FLAG_SOURCE_TSX | _qjs_transform.FLAG_STRIP_TYPESCRIPT
 
 
+@functools.cache
+def _quickjs_rs_version() -> str | None:
+    try:  # the distribution's metadata: reading quickjs_rs.__version__ would run its __init__
+        return importlib.metadata.version("quickjs-rs")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - odd installs
+        return None
+
+
 def _check_version() -> None:
-    found = getattr(quickjs_rs, "__version__", None)
+    found = _quickjs_rs_version()
     if found != REQUIRED_QUICKJS_RS_VERSION:
         msg = (
             f"embedsandbox's JavaScript engine needs quickjs-rs=={REQUIRED_QUICKJS_RS_VERSION} "
@@ -406,6 +453,21 @@ class _WasmRuntime:
         self._cache_dir = cache_dir
         verify_runtime("javascript", cache_dir)
         self.guest_sha256 = _pinned_sha256(_GUEST_FILE)
+        self.prelude = (
+            importlib.resources.files("embedsandbox._guest")
+            .joinpath(_PRELUDE_RESOURCE)
+            .read_text(encoding="utf-8")
+        )
+        # The start-up image is read and checked (~2 ms) while the guest module deserializes:
+        # both release the GIL, and a process's first run needs both.
+        self._image_read: list[_Template | None] = []
+        image_path = _template_path(cache_dir, self.guest_sha256, self.prelude)
+        self._image_reader: threading.Thread | None = threading.Thread(
+            target=lambda: self._image_read.append(_load_template(image_path)),
+            name="embedsandbox-js-image",
+            daemon=True,
+        )
+        self._image_reader.start()
         self.guest_module = _load_module(
             self.engine, cache_dir, _GUEST_FILE, _qjs._read_guest_wasm, self._guest_path(cache_dir)
         )
@@ -419,11 +481,6 @@ class _WasmRuntime:
         self._template_done = False
         self._template_lock = threading.Lock()
         self._transform_lock = threading.Lock()
-        self.prelude = (
-            importlib.resources.files("embedsandbox._guest")
-            .joinpath(_PRELUDE_RESOURCE)
-            .read_text(encoding="utf-8")
-        )
 
     def template(
         self, build: Callable[[Callable[[], _Template | None]], _Template | None] | None = None
@@ -436,7 +493,10 @@ class _WasmRuntime:
             with self._template_lock:
                 if not self._template_done:
                     path = _template_path(self._cache_dir, self.guest_sha256, self.prelude)
-                    template = _load_template(path)
+                    reader, self._image_reader = self._image_reader, None
+                    if reader is not None:
+                        reader.join()
+                    template = self._image_read[0] if self._image_read else None
                     if template is None:
                         template = (build or _call)(lambda: _build_template(self))
                         if template is not None:

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import pydantic
 
+from .._dirs import user_data_dir
 from .._store import Database
 from .._validation import check_cached_instances, check_page, validation_error
 from ..errors import ConflictError, NotFoundError, RequestValidationError, SandboxClosedError
@@ -69,9 +70,7 @@ def default_runtimes_dir() -> Path:
     home = os.environ.get("EMBEDSANDBOX_HOME")
     if home:
         return Path(home) / "runtimes"
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("embedsandbox")) / "runtimes"
+    return user_data_dir() / "runtimes"
 
 
 class _Builder:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
+from .._dirs import user_data_dir
 from ..errors import NotFoundError, SandboxClosedError, StoreError
 from ._schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -54,9 +55,7 @@ def default_store_path() -> Path:
     home = os.environ.get("EMBEDSANDBOX_HOME")
     if home:
         return Path(home) / STORE_FILE_NAME
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("embedsandbox")) / STORE_FILE_NAME
+    return user_data_dir() / STORE_FILE_NAME
 
 
 class Database:
