@@ -309,7 +309,11 @@ class ExecuteResponse(BaseModel):
     started_at: datetime | None = None
     """Extension: when the run started (UTC)."""
     fuel_used: int | None = None
-    """Extension: WebAssembly instructions the guest used (fuel)."""
+    """Extension: WebAssembly instructions the guest used (fuel).
+
+    Counted in every Python run, and in JavaScript/TypeScript runs that set `limits.fuel`;
+    None for JavaScript runs without a fuel cap, which skip the counting (~15-20% faster).
+    """
     limit_hit: LimitHit | None = None
     """Extension: the limit that ended the run, if any."""
 

@@ -58,7 +58,7 @@ def test_hello_world(engine: JavaScriptEngine) -> None:
     assert (0, "hello world\n", "") == (out.exit_code, out.stdout, out.stderr)
     assert out.limit_hit is None
     assert out.output_status is None
-    assert out.fuel_used is not None and out.fuel_used > 0
+    assert out.fuel_used is None  # no fuel cap: the unmetered build ran it
 
 
 def test_console_streams_and_formatting(engine: JavaScriptEngine) -> None:
@@ -514,7 +514,10 @@ def test_fuel_cap(engine: JavaScriptEngine) -> None:
 
 def test_fuel_is_reported_and_deterministic(engine: JavaScriptEngine) -> None:
     code = "let s = 0; for (let i = 0; i < 10000; i++) s += i; console.log(s)"
-    first, second = run(engine, code), run(engine, code)
+    generous = RunLimits(
+        deadline_s=20.0, memory_limit_bytes=64 << 20, fuel=10**12, max_output_bytes=1 << 20
+    )
+    first, second = run(engine, code, limits=generous), run(engine, code, limits=generous)
     assert first.fuel_used is not None and first.fuel_used > 10000
     assert first.fuel_used == second.fuel_used
     assert first.limit_hit is None
@@ -523,6 +526,27 @@ def test_fuel_is_reported_and_deterministic(engine: JavaScriptEngine) -> None:
     )
     exact = run(engine, code, limits=limits)
     assert (0, None) == (exact.exit_code, exact.limit_hit)
+
+
+@pytest.mark.parametrize("language", ["javascript", "typescript"])
+def test_the_metered_and_unmetered_builds_agree(engine: JavaScriptEngine, language: str) -> None:
+    # Runs with a fuel cap use the fuel-counting build, the others a build without it.
+    code = "const n: number = [1, 2, 3].reduce((a, b) => a + b); console.log(n, typeof process)"
+    code = code if language == "typescript" else code.replace(": number", "")
+    capped = RunLimits(
+        deadline_s=20.0, memory_limit_bytes=64 << 20, fuel=10**10, max_output_bytes=1 << 20
+    )
+    metered = run(engine, code, language=language, limits=capped)
+    unmetered = run(engine, code, language=language)
+    assert (0, "6 object\n", "") == (metered.exit_code, metered.stdout, metered.stderr)
+    assert (metered.exit_code, metered.stdout, metered.stderr, metered.limit_hit) == (
+        unmetered.exit_code,
+        unmetered.stdout,
+        unmetered.stderr,
+        unmetered.limit_hit,
+    )
+    assert metered.fuel_used is not None and metered.fuel_used > 0
+    assert unmetered.fuel_used is None
 
 
 def test_deep_recursion_is_a_clean_error(engine: JavaScriptEngine) -> None:
@@ -620,6 +644,17 @@ def test_concurrent_runs(engine: JavaScriptEngine) -> None:
 
 def test_second_engine_uses_the_compiled_cache(tmp_path: Path) -> None:
     JavaScriptEngine(tmp_path).warmup()
-    assert 2 == len(list(tmp_path.glob("*.cwasm")))
+    # the guest with and without fuel counting, and the TypeScript transformer
+    assert 3 == len(list(tmp_path.glob("*.cwasm")))
     out = JavaScriptEngine(tmp_path).run(Invocation("javascript", "console.log(1)", "script"))
     assert "1\n" == out.stdout
+
+
+def test_a_first_run_on_a_cold_cache_compiles_every_build_at_once(tmp_path: Path) -> None:
+    # One first-compile message, once: later runs of any kind find everything cached.
+    engine = JavaScriptEngine(tmp_path)
+    assert not engine._cache_files_present()
+    out = engine.run(Invocation("javascript", "console.log(1)", "script"))
+    assert "1\n" == out.stdout
+    assert 3 == len(list(tmp_path.glob("*.cwasm")))
+    assert JavaScriptEngine(tmp_path)._cache_files_present()

@@ -45,8 +45,8 @@ def engine(cache_dir: Path) -> Iterator[JavaScriptEngine]:
     eng.close()
 
 
-def _pool(engine: JavaScriptEngine) -> WarmPool[Any]:
-    pool = engine.pool_for(None)
+def _pool(engine: JavaScriptEngine, *, metered: bool = False) -> WarmPool[Any]:
+    pool = engine.pool_for(None, metered=metered)
     assert pool is not None
     return pool
 
@@ -59,12 +59,14 @@ def _run(
     )
 
 
-def _pooled_run(engine: JavaScriptEngine, code: str, **kwargs: Any) -> RawOutcome:
+def _pooled_run(
+    engine: JavaScriptEngine, code: str, limits: RunLimits = LIMITS, **kwargs: Any
+) -> RawOutcome:
     """Run `code` in an instance that was waiting in the pool (asserts it was a hit)."""
-    pool = _pool(engine)
+    pool = _pool(engine, metered=limits.fuel is not None)  # a fuel cap: the metered build
     assert pool.wait_ready(1, timeout=30)
     hits = pool.hits
-    out = _run(engine, code, **kwargs)
+    out = _run(engine, code, limits, **kwargs)
     assert hits + 1 == pool.hits
     return out
 
@@ -334,7 +336,7 @@ def test_runtime_revisions_get_their_own_pools(engine: JavaScriptEngine, tmp_pat
 
 
 def test_a_damaged_start_up_image_on_disk_is_ignored(cache_dir: Path, tmp_path: Path) -> None:
-    rt = _javascript._WasmRuntime.get(cache_dir)
+    rt = _javascript._WasmRuntime.get(cache_dir, metered=False)
     template = rt.template()
     assert template is not None
     path = tmp_path / "template.bin"

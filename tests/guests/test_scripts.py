@@ -26,8 +26,14 @@ def test_hello_world(sandbox: Sandbox, language: str) -> None:
     assert (0, "hello\n", "") == (result.exit_code, result.stdout, result.stderr)
     assert result.id.startswith("exec_")
     assert result.duration >= 0
-    assert result.fuel_used is not None and result.fuel_used > 0
+    if language == "python":
+        assert result.fuel_used is not None and result.fuel_used > 0
+    else:  # JavaScript counts fuel only under a fuel cap
+        assert result.fuel_used is None
     assert result.limit_hit is None
+    capped = sandbox.run_script(language=language, code=code, limits={"fuel": 10**12})
+    assert capped.stdout == "hello\n"
+    assert capped.fuel_used is not None and capped.fuel_used > 0
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

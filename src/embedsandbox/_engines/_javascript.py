@@ -17,17 +17,18 @@ Limits:
   wasmtime epoch deadline as a backstop for long native operations that never poll;
 - memory: the store caps the guest's linear memory (QuickJS's own malloc limit is inert in
   this build: its malloc accounting reads 0), so allocation fails inside the guest;
-- fuel: wasmtime fuel, always metered so `fuel_used` is reported for every run. On
-  fib(25), fuel metering costs ~15% of pure compute, the epoch checks ~8%, both ~30%;
-  neither can go: `fuel_used` is in every response, and the epoch is the only wall-clock
-  guard for native operations that never poll;
+- fuel: wasmtime fuel, counted only in runs with a fuel cap. Counting is compiled into
+  the code, so the guest is compiled twice (both cached): a metered build for runs with a
+  cap (they report `fuel_used`) and an unmetered one for the others (`fuel_used` is None).
+  On fib(25) the counting costs ~15-20% of pure compute; the epoch checks (~8%) stay in
+  both builds, as the only wall-clock guard for native operations that never poll;
 - output: per stream, enforced on the host side of the write call;
 - stack: the guest runs on a host thread with a known large stack and a raised
   `max_wasm_stack`; overflowing it traps and is reported as a RangeError.
 
 This is the only module that imports quickjs_rs. quickjs-rs is built around one process-wide
 wasmtime Engine with default settings and stores that inherit the host's stdio; the
-adaptations below (clearly marked) run its guest on our own metered engine instead, without
+adaptations below (clearly marked) run its guest on our own engines instead, without
 changing anything for other users of quickjs_rs in the process.
 """
 
@@ -55,7 +56,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Final, TypeVar, cast
+from typing import Any, ClassVar, Final, TypeVar, cast
 
 import wasmtime
 from wasmtime import _ffi as ffi
@@ -326,10 +327,14 @@ def _wasmtime_version() -> str:
         return "unknown"
 
 
-def _make_engine_config() -> tuple[wasmtime.Config, str]:
-    """Our engine settings, and a tag naming them (part of the compiled-cache file name)."""
+def _make_engine_config(metered: bool) -> tuple[wasmtime.Config, str]:
+    """Our engine settings, and a tag naming them (part of the compiled-cache file name).
+
+    `metered` compiles fuel counting into the guest code (~15-20% of pure compute): runs with
+    a fuel cap use that build, the others one without it.
+    """
     config = wasmtime.Config()
-    config.consume_fuel = True
+    config.consume_fuel = metered
     config.epoch_interruption = True
     stack = _MAX_WASM_STACK
     # wasmtime refuses (by aborting the process!) a max_wasm_stack above async_stack_size
@@ -340,7 +345,7 @@ def _make_engine_config() -> tuple[wasmtime.Config, str]:
     except Exception:
         stack = 1 << 20
     config.max_wasm_stack = stack
-    return config, f"fuel-epoch-stack{stack >> 20}m"
+    return config, f"{'fuel-' if metered else ''}epoch-stack{stack >> 20}m"
 
 
 def _pinned_sha256(relative: str) -> str:
@@ -400,10 +405,14 @@ def _verify_build(cache_dir: Path, relative: str, actual_sha256: str) -> None:
 
 
 class _EpochTicker:
-    """Advances the engine's epoch every _EPOCH_TICK_S while at least one run is live."""
+    """Advances our engines' epochs every _EPOCH_TICK_S while at least one run is live.
 
-    def __init__(self, engine: wasmtime.Engine) -> None:
-        self._engine = engine
+    One for the process: a run on the unmetered build may also use the metered one (its
+    TypeScript transformer), and one thread serves both.
+    """
+
+    def __init__(self) -> None:
+        self._engines: tuple[wasmtime.Engine, ...] = ()
         self._cond = threading.Condition()
         self._active = 0
         self._thread: threading.Thread | None = None
@@ -424,31 +433,42 @@ class _EpochTicker:
             with self._cond:
                 self._active -= 1
 
+    def add(self, engine: wasmtime.Engine) -> None:
+        with self._cond:
+            self._engines = (*self._engines, engine)
+
     def _loop(self) -> None:
         while True:
             with self._cond:
                 while self._active == 0:
                     self._cond.wait()
+                engines = self._engines
             time.sleep(_EPOCH_TICK_S)
-            self._engine.increment_epoch()
+            for engine in engines:
+                engine.increment_epoch()
 
     @staticmethod
     def ticks_for(seconds: float) -> int:
         return int((max(seconds, 0.0) + _EPOCH_GRACE_S) / _EPOCH_TICK_S) + 2
 
 
-class _WasmRuntime:
-    """Process-wide: our wasmtime Engine, the compiled guest + transformer, their linkers.
+_TICKER: Final = _EpochTicker()
 
-    The transformer (TypeScript only) is loaded on first use, which keeps it off the first
-    JavaScript run of a process.
+
+class _WasmRuntime:
+    """One per build (fuel-metered or not) and process: our Engine, the guest and its linker.
+
+    The metered build also holds the TypeScript transformer, loaded on first use (which keeps
+    it off the first JavaScript run of a process). Unmetered runs use it too: its fuel bounds
+    host work on untrusted input.
     """
 
     _lock = threading.Lock()
-    _instance: _WasmRuntime | None = None
+    _instances: ClassVar[dict[bool, _WasmRuntime]] = {}
 
-    def __init__(self, cache_dir: Path) -> None:
-        config, self._tag = _make_engine_config()
+    def __init__(self, cache_dir: Path, metered: bool) -> None:
+        config, self._tag = _make_engine_config(metered)
+        self.metered = metered
         self.engine = wasmtime.Engine(config)
         self._cache_dir = cache_dir
         verify_runtime("javascript", cache_dir)
@@ -476,7 +496,8 @@ class _WasmRuntime:
         # quickjs-rs's own linker builder: WASI + its 4 `env` trampolines (registered once
         # per linker; they dispatch through _qjs._CUR to whichever instance is running).
         self.guest_linker = _qjs._build_shared_linker(self.engine)
-        self.ticker = _EpochTicker(self.engine)
+        self.ticker = _TICKER
+        self.ticker.add(self.engine)
         self._template: _Template | None = None
         self._template_done = False
         self._template_lock = threading.Lock()
@@ -506,7 +527,10 @@ class _WasmRuntime:
         return self._template
 
     def transform(self) -> tuple[wasmtime.Module, wasmtime.Linker]:
-        """The TypeScript transformer's module and linker, loaded on first use."""
+        """The TypeScript transformer's module and linker, loaded on first use (metered only)."""
+        if not self.metered:
+            msg = "the TypeScript transformer runs on the metered build"
+            raise RuntimeError(msg)
         loaded = self._transform
         if loaded is None:
             with self._transform_lock:
@@ -523,6 +547,10 @@ class _WasmRuntime:
                     loaded = self._transform = (module, linker)
         return loaded
 
+    def metered_build(self) -> _WasmRuntime:
+        """The metered build's runtime (this one, if it is metered)."""
+        return self if self.metered else _WasmRuntime.get(self._cache_dir, metered=True)
+
     def _guest_path(self, cache_dir: Path) -> Path:
         return _cache_path(cache_dir, "quickjs-guest", self.guest_sha256, self._tag)
 
@@ -532,29 +560,31 @@ class _WasmRuntime:
         )
 
     @classmethod
-    def get(cls, cache_dir: Path) -> _WasmRuntime:
-        """The process-wide runtime; a cache dir first seen later is filled from it."""
-        inst = cls._instance
+    def get(cls, cache_dir: Path, metered: bool) -> _WasmRuntime:
+        """The process-wide runtime of a build; a cache dir first seen later is filled from it."""
+        inst = cls._instances.get(metered)
         if inst is None or cache_dir not in inst._cached_dirs:
             with cls._lock:
-                inst = cls._instance
+                inst = cls._instances.get(metered)
                 if inst is None:
-                    inst = cls._instance = _WasmRuntime(cache_dir)
+                    inst = cls._instances[metered] = _WasmRuntime(cache_dir, metered)
                 elif cache_dir not in inst._cached_dirs:
                     guest = inst._guest_path(cache_dir)
                     if not guest.is_file():
                         _store_compiled(inst.guest_module, guest)
-                    transform_module, _ = inst.transform()
-                    transform = inst._transform_path(cache_dir)
-                    if not transform.is_file():
-                        _store_compiled(transform_module, transform)
+                    if metered:
+                        transform_module, _ = inst.transform()
+                        transform = inst._transform_path(cache_dir)
+                        if not transform.is_file():
+                            _store_compiled(transform_module, transform)
                     inst._cached_dirs.add(cache_dir)
         return inst
 
 
 def _new_store(rt: _WasmRuntime, *, fuel: int, memory: int, deadline_s: float) -> wasmtime.Store:
     store = wasmtime.Store(rt.engine)
-    store.set_fuel(fuel)
+    if rt.metered:
+        store.set_fuel(fuel)
     store.set_epoch_deadline(_EpochTicker.ticks_for(deadline_s))
     store.set_limits(memory_size=memory)
     # A WASI context with nothing of the host: no stdio (writes go nowhere), no env, no
@@ -1051,7 +1081,7 @@ def _strip_types(rt: _WasmRuntime, name: str, source: str, deadline_s: float) ->
             return hit
     inst: _TransformInstance | None = None
     try:
-        inst = _TransformInstance(rt, deadline_s)
+        inst = _TransformInstance(rt.metered_build(), deadline_s)
         out = inst.transform(name, data, flags=flags)
     except _qjs_transform.TransformError as e:
         raise _TransformFailed(str(e)) from None
@@ -1400,7 +1430,7 @@ class _Run:
                     self.limit = LimitHit.EXECUTION_TIMEOUT
                 else:
                     self._guest_error(f"SyntaxError: {e}")
-                return self._outcome(fuel_used=0)
+                return self._outcome(fuel_used=0 if self.rt.metered else None)
             try:
                 self._ctx = _qjs.QjsContext(_GuestRuntime(self._new_instance))
                 harness = self._setup(self._ctx)
@@ -1482,6 +1512,8 @@ class _Run:
             ctx.register_host_function(_HOST_FN_NAME, 1)
             setup = ctx.eval_handle(self.rt.prelude)
         config_json = json.dumps(config, ensure_ascii=True)
+        if not self.rt.metered:
+            return setup.call(config_json)
         # Parsing the configuration (stdin, files, input) is our set-up work, not the user's:
         # budget it by size (JSON.parse costs well under 200 fuel per byte).
         inst.store.set_fuel(_SETUP_FUEL + 200 * len(config_json))
@@ -1572,7 +1604,9 @@ class _Run:
         cap = self.inv.limits.memory_limit_bytes
         return cap - size < max(_MEMORY_HEADROOM, cap // 8)
 
-    def _fuel_used(self) -> int:
+    def _fuel_used(self) -> int | None:
+        if not self.rt.metered:
+            return None
         if self.user_fuel is None or self.inst is None:
             return 0
         try:
@@ -1580,7 +1614,7 @@ class _Run:
         except Exception:
             return 0
 
-    def _outcome(self, *, fuel_used: int) -> RawOutcome:
+    def _outcome(self, *, fuel_used: int | None) -> RawOutcome:
         exit_code = 1 if self.exit_code is None else self.exit_code
         if self.limit is not None and exit_code == 0:
             exit_code = 1
@@ -1619,24 +1653,49 @@ class JavaScriptEngine:
         # A pool starts filling when its first run ends (`WarmPool.done`), so a process's
         # first run does not share the CPU with the filler; warmup() starts the default pool.
         self._pools: Pools[_GuestInstance] = Pools("javascript", pool)
+        self._cache_checked = False
+        self._cache_lock = threading.Lock()
 
-    def _runtime(self) -> _WasmRuntime:
-        return _WasmRuntime.get(self._cache_dir)
+    def _runtime(self, metered: bool = False) -> _WasmRuntime:
+        """The build a run uses: `metered` (fuel counted) for runs with a fuel cap."""
+        if not self._cache_checked:
+            self._fill_cache()
+        return _WasmRuntime.get(self._cache_dir, metered)
+
+    def _fill_cache(self) -> None:
+        # On a cold cache, compile all three modules at once (~2 s on 2 cores, shown by the
+        # Sandbox's first-compile message) rather than each at its own first use.
+        with self._cache_lock:
+            if not self._cache_checked:
+                if not self._cache_files_present():
+                    _WasmRuntime.get(self._cache_dir, metered=True).transform()
+                    _WasmRuntime.get(self._cache_dir, metered=False)
+                self._cache_checked = True
 
     def compiled_in_cache(self) -> bool:
-        """Whether a first run can skip compiling (~2.5 s): modules loaded or on disk."""
-        rt = _WasmRuntime._instance
-        if rt is not None and rt._transform is not None:
+        """Whether runs can skip compiling (~2 s): the three modules are loaded or on disk."""
+        metered = _WasmRuntime._instances.get(True)
+        if (
+            metered is not None
+            and metered._transform is not None
+            and _WasmRuntime._instances.get(False) is not None
+        ):
             return True
-        _, tag = _make_engine_config()
+        return self._cache_files_present()
+
+    def _cache_files_present(self) -> bool:
+        _, tag = _make_engine_config(metered=True)
+        _, unmetered_tag = _make_engine_config(metered=False)
+        guest = _pinned_sha256(_GUEST_FILE)
         paths = (
-            _cache_path(self._cache_dir, "quickjs-guest", _pinned_sha256(_GUEST_FILE), tag),
+            _cache_path(self._cache_dir, "quickjs-guest", guest, tag),
+            _cache_path(self._cache_dir, "quickjs-guest", guest, unmetered_tag),
             _cache_path(self._cache_dir, "quickjs-transform", _pinned_sha256(_TRANSFORM_FILE), tag),
         )
         return all(p.is_file() for p in paths)
 
     def warmup(self) -> None:
-        """Compile (or load from the disk cache) both wasm modules and run a tiny guest.
+        """Compile (or load from the disk cache) the wasm modules and run a tiny guest.
 
         The tiny TypeScript run also builds the start-up image of the guest, and the default
         warm pool starts filling.
@@ -1654,18 +1713,24 @@ class JavaScriptEngine:
         """
         self._pools.close()
 
-    def pool_for(self, packages: RuntimePackages | None) -> WarmPool[_GuestInstance] | None:
-        """The warm pool runs with these packages use (None when pooling is off or closed)."""
+    def pool_for(
+        self, packages: RuntimePackages | None, *, metered: bool = False
+    ) -> WarmPool[_GuestInstance] | None:
+        """The warm pool these runs use (None when pooling is off or closed).
+
+        `metered`: runs with a fuel cap, which use the fuel-counting build.
+        """
+        make = functools.partial(self._make_guest, metered)
         if packages is None:
-            return self._pools.get(_PLAIN_POOL_KEY, self._make_guest, _discard)
+            return self._pools.get((_PLAIN_POOL_KEY, metered), make, _discard)
         size = resolve_size(
             self._pools.default, packages.min_cached_instances, packages.max_cached_instances
         )
-        return self._pools.get(packages.pool_key, self._make_guest, _discard, size)
+        return self._pools.get((packages.pool_key, metered), make, _discard, size)
 
-    def _make_guest(self) -> _GuestInstance:
+    def _make_guest(self, metered: bool) -> _GuestInstance:
         """A guest for a pool: instantiated, start-up image loaded, no run's data."""
-        rt = self._runtime()
+        rt = self._runtime(metered)
         template = rt.template(build=_on_guest_thread)
         inst = _GuestInstance(rt, None, memory=_POOL_MEMORY, deadline_s=_POOL_DEADLINE_S)
         try:
@@ -1687,8 +1752,10 @@ class JavaScriptEngine:
                 "in the child only, or start processes with 'spawn' or 'forkserver'"
             )
             raise RuntimeUnavailableError(msg)
-        rt = self._runtime()
-        pool = self.pool_for(invocation.packages)
+        # Fuel counting costs ~15-20% of compute: only runs with a fuel cap pay for it.
+        metered = invocation.limits.fuel is not None
+        rt = self._runtime(metered)
+        pool = self.pool_for(invocation.packages, metered=metered)
         run = _Run(rt, invocation, pool.take() if pool is not None else None)
 
         def after() -> None:
