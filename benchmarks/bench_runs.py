@@ -88,10 +88,15 @@ def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1] if len(samples) >= 20 else max(samples)
 
 
+def _times(ratio: float) -> str:
+    """A ratio, with a third decimal below 1 (0.02x would hide whether 0.024 meets 0.02)."""
+    return f"{ratio:.3f}x" if ratio < 1 else f"{ratio:.2f}x"
+
+
 def _ratio(value: float | None, reference: float | None) -> str:
     if value is None or not reference:
         return "n/a"
-    return f"{value / reference:.2f}x"
+    return _times(value / reference)
 
 
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> None:
@@ -787,7 +792,7 @@ def targets(
         what: str, value: float | None, unit: str, limit: float, at_most: bool = True
     ) -> None:
         shown = (
-            "n/a" if value is None else (f"{value:.2f}x" if unit == "x" else f"{value:.1f} {unit}")
+            "n/a" if value is None else (_times(value) if unit == "x" else f"{value:.1f} {unit}")
         )
         target = f"{'<=' if at_most else '>='} {limit:g}{'x' if unit == 'x' else ' ' + unit}"
         met = None if value is None else (value <= limit if at_most else value >= limit)
