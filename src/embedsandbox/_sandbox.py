@@ -659,6 +659,9 @@ class Sandbox:
 
     def _execute(self, invocation: Invocation, language: str) -> tuple[ExecuteResponse, RawOutcome]:
         engine = self._engine(language)
+        # Before the run: after it, the pool's filler thread is making the next guest, and a
+        # system call here (os.urandom) would hand it the GIL for a while.
+        execution_id = _new_id()
         started_at = datetime.now(UTC)
         start = time.perf_counter()
         raw = engine.run(invocation)
@@ -675,7 +678,7 @@ class Sandbox:
                 stderr += "\n"
             stderr += f"embedsandbox: the run was ended by its limit: {line}\n"
         response = ExecuteResponse(
-            id=_new_id(),
+            id=execution_id,
             exit_code=raw.exit_code,
             stdout=stdout,
             stderr=stderr,
