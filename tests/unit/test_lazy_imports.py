@@ -82,12 +82,13 @@ def test_user_folders_are_platformdirs_own(
     assert user_data_dir() == Path(platformdirs.user_data_dir("embedsandbox"))
 
 
-def test_sandbox_start_up_does_not_import_platformdirs() -> None:
+def test_sandbox_start_up_does_not_import_platformdirs(tmp_path: Path) -> None:
     probe = (
         "import sys, embedsandbox; embedsandbox.Sandbox(store=None).close(); "
         "print('platformdirs' in sys.modules)"
     )
     env = {k: v for k, v in os.environ.items() if k != "EMBEDSANDBOX_HOME"}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_DATA_HOME=str(tmp_path / "data"))
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env
     )
