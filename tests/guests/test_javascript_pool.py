@@ -335,6 +335,33 @@ def test_runtime_revisions_get_their_own_pools(engine: JavaScriptEngine, tmp_pat
 # ----------------------------------------------------------------------------- start-up image
 
 
+def test_a_new_runtime_reads_the_start_up_image_from_disk(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The image is read on a thread while the guest deserializes; it must not be built again.
+    assert _javascript._WasmRuntime.get(cache_dir, metered=False).template() is not None
+
+    def no_build(rt: object) -> None:
+        raise AssertionError("the start-up image was built again")
+
+    monkeypatch.setattr(_javascript, "_build_template", no_build)
+    for metered in (False, True):  # one image serves both builds
+        fresh = _javascript._WasmRuntime(cache_dir, metered=metered)
+        template = fresh.template()
+        assert template is not None
+        limits = RunLimits(
+            deadline_s=10.0,
+            memory_limit_bytes=64 << 20,
+            fuel=10**9 if metered else None,
+            max_output_bytes=1 << 20,
+        )
+        run = _javascript._Run(
+            fresh, Invocation("javascript", "console.log('ok')", "script", limits=limits)
+        )
+        out = _javascript._on_guest_thread(run.execute)
+        assert ("ok\n", metered) == (out.stdout, out.fuel_used is not None)
+
+
 def test_a_damaged_start_up_image_on_disk_is_ignored(cache_dir: Path, tmp_path: Path) -> None:
     rt = _javascript._WasmRuntime.get(cache_dir, metered=False)
     template = rt.template()

@@ -93,11 +93,11 @@ def _register_quickjs_rs_lazily() -> None:
             if "__getattr__" in package.__dict__:
                 del package.__dict__["__getattr__"]
                 loader.exec_module(package)
-        return package.__dict__[name] if name in package.__dict__ else _no_attribute(name)
-
-    def _no_attribute(name: str) -> Any:
-        msg = f"module 'quickjs_rs' has no attribute {name!r}"
-        raise AttributeError(msg)
+        try:
+            return package.__dict__[name]
+        except KeyError:
+            msg = f"module 'quickjs_rs' has no attribute {name!r}"
+            raise AttributeError(msg) from None
 
     package.__dict__["__getattr__"] = complete
     sys.modules["quickjs_rs"] = package
@@ -110,9 +110,7 @@ import quickjs_rs._engine as _qjs  # noqa: E402
 import quickjs_rs._transform as _qjs_transform  # noqa: E402
 import quickjs_rs._wasmtime as _qjs_wasmtime  # noqa: E402
 
-__all__ = ["REQUIRED_QUICKJS_RS_VERSION", "JavaScriptEngine"]
-
-REQUIRED_QUICKJS_RS_VERSION: Final = "0.2.6"
+__all__ = ["JavaScriptEngine"]
 
 logger = logging.getLogger("embedsandbox")
 
@@ -258,24 +256,6 @@ _BUILTIN_EXPORTS: Final[dict[str, tuple[str, ...]]] = {
 
 _TS_FLAGS: Final = _qjs_transform.FLAG_SOURCE_TS | _qjs_transform.FLAG_STRIP_TYPESCRIPT
 _TSX_FLAGS: Final = _qjs_transform.FLAG_SOURCE_TSX | _qjs_transform.FLAG_STRIP_TYPESCRIPT
-
-
-@functools.cache
-def _quickjs_rs_version() -> str | None:
-    try:  # the distribution's metadata: reading quickjs_rs.__version__ would run its __init__
-        return importlib.metadata.version("quickjs-rs")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - odd installs
-        return None
-
-
-def _check_version() -> None:
-    found = _quickjs_rs_version()
-    if found != REQUIRED_QUICKJS_RS_VERSION:
-        msg = (
-            f"embedsandbox's JavaScript engine needs quickjs-rs=={REQUIRED_QUICKJS_RS_VERSION} "
-            f"(it adapts that release's internals), but quickjs-rs {found} is installed"
-        )
-        raise RuntimeError(msg)
 
 
 # ==============================================================================
@@ -1647,8 +1627,10 @@ class JavaScriptEngine:
     """
 
     def __init__(self, cache_dir: Path, pool: PoolSize = _DEFAULT_POOL) -> None:
-        _check_version()
         self._cache_dir = Path(cache_dir)
+        # The quickjs-rs adaptations need the release the manifest pins (0.2.6): a clear
+        # RuntimeUnavailableError now, not an AttributeError in the first run.
+        verify_runtime("javascript", self._cache_dir)
         self._pid = os.getpid()  # wasmtime and our threads do not survive a fork
         # A pool starts filling when its first run ends (`WarmPool.done`), so a process's
         # first run does not share the CPU with the filler; warmup() starts the default pool.
