@@ -52,6 +52,8 @@ from .errors import (
     SandboxClosedError,
 )
 from .models import (
+    DEFAULT_DISK_BYTES,
+    DEFAULT_DISK_FILES,
     ExecuteFunctionRequest,
     ExecuteFunctionResponse,
     ExecuteRequest,
@@ -70,7 +72,14 @@ __all__ = ["DEFAULT_STORE", "Sandbox", "default_cache_dir", "default_store_path"
 
 logger = logging.getLogger("embedsandbox")
 
-DEFAULT_LIMITS = Limits(execution_timeout=30, memory_size=128, fuel=None, output_bytes=1 << 20)
+DEFAULT_LIMITS = Limits(
+    execution_timeout=30,
+    memory_size=128,
+    fuel=None,
+    output_bytes=1 << 20,
+    disk_bytes=DEFAULT_DISK_BYTES,
+    disk_files=DEFAULT_DISK_FILES,
+)
 """The limits a run gets when neither the request nor the Sandbox names them."""
 
 _R = TypeVar("_R", bound=pydantic.BaseModel)
@@ -85,6 +94,9 @@ _LIMIT_LINES: dict[LimitHit, Callable[[RunLimits], str]] = {
     LimitHit.MEMORY_SIZE: lambda lim: f"memory_size of {lim.memory_limit_bytes >> 20} MiB",
     LimitHit.FUEL: lambda lim: f"fuel of {lim.fuel} instructions",
     LimitHit.OUTPUT_SIZE: lambda lim: f"output_bytes of {lim.max_output_bytes} bytes per stream",
+    LimitHit.DISK_SIZE: lambda lim: (
+        f"disk_bytes of {lim.disk_bytes} bytes / disk_files of {lim.disk_files} files"
+    ),
 }
 
 
@@ -618,6 +630,8 @@ class Sandbox:
             memory_limit_bytes=int(merged["memory_size"]) << 20,
             fuel=merged["fuel"],
             max_output_bytes=int(merged["output_bytes"]),
+            disk_bytes=int(merged["disk_bytes"]),
+            disk_files=int(merged["disk_files"]),
         )
         language = req.language.value
         if language not in ("python", "javascript", "typescript"):

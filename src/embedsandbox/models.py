@@ -68,6 +68,14 @@ MAX_OUTPUT_BYTES = 256 << 20
 """The largest per-stream output cap accepted, in bytes."""
 MAX_FILES = 1000
 """The most entries in `files`."""
+DEFAULT_DISK_BYTES = 64 << 20
+"""The default `limits.disk_bytes`: what a run's files may hold in all, in bytes (64 MiB)."""
+MAX_DISK_BYTES = 1 << 30
+"""The largest `limits.disk_bytes` accepted (1 GiB)."""
+DEFAULT_DISK_FILES = 10_000
+"""The default `limits.disk_files`: how many files and folders a run may have at once."""
+MAX_DISK_FILES = 100_000
+"""The largest `limits.disk_files` accepted."""
 MAX_PAGE_SIZE = 100
 """The most items a list call returns (`limit`); also its default."""
 MAX_CACHED_INSTANCES = 64
@@ -118,6 +126,8 @@ class LimitHit(enum.StrEnum):
     MEMORY_SIZE = "memory_size"
     FUEL = "fuel"
     OUTPUT_SIZE = "output_size"
+    DISK_SIZE = "disk_size"
+    """The run's files outgrew `limits.disk_bytes` or `limits.disk_files`."""
 
 
 class _Request(BaseModel):
@@ -142,6 +152,13 @@ class Limits(_Request):
     """Extension: a deterministic budget of WebAssembly instructions. Default: no cap."""
     output_bytes: Annotated[int, Field(ge=1, le=MAX_OUTPUT_BYTES)] | None = None
     """Extension: bytes kept per output stream before the run is ended. Default 1 MiB."""
+    disk_bytes: Annotated[int, Field(ge=0, le=MAX_DISK_BYTES)] | None = None
+    """Extension: bytes the run's files (the request's and those the guest writes) may hold
+    in all; a write past it ends the run (`limit_hit` `disk_size`). Default 64 MiB; at most
+    1 GiB."""
+    disk_files: Annotated[int, Field(ge=0, le=MAX_DISK_FILES)] | None = None
+    """Extension: files and folders the run may have at once, the request's included; one
+    more ends the run (`limit_hit` `disk_size`). Default 10,000; at most 100,000."""
 
 
 class File(_Request):

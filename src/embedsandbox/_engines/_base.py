@@ -38,6 +38,9 @@ class RunLimits:
     memory_limit_bytes: int
     fuel: int | None
     max_output_bytes: int
+    # What the run's files may hold (bytes) and how many files and folders it may have.
+    disk_bytes: int = 64 << 20
+    disk_files: int = 10_000
 
 
 @dataclass(frozen=True, slots=True)
