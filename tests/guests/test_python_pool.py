@@ -108,14 +108,14 @@ def test_close_stops_the_filler_and_frees_the_guests(sandbox: Sandbox) -> None:
     sb.run_script(language="python", code="pass")
     pool = _python_pool(sb)
     assert pool.wait_ready(2, timeout=30)
-    roots = [guest.root for guest in pool._ready]
-    assert roots and all(root.exists() for root in roots)
+    guests = list(pool._ready)
+    assert guests and all(guest._store is not None for guest in guests)
     filler = pool._thread
     assert filler is not None and filler.is_alive()
     sb.close()
     assert not filler.is_alive()
     assert pool.ready_count() == 0
-    assert not any(root.exists() for root in roots)
+    assert all(guest._store is None and guest.disk.count == 0 for guest in guests)
 
 
 def test_max_zero_turns_pooling_off(sandbox: Sandbox) -> None:

