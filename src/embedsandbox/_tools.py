@@ -7,6 +7,11 @@ whose retrieve function refuses every URI: a `$ref` to a remote URL is never fet
 host (jsonschema's default would fetch it: an SSRF and a way to make a tool's behaviour change
 under it). Such a `$ref` is refused when the tool is saved; one that slips past (a
 `$dynamicRef`) fails the run's validation instead.
+
+The validator classes are jsonschema's drafts made bounded by `_schema.bounded`: patterns run
+on RE2 (a pattern RE2 cannot run is refused at save), `uniqueItems` is linear, and one
+validation ends by `VALIDATION_DEADLINE_S`. Schemas and inputs are size-checked first
+(`MAX_SCHEMA_*`, `MAX_INPUT_*`); every limit hit is a `RequestValidationError`.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import functools
 import json
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +29,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pydantic
 
+from . import _schema
+from ._schema import _LISTS, _MAPS, _ONE, VALIDATION_DEADLINE_S
 from ._store import ToolRepository, ToolRevisionRow
 from ._validation import check_page, validation_error
 from .errors import NotFoundError, RequestValidationError
@@ -80,7 +88,7 @@ def _library() -> _Library:
     from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
     drafts: dict[str, type[Validator]] = {
-        str(cls.META_SCHEMA.get("$id", cls.META_SCHEMA.get("id"))).rstrip("#"): cls
+        str(cls.META_SCHEMA.get("$id", cls.META_SCHEMA.get("id"))).rstrip("#"): _schema.bounded(cls)
         for cls in (
             Draft4Validator,
             Draft6Validator,
@@ -90,26 +98,8 @@ def _library() -> _Library:
         )
     }
     no_fetch: referencing.Registry[Any] = referencing.Registry(retrieve=_refuse)  # type: ignore[call-arg]
-    return _Library(drafts, Draft202012Validator, no_fetch, SPECIFICATIONS.combine(no_fetch))
-
-
-# Keywords whose value is a schema, a list of schemas, or a map of names to schemas.
-_ONE: Final = (
-    "additionalItems",
-    "additionalProperties",
-    "contains",
-    "contentSchema",
-    "else",
-    "if",
-    "items",
-    "not",
-    "propertyNames",
-    "then",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-)
-_LISTS: Final = ("allOf", "anyOf", "items", "oneOf", "prefixItems")
-_MAPS: Final = ("$defs", "definitions", "dependentSchemas", "dependencies", "patternProperties")
+    default = drafts[str(Draft202012Validator.META_SCHEMA["$id"]).rstrip("#")]
+    return _Library(drafts, default, no_fetch, SPECIFICATIONS.combine(no_fetch))
 
 
 def _draft(schema: Any) -> type[Validator]:
@@ -160,10 +150,13 @@ def check_schema(schema: Any) -> None:
         if len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_SCHEMA_BYTES:
             problems.append((f"is larger than {MAX_INPUT_SCHEMA_BYTES} bytes as JSON", ()))
     if not problems:
+        problems += _schema.schema_limits(schema)
+    if not problems:
         try:
             draft = _draft(schema)
             meta = draft(draft.META_SCHEMA, registry=_library().local)
-            errors = sorted(meta.iter_errors(schema), key=lambda e: list(map(str, e.path)))
+            with _schema.deadline(VALIDATION_DEADLINE_S):
+                errors = sorted(meta.iter_errors(schema), key=lambda e: list(map(str, e.path)))
             problems += [(error.message, tuple(error.absolute_path)) for error in errors]
             if not problems:
                 problems += _unresolved_refs(schema, draft)
@@ -171,6 +164,8 @@ def check_schema(schema: Any) -> None:
             problems.append((exc.msg, exc.path))
         except RecursionError:
             problems.append(("is nested too deeply to check", ()))
+        except _schema.TooSlow:
+            problems.append((f"took longer than {VALIDATION_DEADLINE_S:g} s to check", ()))
     if problems:
         errors_out = [
             {
@@ -295,7 +290,7 @@ def _violations(error: ValidationError) -> builtins.list[tuple[tuple[str | int, 
         extras = [
             key
             for key in instance
-            if key not in declared and not any(re.search(p, key) for p in patterns)
+            if key not in declared and not any(_schema.search(p, key) for p in patterns)
         ]
         if extras:
             return [((*path, key), "is not allowed by the schema") for key in extras]
@@ -332,22 +327,49 @@ def _violations(error: ValidationError) -> builtins.list[tuple[tuple[str | int, 
     return [(path, message)]
 
 
-def validate_input(value: Any, schema: Any, *, revision_id: str | None = None) -> None:
+def validate_input(
+    value: Any,
+    schema: Any,
+    *,
+    revision_id: str | None = None,
+    deadline_s: float = VALIDATION_DEADLINE_S,
+) -> None:
     """Check a tool's `input` against its `input_schema` (None accepts anything).
+
+    Bounded: the input is size-checked first (`MAX_INPUT_JSON_BYTES`, `MAX_INPUT_DEPTH`,
+    `MAX_INPUT_NODES`), patterns run on RE2, and the check ends after `deadline_s`.
 
     Raises:
         RequestValidationError: `value` violates the schema; `errors` has one entry per
             violation with `loc` (`("input", ...)`), `json_path` (`$.a[0]`) and `msg`; no
             value of the input is echoed. Also raised when a reference cannot be resolved
-            (remote references are never fetched).
+            (remote references are never fetched), when a limit is hit (`type`
+            `json_schema.limit`, the message names the limit), or when a pattern cannot be
+            run by RE2.
 
     """
     if schema is None:
         return
     import referencing.exceptions
 
+    started = time.monotonic()
+    _schema.check_input_size(value)
+    # Streamed: at most a few hundred violations are held at once, however many there are.
+    violations: list[tuple[tuple[str | int, ...], str, str]] = []
+    count = 0
+
+    def key(v: tuple[tuple[str | int, ...], str, str]) -> tuple[int, list[str]]:
+        return (len(v[0]), [str(p) for p in v[0]])
+
     try:
-        found = list(_validator(revision_id, schema).iter_errors(value))
+        with _schema.deadline(deadline_s - (time.monotonic() - started)):
+            for error in _validator(revision_id, schema).iter_errors(value):
+                _schema.tick()
+                for path, message in _violations(error):
+                    violations.append((path, message, str(error.validator)))
+                    count += 1
+                if len(violations) > 10 * MAX_LISTED_ERRORS:
+                    violations = sorted(violations, key=key)[:MAX_LISTED_ERRORS]
     except referencing.exceptions.Unresolvable as exc:
         msg = (
             f"input_schema refers to {getattr(exc, 'ref', '?')!r}, which does not resolve "
@@ -361,13 +383,16 @@ def validate_input(value: Any, schema: Any, *, revision_id: str | None = None) -
         raise RequestValidationError(
             msg, [{"loc": ("input",), "msg": msg, "type": "json_schema"}]
         ) from None
-    if not found:
+    except _schema.TooSlow:
+        raise _schema.too_slow(deadline_s) from None
+    except _schema.PatternError as exc:
+        msg = f"input_schema has a pattern that cannot be checked: {exc}"
+        raise RequestValidationError(
+            msg, [{"loc": ("input_schema",), "msg": msg, "type": "json_schema"}]
+        ) from None
+    if not count:
         return
-    violations: list[tuple[tuple[str | int, ...], str, str]] = []
-    for error in found:
-        for path, message in _violations(error):
-            violations.append((path, message, str(error.validator)))
-    violations.sort(key=lambda v: (len(v[0]), [str(p) for p in v[0]]))
+    violations.sort(key=key)
     errors = [
         {
             "loc": ("input", *path),
@@ -377,7 +402,7 @@ def validate_input(value: Any, schema: Any, *, revision_id: str | None = None) -
         }
         for path, message, keyword in violations[:MAX_LISTED_ERRORS]
     ]
-    more = len(violations) - MAX_LISTED_ERRORS
+    more = count - MAX_LISTED_ERRORS
     msg = "input does not match the tool's input_schema: " + "; ".join(
         f"{error['json_path']}: {error['msg']}" for error in errors
     )
