@@ -14,7 +14,7 @@ import os
 import secrets as _random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,13 +134,14 @@ class Sandbox:
         cache_dir: Where compiled interpreters are kept (the first Python compile takes about a
             minute on 2 cores). Default: `$EMBEDSANDBOX_HOME/cache`, else the user's cache folder.
         max_workers: Threads for the async methods. Default: the number of CPUs.
-        allow_private_networks: Let guests reach loopback, private and link-local addresses
-            of allowed hosts (for tests and intranets). Default False: after DNS resolution
-            the gateway refuses every non-public address unless the allow entry names that
-            IP itself. Cloud metadata addresses stay refused.
+        allow_private_networks: The non-public ranges guests may reach (for an allowed
+            host, for tests and intranets): a list of CIDRs such as `["127.0.0.1/32"]`, True
+            for every loopback, private, link-local and other non-public range, or False
+            (the default) for none. Only the Sandbox's owner opens a range: an allow entry
+            naming a private IP does not. Cloud metadata addresses stay refused always.
         egress: The egress gateway's caps (redirects, requests per run, body sizes, request
-            timeout, CA bundle); see `EgressOptions`. `allow_private_networks=True` turns on
-            its field of the same name.
+            timeout, CA bundle, wildcard credentials); see `EgressOptions`. The ranges of
+            `allow_private_networks` are added to its field of the same name.
         store: Where tools, their revisions, secrets and the execution history are kept: a
             SQLite file path (created mode 0600 if missing; it holds secret values), or
             `":memory:"` for a store that ends with this Sandbox. Default: the file
@@ -178,7 +179,7 @@ class Sandbox:
         limits: Limits | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
         max_workers: int | None = None,
-        allow_private_networks: bool = False,
+        allow_private_networks: bool | Sequence[str] = False,
         egress: EgressOptions | None = None,
         store: str | os.PathLike[str] | None | Literal[_Default.STORE] = DEFAULT_STORE,
         runtimes_dir: str | os.PathLike[str] | None = None,
@@ -213,9 +214,7 @@ class Sandbox:
             raise ConfigurationError(msg)
         self._processes = processes
         egress = egress if egress is not None else EgressOptions()
-        if allow_private_networks and not egress.allow_private_networks:
-            egress = dataclasses.replace(egress, allow_private_networks=True)
-        self._egress = egress
+        self._egress = egress.with_private_networks(allow_private_networks)
         if store is DEFAULT_STORE:
             store = default_store_path()
         self._store_path: str | None = None if store is None else os.fspath(store)

@@ -50,10 +50,11 @@ class Recorded:
 class Server:
     scheme: str
     port: int
+    address: str = "127.0.0.1"
     requests: list[Recorded] = field(default_factory=list)
 
-    def url(self, path: str = "/echo", host: str = "127.0.0.1") -> str:
-        return f"{self.scheme}://{host}:{self.port}{path}"
+    def url(self, path: str = "/echo", host: str | None = None) -> str:
+        return f"{self.scheme}://{host or self.address}:{self.port}{path}"
 
     @property
     def last(self) -> Recorded:
@@ -168,10 +169,12 @@ class _Server(http.server.ThreadingHTTPServer):
             wrapped.close()
 
 
-def _start(scheme: str, tls: ssl.SSLContext | None) -> tuple[_Server, Server]:
-    server = _Server(("127.0.0.1", 0), _Handler)
+def _start(
+    scheme: str, tls: ssl.SSLContext | None, address: str = "127.0.0.1"
+) -> tuple[_Server, Server]:
+    server = _Server((address, 0), _Handler)
     server.tls = tls
-    server.record = Server(scheme, server.server_address[1])
+    server.record = Server(scheme, server.server_address[1], address)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.record
 
@@ -197,6 +200,21 @@ def _https_server(ca: trustme.CA) -> Iterator[Server]:
     yield record
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def _neighbour_server() -> Iterator[Server]:
+    server, record = _start("http", None, "127.0.0.2")
+    yield record
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def neighbour(_neighbour_server: Server) -> Server:
+    """A plain HTTP server on 127.0.0.2, the loopback neighbour of `server`, record emptied."""
+    _neighbour_server.requests.clear()
+    return _neighbour_server
 
 
 @pytest.fixture
@@ -229,7 +247,7 @@ def ca_bundle(ca: trustme.CA, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def local() -> EgressOptions:
-    """Options that reach the loopback servers."""
+    """Options that reach the loopback servers (all private ranges open)."""
     return EgressOptions(allow_private_networks=True)
 
 

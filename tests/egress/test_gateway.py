@@ -101,13 +101,12 @@ def test_post_body_and_gateway_owned_headers(server: Server, local: EgressOption
         ["Content-Type", "text/plain"],
         ["Content-Length", "999"],
         ["Transfer-Encoding", "chunked"],
-        ["Host", "evil.test"],
+        ["host", f"127.0.0.1:{server.port}"],
         ["Connection", "keep-alive, X-Drop-Me"],
         ["X-Drop-Me", "1"],
         ["Keep-Alive", "timeout=5"],
         ["Upgrade", "websocket"],
         ["TE", "trailers"],
-        ["Proxy-Authorization", "Basic eDp5"],
         ["Expect", "100-continue"],
     ]
     ok(gw.handle(message(server.url(), "post", headers, b"hello")))
@@ -117,7 +116,6 @@ def test_post_body_and_gateway_owned_headers(server: Server, local: EgressOption
     assert [f"127.0.0.1:{server.port}"] == got.header("Host")
     for name in ("Transfer-Encoding", "X-Drop-Me", "Keep-Alive", "Upgrade", "TE", "Expect"):
         assert [] == got.header(name), name
-    assert [] == got.header("Proxy-Authorization")
     assert ["text/plain"] == got.header("Content-Type")
 
 
@@ -164,7 +162,7 @@ def test_basic_auth_replaces_the_guests(
     configured one. Contained: injected headers replace the guest's, case-insensitively."""
     secret = store.create("pw", SECRET_PASSWORD)
     gw = gateway(
-        ("127.0.0.1", Auth(basic=BasicAuth(user_id="alice", secret_id=secret.id))),
+        ("127.0.0.1:*", Auth(basic=BasicAuth(user_id="alice", secret_id=secret.id))),
         secrets=store,
         options=local,
     )
@@ -178,11 +176,11 @@ def test_bearer_auth_literal_and_secret(
 ) -> None:
     secret = store.create("tok", SECRET_BEARER)
     gw = gateway(
-        ("127.0.0.1", Auth(bearer=BearerAuth(secret_id=secret.id))), secrets=store, options=local
+        ("127.0.0.1:*", Auth(bearer=BearerAuth(secret_id=secret.id))), secrets=store, options=local
     )
     ok(gw.handle(message(server.url(), headers=[["Authorization", "Bearer guest"]])))
     assert [f"Bearer {SECRET_BEARER}"] == server.last.header("Authorization")
-    gw = gateway(("127.0.0.1", Auth(bearer=BearerAuth(token=LITERAL_TOKEN))), options=local)
+    gw = gateway(("127.0.0.1:*", Auth(bearer=BearerAuth(token=LITERAL_TOKEN))), options=local)
     ok(gw.handle(message(server.url())))
     assert [f"Bearer {LITERAL_TOKEN}"] == server.last.header("Authorization")
 
@@ -192,7 +190,7 @@ def test_header_auth_replaces_any_case(
 ) -> None:
     secret = store.create("key", SECRET_HEADER)
     gw = gateway(
-        ("127.0.0.1", Auth(header=HeaderAuth(name="X-Api-Key", secret_id=secret.id))),
+        ("127.0.0.1:*", Auth(header=HeaderAuth(name="X-Api-Key", secret_id=secret.id))),
         secrets=store,
         options=local,
     )
@@ -205,7 +203,7 @@ def test_query_auth_replaces_the_key(
 ) -> None:
     secret = store.create("q", SECRET_QUERY)
     gw = gateway(
-        ("127.0.0.1", Auth(query=QueryAuth(key="api_key", secret_id=secret.id))),
+        ("127.0.0.1:*", Auth(query=QueryAuth(key="api_key", secret_id=secret.id))),
         secrets=store,
         options=local,
     )
@@ -216,14 +214,14 @@ def test_query_auth_replaces_the_key(
 
 
 def test_query_auth_on_a_url_without_query(server: Server, local: EgressOptions) -> None:
-    gw = gateway(("127.0.0.1", Auth(query=QueryAuth(key="k y", value="v&=1"))), options=local)
+    gw = gateway(("127.0.0.1:*", Auth(query=QueryAuth(key="k y", value="v&=1"))), options=local)
     ok(gw.handle(message(server.url("/echo"))))
     assert "k%20y=v%26%3D1" == server.last.query
 
 
 def test_most_specific_entry_wins(server: Server, local: EgressOptions) -> None:
     gw = gateway(
-        ("127.0.0.1", Auth(bearer=BearerAuth(token="any-port-token-123"))),
+        ("127.0.0.1:*", Auth(bearer=BearerAuth(token="any-port-token-123"))),
         (f"127.0.0.1:{server.port}", Auth(bearer=BearerAuth(token="this-port-token-456"))),
         options=local,
     )
@@ -262,7 +260,7 @@ def test_port_restricted_entry(server: Server, local: EgressOptions) -> None:
 
 
 def test_redirect_followed_with_auth_rederived(server: Server, local: EgressOptions) -> None:
-    gw = gateway(("127.0.0.1", Auth(bearer=BearerAuth(token=LITERAL_TOKEN))), options=local)
+    gw = gateway(("127.0.0.1:*", Auth(bearer=BearerAuth(token=LITERAL_TOKEN))), options=local)
     target = server.url("/echo?hop=2")
     reply = ok(gw.handle(message(server.url(f"/redirect?to={target}&status=302"))))
     assert target == reply["url"]
@@ -280,7 +278,7 @@ def test_relative_redirect(server: Server, local: EgressOptions) -> None:
 def test_redirect_to_denied_host_is_refused(server: Server, local: EgressOptions) -> None:
     """Threat: an allowed upstream redirects the guest to a host it may not reach, with its
     credentials. Contained: each hop is checked against http.allow before connecting."""
-    gw = gateway(("127.0.0.1", Auth(bearer=BearerAuth(token=LITERAL_TOKEN))), options=local)
+    gw = gateway(("127.0.0.1:*", Auth(bearer=BearerAuth(token=LITERAL_TOKEN))), options=local)
     reply = gw.handle(message(server.url("/redirect?to=http://evil.test/steal")))
     assert "host 'evil.test' is not allowed" in failed(reply, "denied")
     assert 1 == len(server.requests)
@@ -292,7 +290,7 @@ def test_credentials_stay_with_their_host(server: Server, local: EgressOptions) 
     Contained: injected auth is derived per hop from that hop's entry; the guest's Authorization
     and Cookie are dropped when the origin changes."""
     gw = gateway(
-        ("127.0.0.1", Auth(bearer=BearerAuth(token=LITERAL_TOKEN))),
+        ("127.0.0.1:*", Auth(bearer=BearerAuth(token=LITERAL_TOKEN))),
         "localhost",
         options=local,
     )
@@ -310,8 +308,8 @@ def test_credentials_stay_with_their_host(server: Server, local: EgressOptions) 
 
 def test_second_host_gets_its_own_credentials(server: Server, local: EgressOptions) -> None:
     gw = gateway(
-        ("127.0.0.1", Auth(bearer=BearerAuth(token="token-for-a-1234"))),
-        ("localhost", Auth(header=HeaderAuth(name="X-Key", value="key-for-b-5678"))),
+        ("127.0.0.1:*", Auth(bearer=BearerAuth(token="token-for-a-1234"))),
+        ("localhost:*", Auth(header=HeaderAuth(name="X-Key", value="key-for-b-5678"))),
         options=local,
     )
     to = server.url("/echo", host="localhost")
@@ -328,7 +326,7 @@ def test_echoed_query_credential_not_forwarded(server: Server, local: EgressOpti
     """Threat: upstream A echoes its query string (with A's injected api_key) into a Location
     on host B. Contained: a parameter carrying another entry's credential is dropped."""
     gw = gateway(
-        ("127.0.0.1", Auth(query=QueryAuth(key="api_key", value=SECRET_QUERY))),
+        ("127.0.0.1:*", Auth(query=QueryAuth(key="api_key", value=SECRET_QUERY))),
         "localhost",
         options=local,
     )
@@ -521,7 +519,7 @@ def test_name_resolving_to_loopback_is_refused(server: Server) -> None:
     DNS rebinding). Contained: the gateway resolves the name itself with real DNS, refuses
     non-public addresses and connects only to an address it checked."""
     gw = gateway("localhost")
-    for host in ("localhost", "LOCALHOST", "localhost."):
+    for host in ("localhost", "LOCALHOST"):
         msg = failed(gw.handle(message(f"http://{host}:{server.port}/echo")), "denied")
         loopback = (
             rf"host 'localhost:{server.port}' resolves to (127\.0\.0\.1|::1), which is a loopback"
@@ -537,7 +535,6 @@ def test_name_resolving_to_loopback_is_refused(server: Server) -> None:
         ("[::1]", "[::1]"),
         ("10.0.0.1", "10.0.0.1"),
         ("169.254.169.254", "169.254.169.254"),
-        ("[::ffff:127.0.0.1]", "[::ffff:127.0.0.1]"),
         ("2130706433", "127.0.0.1"),
         ("0x7f.1", "127.0.0.1"),
         ("127.1", "127.0.0.1"),
@@ -582,10 +579,14 @@ def test_public_addresses_pass(address: str) -> None:
     assert refusal(ipaddress.ip_address(address)) is None
 
 
-def test_ip_named_in_an_entry_is_allowed(server: Server) -> None:
-    """An allow entry that names an IP reaches it without allow_private_networks, in any
-    spelling of the same address."""
-    gw = gateway("127.0.0.1")
+def test_ip_named_in_an_entry_needs_the_owners_range(server: Server) -> None:
+    """Threat: a request's allow entry names a private IP to skip the private-address block.
+    Contained: only the owner's `allow_private_networks` ranges open one; then the entry
+    reaches it in any spelling of the same address."""
+    msg = failed(gateway("127.0.0.1").handle(message(server.url())), "denied")
+    assert "is a loopback address" in msg and "allow_private_networks" in msg
+    assert [] == server.requests
+    gw = gateway("127.0.0.1", options=EgressOptions(allow_private_networks=["127.0.0.1/32"]))
     ok(gw.handle(message(server.url())))
     ok(gw.handle(message(f"http://0x7f.1:{server.port}/echo")))
     assert 2 == len(server.requests)
@@ -593,13 +594,15 @@ def test_ip_named_in_an_entry_is_allowed(server: Server) -> None:
     assert [f"127.0.0.1:{server.port}"] == server.last.header("Host")
 
 
-def test_redirect_to_a_loopback_name_refused(server: Server) -> None:
-    """Threat: an allowed upstream redirects to an allowed name that resolves to loopback.
-    Contained: every hop's addresses are checked again."""
-    gw = gateway("127.0.0.1", "localhost")
-    to = server.url("/echo", host="localhost")
+def test_redirect_to_a_closed_neighbour_refused(server: Server) -> None:
+    """Threat: an allowed upstream redirects to an allowed loopback address outside the range
+    the owner opened. Contained: every hop's addresses are checked again, per range."""
+    gw = gateway(
+        "127.0.0.1", "127.0.0.2", options=EgressOptions(allow_private_networks=["127.0.0.1/32"])
+    )
+    to = server.url("/echo", host="127.0.0.2")
     msg = failed(gw.handle(message(server.url(f"/redirect?to={to}"))), "denied")
-    assert re.search(r"resolves to (127\.0\.0\.1|::1), which is a loopback address", msg), msg
+    assert "is a loopback address" in msg, msg
     assert 1 == len(server.requests)
 
 
@@ -816,14 +819,14 @@ def test_no_secret_in_any_reply_log_or_error(
     }
     gw = gateway(
         (
-            "127.0.0.1",
+            "127.0.0.1:*",
             Auth(
                 basic=BasicAuth(user_id="alice", secret_id=ids["pw"]),
                 query=QueryAuth(key="k", secret_id=ids["q"]),
             ),
         ),
         (
-            "localhost",
+            "localhost:*",
             Auth(
                 bearer=BearerAuth(secret_id=ids["tok"]),
                 header=HeaderAuth(name="X-K", secret_id=ids["hdr"]),
@@ -872,6 +875,117 @@ def test_no_secret_in_any_reply_log_or_error(
 
 
 def test_log_has_no_url_or_credentials(server: Server, local: EgressOptions) -> None:
-    gw = gateway(("127.0.0.1", Auth(query=QueryAuth(key="k", value=SECRET_QUERY))), options=local)
+    gw = gateway(("127.0.0.1:*", Auth(query=QueryAuth(key="k", value=SECRET_QUERY))), options=local)
     ok(gw.handle(message(server.url("/echo?private=path"))))
     assert [{"method": "GET", "host": "127.0.0.1", "port": server.port, "status": 200}] == gw.log
+
+
+# -- issue #11: routing headers, per-range private networks, where credentials go ----------
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["Host", "evil.test"],
+        ["host", "127.0.0.2:{port}"],
+        ["Host", "127.0.0.1:{port}@evil.test"],
+        ["Host", "127.0.0.1.:{port}"],
+        ["Host", ""],
+        ["Forwarded", "host=evil.test"],
+        ["X-Forwarded-Host", "evil.test"],
+        ["x-forwarded-for", "10.0.0.1"],
+        ["X_Forwarded_For", "10.0.0.1"],
+        ["X-Real-IP", "10.0.0.1"],
+        ["True-Client-IP", "10.0.0.1"],
+        ["X-Original-URL", "/admin"],
+        ["Proxy-Authorization", "Basic eDp5"],
+        ["Proxy-Connection", "keep-alive"],
+        ["Proxy-Anything", "1"],
+    ],
+)
+def test_routing_headers_refused(server: Server, local: EgressOptions, header: list[str]) -> None:
+    """Threat: a guest header decides (or lies about) where the request goes. Contained: the
+    gateway refuses it before matching, resolving or connecting, whatever the shim did; a
+    header listed in Connection is refused too (not silently dropped)."""
+    gw = gateway(("127.0.0.1:*", Auth(bearer=BearerAuth(token=LITERAL_TOKEN))), options=local)
+    name, value = header[0], header[1].format(port=server.port)
+    for headers in ([[name, value]], [["Connection", name], [name, value]]):
+        failed(gw.handle(message(server.url(), headers=headers)), "invalid")
+    assert [] == server.requests
+
+
+def test_host_naming_the_url_is_accepted(server: Server, local: EgressOptions) -> None:
+    gw = gateway("127.0.0.1", options=local)
+    for value in (f"127.0.0.1:{server.port}", f"0x7f.1:{server.port}", f" 127.0.0.1:{server.port}"):
+        ok(gw.handle(message(server.url(), headers=[["Host", value]])))
+        assert [f"127.0.0.1:{server.port}"] == server.last.header("Host")
+
+
+def test_private_networks_per_range(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Threat: DNS answers in another spelling of an opened (or a closed) address. Contained:
+    an IPv4-mapped answer is judged by its IPv4; NAT64 and 6to4 forms only by IPv6 ranges."""
+    import ipaddress
+
+    from embedsandbox._egress import _gateway
+
+    options = EgressOptions(allow_private_networks=["127.0.0.1/32"])
+    gw = gateway("rebind.test:*", "127.0.0.2", options=options)
+    answers = {
+        "::ffff:127.0.0.1": None,
+        "::ffff:127.0.0.2": "loopback",
+        "64:ff9b::7f00:1": "loopback",
+        "2002:7f00:1::1": "loopback",
+        "::ffff:169.254.169.254": "metadata",
+    }
+    for answer, refused in answers.items():
+        monkeypatch.setattr(
+            _gateway, "resolve", lambda *_a, answer=answer: [ipaddress.ip_address(answer)]
+        )
+        reply = gw.handle(message(f"http://rebind.test:{server.port}/echo", timeout_s=2))
+        if refused is None:
+            assert "denied" != reply.get("kind"), reply  # connects (to ::ffff:127.0.0.1)
+        else:
+            assert refused in failed(reply, "denied")
+    assert "loopback" in failed(gw.handle(message("http://127.0.0.2/")), "denied")
+
+
+def test_owner_options_for_private_networks() -> None:
+    assert () == EgressOptions().private_networks
+    assert 2 == len(EgressOptions(allow_private_networks=True).private_networks)
+    options = EgressOptions(allow_private_networks=["10.0.0.0/8", "10.0.0.0/8", "fd00::/8"])
+    assert 2 == len(options.private_networks)
+    with pytest.raises(ConfigurationError, match="host bits"):
+        EgressOptions(allow_private_networks=["10.0.0.1/8"])
+
+
+def test_credential_port_rules(server: Server, local: EgressOptions) -> None:
+    """An entry with auth and no port admits only the scheme's default port; `:port` and
+    `:*` say otherwise; an entry without auth admits any port."""
+    token = Auth(bearer=BearerAuth(token=LITERAL_TOKEN))
+    msg = failed(
+        gateway(("127.0.0.1", token), options=local).handle(message(server.url())), "denied"
+    )
+    assert "has auth and names no port, so it admits only port 80" in msg
+    assert [] == server.requests
+    ok(gateway(("127.0.0.1", token), "127.0.0.1", options=local).handle(message(server.url())))
+    assert [] == server.last.header("Authorization")
+    for host in ("127.0.0.1:*", f"127.0.0.1:{server.port}"):
+        ok(gateway((host, token), options=local).handle(message(server.url())))
+        assert [f"Bearer {LITERAL_TOKEN}"] == server.last.header("Authorization")
+
+
+def test_wildcard_credentials_need_the_owners_opt_in() -> None:
+    token = Auth(bearer=BearerAuth(token=LITERAL_TOKEN))
+    with pytest.raises(RequestValidationError, match="wildcard entry") as info:
+        gateway(("*.example.com", token))
+    assert LITERAL_TOKEN not in str(info.value)
+    gateway(("*.example.com", token), options=EgressOptions(allow_wildcard_credentials=True))
+    gateway("*.example.com")  # no auth: no opt-in needed
+
+
+@pytest.mark.parametrize(
+    "pattern", ["example.com.", "exa%6dple.com", "[::ffff:10.0.0.1]", "example.com:*:*", "*:80"]
+)
+def test_odd_allow_entries_refused(pattern: str) -> None:
+    with pytest.raises(RequestValidationError):
+        gateway(pattern)

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.guest
 
 @pytest.fixture(scope="module")
 def sb() -> Sandbox:
-    with Sandbox(allow_private_networks=True) as sandbox:
+    with Sandbox(allow_private_networks=["127.0.0.1/32"]) as sandbox:
         yield sandbox  # type: ignore[misc]
 
 
@@ -52,8 +52,8 @@ def _files() -> list[dict[str, str]]:
 
 def _allow(server: Server, **auth: object) -> dict:
     entry: dict = {"host": "127.0.0.1"}
-    if auth:
-        entry["auth"] = auth
+    if auth:  # an entry with auth and no port would send it only to port 80
+        entry = {"host": f"127.0.0.1:{server.port}", "auth": auth}
     return {"allow": [entry]}
 
 
@@ -98,7 +98,7 @@ def test_python_http_client_post_with_injected_header_and_query(
         http={
             "allow": [
                 {
-                    "host": "127.0.0.1",
+                    "host": f"127.0.0.1:{server.port}",
                     "auth": {"header": {"name": "X-Api-Key", "value": "injected-header-value"}},
                 },
             ]
@@ -294,7 +294,7 @@ def test_no_secret_in_any_artifact_of_a_run(sb: Sandbox, server: Server) -> None
     secret = sb.secrets.create(name="needle", value=token)
     http = {
         "allow": [
-            {"host": "127.0.0.1", "auth": {"bearer": {"secret_id": secret.id}}},
+            {"host": "127.0.0.1:*", "auth": {"bearer": {"secret_id": secret.id}}},
             {
                 "host": "literal.example",
                 "auth": {"header": {"name": "X-K", "value": token + "-lit"}},

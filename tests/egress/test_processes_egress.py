@@ -24,7 +24,7 @@ def test_a_workers_guest_reaches_an_allowed_host_with_the_parents_credentials(
             language="python",
             code=code,
             args=[server.url("/echo")],
-            http={"allow": [{"host": "127.0.0.1", "auth": {"bearer": {"secret_id": secret.id}}}]},
+            http={"allow": [{"host": "127.0.0.1:*", "auth": {"bearer": {"secret_id": secret.id}}}]},
         )
         assert result.exit_code == 0, result.stderr
         assert result.stdout == "200 False\n"  # echoed back, and redacted before the guest
@@ -69,7 +69,7 @@ def test_credentials_never_cross_to_the_worker(server: Server) -> None:
                 code="import sys, urllib.request\nurllib.request.urlopen(sys.argv[1]).read()",
                 args=[server.url("/echo")],
                 http={
-                    "allow": [{"host": "127.0.0.1", "auth": {"bearer": {"secret_id": secret.id}}}]
+                    "allow": [{"host": "127.0.0.1:*", "auth": {"bearer": {"secret_id": secret.id}}}]
                 },
             )
             assert result.exit_code == 0, result.stderr

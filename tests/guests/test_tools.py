@@ -119,7 +119,7 @@ def test_http_auth_secret_is_injected_by_the_host(sb: Sandbox, server: Server) -
         ),
         language="javascript",
     )
-    http = {"allow": [{"host": "127.0.0.1", "auth": {"bearer": {"secret_id": secret.id}}}]}
+    http = {"allow": [{"host": "127.0.0.1:*", "auth": {"bearer": {"secret_id": secret.id}}}]}
     result = sb.run_tool(tool.id, input={"url": server.url("/echo")}, http=http)
     assert "/echo" == result.output, result.execution.stderr
     assert ["Bearer tok-0123456789abcdef"] == server.last.header("Authorization")

@@ -13,15 +13,19 @@ import threading
 from typing import Any, Final
 
 __all__ = [
+    "ALL_NETWORKS",
     "METADATA_HOST_NAMES",
     "IPAddress",
+    "IPNetwork",
     "ResolutionTimeout",
     "is_metadata",
+    "opted_in",
     "refusal",
     "resolve",
 ]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _V4 = ipaddress.IPv4Network
 _V6 = ipaddress.IPv6Network
@@ -69,7 +73,14 @@ METADATA_ADDRESSES: Final[frozenset[IPAddress]] = frozenset(
         ipaddress.IPv6Address("fd00:ec2::254"),  # AWS IMDS over IPv6
     }
 )
-"""Cloud metadata services: refused even with `allow_private_networks`."""
+"""Cloud metadata services: always refused, whatever `allow_private_networks` or an allow
+entry says."""
+
+ALL_NETWORKS: Final[tuple[IPNetwork, ...]] = (
+    ipaddress.IPv4Network("0.0.0.0/0"),
+    ipaddress.IPv6Network("::/0"),
+)
+"""What `allow_private_networks=True` opens: every range (metadata addresses excepted)."""
 
 METADATA_HOST_NAMES: Final = frozenset({"metadata.google.internal", "metadata"})
 """Names of cloud metadata services, refused before any lookup."""
@@ -82,6 +93,23 @@ class ResolutionTimeout(Exception):
 def is_metadata(address: IPAddress) -> bool:
     """Whether `address` (or the IPv4 address it embeds) is a cloud metadata service."""
     return address in METADATA_ADDRESSES or _embedded_v4(address) in METADATA_ADDRESSES
+
+
+def opted_in(address: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:
+    """Whether the Sandbox owner's `networks` cover `address`.
+
+    An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, which a dual-stack socket connects to as
+    `a.b.c.d`) is covered when the IPv4 address it carries is; other IPv6 forms that embed an
+    IPv4 address (NAT64, 6to4) go elsewhere, and are covered only by an IPv6 range.
+    """
+    candidates: list[IPAddress] = [address]
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        candidates.append(address.ipv4_mapped)
+    return any(
+        candidate.version == network.version and candidate in network
+        for candidate in candidates
+        for network in networks
+    )
 
 
 def refusal(address: IPAddress) -> str | None:

@@ -3,8 +3,10 @@
 Guests have no sockets. Their HTTP shims send one JSON message per request through a host
 function; the engine hands the decoded message to the `Gateway` of that execution, which
 
-    checks the message -> matches the host against http.allow -> resolves the name ->
-    refuses private, loopback and metadata addresses -> adds the entry's credentials ->
+    checks the message (a guest's Host must be the URL's; forwarding and Proxy-* headers are
+    refused) -> matches the host against http.allow -> resolves the name -> refuses
+    metadata addresses always, and private, loopback and other non-public addresses outside
+    the ranges the Sandbox's owner opened -> adds the entry's credentials ->
     connects to the address it checked -> follows redirects, checking every hop again ->
     reads the response up to the size cap -> replies with status, headers and body,
 
@@ -17,7 +19,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import functools
+import ipaddress
 import json
 import math
 import os
@@ -25,7 +29,7 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -34,14 +38,18 @@ from .._secrets import SecretStore, redact, redact_bytes
 from ..errors import ConfigurationError
 from ..models import HTTP
 from ._addresses import (
+    ALL_NETWORKS,
     METADATA_HOST_NAMES,
     IPAddress,
+    IPNetwork,
     ResolutionTimeout,
     is_metadata,
+    opted_in,
     refusal,
     resolve,
 )
 from ._policy import (
+    DEFAULT_PORTS,
     GATEWAY_HEADERS,
     HEADER_TOKEN,
     HOP_BY_HOP,
@@ -87,6 +95,23 @@ _BODY_HEADERS: Final = frozenset(
     {"content-type", "content-encoding", "content-language", "content-location"}
 )
 _CROSS_ORIGIN_DROPPED: Final = frozenset({"authorization", "cookie", "proxy-authorization"})
+ROUTING_HEADERS: Final = frozenset(
+    {
+        "forwarded",
+        "x-real-ip",
+        "x-client-ip",
+        "true-client-ip",
+        "x-host",
+        "x-original-url",
+        "x-rewrite-url",
+        "x-http-host-override",
+    }
+)
+"""Headers that tell an upstream (or a proxy in front of it) where a request came from or is
+going, refused from a guest; so are `X-Forwarded-*` and `Proxy-*`."""
+ROUTING_PREFIXES: Final = ("x-forwarded-", "proxy-")
+
+PrivateNetworks = bool | Sequence[str | IPNetwork]
 _READ_CHUNK: Final = 64 << 10
 
 Kind = Literal["denied", "invalid", "limit", "network", "timeout"]
@@ -101,11 +126,19 @@ class EgressOptions:
 
     """
 
-    allow_private_networks: bool = False
-    """Let guests reach loopback, private (RFC 1918, fc00::/7), link-local, shared and other
-    non-public addresses of allowed hosts. Default False. Cloud metadata addresses
-    (169.254.169.254, fd00:ec2::254, ...) and names (metadata.google.internal) stay refused
-    even then; only an allow entry that names the IP itself reaches one."""
+    allow_private_networks: PrivateNetworks = False
+    """The non-public ranges guests may reach (for an allowed host): a list of CIDRs such as
+    `["127.0.0.1/32", "10.1.0.0/16", "fd00:1::/64"]`, True for every loopback, private
+    (RFC 1918, fc00::/7), link-local, shared and other non-public range, or False (the default)
+    for none. This is the Sandbox owner's choice alone: an allow entry naming a private IP
+    (`127.0.0.3`, `[::1]`) reaches it only inside these ranges. Cloud metadata addresses
+    (169.254.169.254, fd00:ec2::254, ...) and names (metadata.google.internal) are refused
+    always, even inside an opened range. An IPv4-mapped IPv6 address is judged by the IPv4
+    address it carries. A list is stored as a tuple of `ipaddress` networks."""
+    allow_wildcard_credentials: bool = False
+    """Let an http.allow entry with `auth` be a wildcard (`*.example.com`). Default False: such
+    a request is refused before any guest starts, since the credential would go to every
+    subdomain, whoever runs it."""
     max_redirects: int = 5
     """Redirects the gateway follows for one request; one more is a `limit` error. 0: none."""
     max_requests_per_execution: int = 100
@@ -126,6 +159,10 @@ class EgressOptions:
     `assert_hostname`) against the host of the URL."""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "allow_private_networks", _networks(self.allow_private_networks))
+        if not isinstance(self.allow_wildcard_credentials, bool):
+            msg = "EgressOptions.allow_wildcard_credentials must be True or False"
+            raise ConfigurationError(msg)
         for name in ("max_redirects",):
             if getattr(self, name) < 0:
                 msg = f"EgressOptions.{name} must be 0 or more, not {getattr(self, name)!r}"
@@ -144,17 +181,71 @@ class EgressOptions:
             msg = f"EgressOptions.ca_bundle {os.fspath(self.ca_bundle)!r} is not a file"
             raise ConfigurationError(msg)
 
+    @property
+    def private_networks(self) -> tuple[IPNetwork, ...]:
+        """The non-public ranges opened: every range for True, none for False."""
+        value = self.allow_private_networks
+        if value is True:
+            return ALL_NETWORKS
+        if value is False:
+            return ()
+        return tuple(value)  # type: ignore[arg-type]  # networks, after __post_init__
 
-def resolve_policy(http: HTTP | None, secrets: SecretStore | None) -> EgressPolicy:
+    def with_private_networks(self, extra: PrivateNetworks) -> EgressOptions:
+        """These options with `extra` ranges opened too (True: all of them)."""
+        extra = _networks(extra)
+        current = self.allow_private_networks
+        if extra is False or current is True:
+            return self
+        if extra is True or current is False:
+            return dataclasses.replace(self, allow_private_networks=extra)
+        merged = tuple(dict.fromkeys((*current, *extra)))
+        return dataclasses.replace(self, allow_private_networks=merged)
+
+
+def _networks(value: object) -> bool | tuple[IPNetwork, ...]:
+    """`allow_private_networks` checked: a bool, or a tuple of networks (never empty)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | frozenset | set):
+        msg = (
+            "EgressOptions.allow_private_networks must be True, False or a list of CIDRs "
+            f"such as ['127.0.0.1/32'], not {_short(value)}"
+        )
+        raise ConfigurationError(msg)
+    networks: list[IPNetwork] = []
+    for item in value:
+        if isinstance(item, ipaddress.IPv4Network | ipaddress.IPv6Network):
+            networks.append(item)
+            continue
+        if not isinstance(item, str):
+            msg = f"EgressOptions.allow_private_networks: {_short(item)} is not a CIDR string"
+            raise ConfigurationError(msg)
+        try:
+            networks.append(ipaddress.ip_network(item.strip(), strict=True))
+        except ValueError as exc:
+            msg = (
+                f"EgressOptions.allow_private_networks: {item!r} is not a network such as "
+                f"'127.0.0.1/32' or 'fd00::/8' ({exc})"
+            )
+            raise ConfigurationError(msg) from None
+    return tuple(dict.fromkeys(networks)) or False
+
+
+def resolve_policy(
+    http: HTTP | None, secrets: SecretStore | None, options: EgressOptions | None = None
+) -> EgressPolicy:
     """Check an execution's `http` policy and reveal its secrets; call before any guest starts.
 
     Raises:
-        RequestValidationError: a host cannot be parsed, or an auth is incomplete, ambiguous or
-            holds a value a request cannot carry.
+        RequestValidationError: a host cannot be parsed, an auth is incomplete, ambiguous or
+            holds a value a request cannot carry, or sits on a wildcard entry while
+            `options.allow_wildcard_credentials` is off.
         NotFoundError: an auth names a `secret_id` that does not exist.
 
     """
-    return EgressPolicy.resolve(http, secrets)
+    wildcard = options is not None and options.allow_wildcard_credentials
+    return EgressPolicy.resolve(http, secrets, wildcard_credentials=wildcard)
 
 
 class _Refused(Exception):
@@ -229,8 +320,8 @@ class Gateway:
         options: EgressOptions | None = None,
         deadline: float | None = None,
     ) -> None:
-        self._policy = resolve_policy(http, secrets)
         self._options = options if options is not None else EgressOptions()
+        self._policy = resolve_policy(http, secrets, self._options)
         self._deadline = deadline
         self._lock = threading.Lock()
         self._count = 0
@@ -242,9 +333,11 @@ class Gateway:
         ]
 
     @classmethod
-    def check(cls, http: HTTP | None, secrets: SecretStore | None) -> None:
+    def check(
+        cls, http: HTTP | None, secrets: SecretStore | None, options: EgressOptions | None = None
+    ) -> None:
         """Validate a policy without building a gateway (same errors as `resolve_policy`)."""
-        resolve_policy(http, secrets)
+        resolve_policy(http, secrets, options)
 
     @property
     def requests_made(self) -> int:
@@ -359,7 +452,7 @@ class Gateway:
         except InvalidURL as exc:
             msg = f"invalid URL: {exc}"
             raise _Invalid(msg) from None
-        headers = _parse_headers(message.get("headers"))
+        headers = _check_routing(_parse_headers(message.get("headers")), url)
         body = self._parse_body(message.get("body"))
         timeout_s = message.get("timeout_s")
         if timeout_s is not None and (
@@ -462,7 +555,7 @@ class Gateway:
                 raise
 
     def _allowed(self, url: URL) -> AllowRule:
-        rule = self._policy.match(url.host, url.port)
+        rule = self._policy.match(url.host, url.port, url.scheme)
         if rule is not None:
             return rule
         host = url.authority
@@ -470,6 +563,18 @@ class Gateway:
             msg = (
                 f"host {host!r} is not allowed: this execution has no http.allow "
                 "entries, so it has no network access"
+            )
+            raise _Denied(msg)
+        portless = next(
+            (r for r in self._policy.rules if r.pattern.matches(url.host, url.port)), None
+        )
+        if portless is not None:
+            default = DEFAULT_PORTS[url.scheme]
+            msg = (
+                f"host {host!r} is not allowed: http.allow entry {portless.pattern.text!r} has "
+                f"auth and names no port, so it admits only port {default} for {url.scheme}; "
+                f"name the port ('{format_host(url.host)}:{url.port}') or write ':*' to send "
+                "its credential there"
             )
             raise _Denied(msg)
         msg = (
@@ -498,22 +603,21 @@ class Gateway:
         else:
             addresses = [url.host]
             subject = f"host {host!r} is"
-        if rule.pattern.kind == "ip":
-            return addresses  # the entry names this very address: the caller meant it
+        opened = self._options.private_networks
         for address in addresses:
             where = subject.format(address=address)
             if is_metadata(address):
-                msg = (
-                    f"{where} a cloud metadata address, which guests may not reach unless "
-                    "an http.allow entry names that IP itself"
-                )
+                msg = f"{where} a cloud metadata address, which guests may never reach"
                 raise _Denied(msg)
             why = refusal(address)
-            if why is not None and not self._options.allow_private_networks:
+            if why is not None and not opted_in(address, opened):
                 msg = (
-                    f"{where} {why}; the gateway refuses non-public addresses unless an "
-                    "http.allow entry names the IP itself (or the host enables "
-                    "EgressOptions.allow_private_networks)"
+                    f"{where} {why}, outside the private ranges the Sandbox's owner opened"
+                    if opened
+                    else f"{where} {why}, and the Sandbox's owner opened no private range"
+                ) + (
+                    "; only the owner opens one (EgressOptions.allow_private_networks), "
+                    "never an http.allow entry"
                 )
                 raise _Denied(msg)
         return addresses
@@ -750,8 +854,57 @@ def _parse_headers(raw: object) -> list[tuple[str, str]]:
         if name.lower() == "connection"
         for token in value.split(",")
     }
-    dropped = HOP_BY_HOP | GATEWAY_HEADERS | named
-    return [(name, value) for name, value in headers if name.lower() not in dropped]
+    dropped = (HOP_BY_HOP | GATEWAY_HEADERS | named) - {"host"}
+    return [
+        (name, value)
+        for name, value in headers
+        if name.lower() not in dropped
+        or name.lower().replace("_", "-") in ROUTING_HEADERS
+        or name.lower().replace("_", "-").startswith(ROUTING_PREFIXES)
+    ]
+
+
+def _check_routing(headers: list[tuple[str, str]], url: URL) -> list[tuple[str, str]]:
+    """Refuse a guest's headers that could route the request elsewhere than its URL.
+
+    The destination and its credential follow the URL, never a header.
+    A `Host` that names the URL's own host and port is dropped (the gateway writes its own);
+    another `Host`, or any `Forwarded`, `X-Forwarded-*`, `X-Real-IP`, `Proxy-*`-style header,
+    refuses the request. Called on the headers as the guest sent them.
+    """
+    kept: list[tuple[str, str]] = []
+    for name, value in headers:
+        lower = name.lower()
+        # `X_Forwarded_For` is `X-Forwarded-For` to servers that map headers to CGI names
+        canonical = lower.replace("_", "-")
+        if canonical in ROUTING_HEADERS or canonical.startswith(ROUTING_PREFIXES):
+            msg = (
+                f"header {name!r} is not allowed: the gateway decides where a request goes "
+                "and what the upstream learns about it"
+            )
+            raise _Invalid(msg)
+        if lower == "host":
+            if not _same_authority(value, url):
+                msg = (
+                    f"the Host header {_short(value)} does not name the URL's host "
+                    f"{url.authority!r}; the request goes where its URL says, so the gateway "
+                    "refuses a Host that says otherwise"
+                )
+                raise _Invalid(msg)
+            continue
+        kept.append((name, value))
+    return kept
+
+
+def _same_authority(value: str, url: URL) -> bool:
+    text = value.strip(" \t")
+    if not text or any(char in text for char in "@/\\?#%"):
+        return False
+    try:
+        parsed = parse_url(f"{url.scheme}://{text}/")
+    except InvalidURL:
+        return False
+    return (parsed.host, parsed.port) == (url.host, url.port)
 
 
 def _wire_headers(

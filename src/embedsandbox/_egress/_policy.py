@@ -4,19 +4,25 @@
 (looking up `secret_id`s, validating hosts and auth); the gateway then asks `match()` for each
 request and each redirect hop. Hosts are compared in one canonical form on both sides:
 
-- names: lower case, IDNA (UTS #46, non-transitional) A-labels, no trailing dot, so
-  `Bücher.Example.` and `xn--bcher-kva.example` are the same host;
+- names: lower case, IDNA (UTS #46, non-transitional) A-labels, so `Bücher.Example` and
+  `xn--bcher-kva.example` are the same host. Refused, because a browser would not read them as
+  the same host or because two parsers could disagree: a trailing dot (`example.com.` is
+  another origin), percent-encoding (`example%2ecom`), empty labels, `xn--` labels that are not
+  valid punycode, anything but letters, digits, `-`, `_` and `.` after IDNA mapping;
 - IPv4: a name whose last label is a number is parsed the way browsers do (WHATWG URL), so
   `2130706433`, `0x7f.1`, `127.1` and `0177.0.0.1` all mean 127.0.0.1, and one that does not
   parse (`1.2.3.4.5`, `09.1`) is invalid;
-- IPv6: in brackets in a URL (`[::1]`), compared as addresses; zone ids are refused.
+- IPv6: in brackets in a URL (`[::1]`), compared as addresses; zone ids and IPv6 forms that
+  carry an IPv4 address (`[::ffff:127.0.0.1]`, `[::127.0.0.1]`) are refused: write the IPv4.
 
 An allow entry's `host` is an exact name, `*.suffix` (any subdomain of any depth, not the
 suffix itself), or an IP literal (which matches only that address), each with an optional
-`:port`. Without a port an entry matches every port; with one, only that port (a URL without a
-port has its scheme's: 80 or 443). When several entries match, the most specific wins: an exact
-name or IP over a wildcard, a longer wildcard over a shorter one, an entry with a port over one
-without; among equals, the first listed.
+`:port` or `:*`. With a port an entry matches only that port (a URL without a port has its
+scheme's: 80 or 443); `:*` matches every port. Without either, an entry without `auth` matches
+every port, and an entry with `auth` only the scheme's default port (80 for http, 443 for
+https), so a credential never goes to a port its entry did not name. When several entries
+match, the most specific wins: an exact name or IP over a wildcard, a longer wildcard over a
+shorter one, an entry with a port over one without; among equals, the first listed.
 """
 
 from __future__ import annotations
@@ -95,17 +101,34 @@ def parse_host(text: str) -> Host:
             msg = f"host {text!r} has an IPv6 zone id, which the gateway does not accept"
             raise InvalidHost(msg)
         try:
-            return ipaddress.IPv6Address(inner)
+            address = ipaddress.IPv6Address(inner)
         except ValueError:
             msg = f"host {text!r} is not a valid IPv6 address"
             raise InvalidHost(msg) from None
+        if address.ipv4_mapped is not None or (address in _V4_COMPATIBLE and int(address) > 1):
+            msg = (
+                f"host {text!r} is an IPv6 form of an IPv4 address, which the gateway does "
+                "not accept; write the IPv4 address itself"
+            )
+            raise InvalidHost(msg)
+        return address
     if not text:
         msg = "the URL has no host"
         raise InvalidHost(msg)
+    if "%" in text or "\uff05" in text or "\ufe6a" in text:
+        msg = (
+            f"host {text!r} is percent-encoded, which the gateway does not accept; "
+            "write the host name itself"
+        )
+        raise InvalidHost(msg)
     name = _to_ascii(text)
-    if name.endswith("."):
-        name = name[:-1]
     labels = name.split(".")
+    if name.endswith(".") and name.strip("."):
+        msg = (
+            f"host {text!r} ends with a dot, which makes it another host than the one without; "
+            "write it without the trailing dot"
+        )
+        raise InvalidHost(msg)
     if not name or "" in labels:
         msg = f"host {text!r} has an empty label"
         raise InvalidHost(msg)
@@ -114,7 +137,28 @@ def parse_host(text: str) -> Host:
     if len(name) > 253 or any(len(label) > 63 for label in labels):
         msg = f"host {text!r} is too long for a DNS name (253 characters, 63 per label)"
         raise InvalidHost(msg)
+    if any(label.startswith("xn--") for label in labels):
+        _check_punycode(labels, text)
     return name
+
+
+_V4_COMPATIBLE: Final = ipaddress.IPv6Network("::/96")
+
+
+def _check_punycode(labels: list[str], text: str) -> None:
+    import idna
+
+    for label in labels:
+        if not label.startswith("xn--"):
+            continue
+        try:
+            unicode = idna.ulabel(label)
+            again = idna.alabel(unicode).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError):
+            again = None
+        if again != label:
+            msg = f"host {text!r} has a label {label!r} that is not valid punycode (IDNA)"
+            raise InvalidHost(msg)
 
 
 def _to_ascii(text: str) -> str:
@@ -342,6 +386,8 @@ class HostPattern:
     """The name, the wildcard's suffix (without `*.`), or the address."""
     port: int | None
     """The only port matched, or None for any port."""
+    any_port: bool = False
+    """Whether the entry says `:*`: every port, credentials included."""
 
     def matches(self, host: Host, port: int) -> bool:
         """Whether a canonical host and port are allowed by this pattern."""
@@ -361,7 +407,7 @@ class HostPattern:
 
 
 def parse_pattern(text: str) -> HostPattern:
-    """Parse an allow entry's host: `name`, `*.suffix`, an IP literal, each with `:port`.
+    """Parse an allow entry's host: `name`, `*.suffix`, an IP literal, each with `:port` or `:*`.
 
     Bare IPv6 (`::1`) is accepted without a port; with one it must be in brackets.
 
@@ -379,12 +425,19 @@ def parse_pattern(text: str) -> HostPattern:
         )
         raise InvalidHost(msg)
     port: int | None = None
-    host_text = text
-    if text.count(":") > 1 and not text.startswith("["):
-        host_text = f"[{text}]"  # bare IPv6
-    elif text.count(":") >= 1:
+    any_port = text.endswith(":*")
+    host_text = text[:-2] if any_port else text
+    if host_text.count(":") > 1 and not host_text.startswith("["):
+        if any_port:
+            msg = f"http.allow host {text!r}: write an IPv6 address with a port in brackets"
+            raise InvalidHost(msg)
+        host_text = f"[{host_text}]"  # bare IPv6
+    elif host_text.count(":") >= 1:
+        if any_port:
+            msg = f"http.allow host {text!r} has two ports"
+            raise InvalidHost(msg)
         try:
-            host_text, port = _split_port(text, 0)
+            host_text, port = _split_port(host_text, 0)
         except InvalidURL as exc:
             msg = f"http.allow host {text!r}: {exc}"
             raise InvalidHost(msg) from None
@@ -395,14 +448,15 @@ def parse_pattern(text: str) -> HostPattern:
         if not isinstance(suffix, str):
             msg = f"http.allow host {text!r}: a wildcard must end in a name, not an address"
             raise InvalidHost(msg)
-        return HostPattern(text, "wildcard", suffix, port)
+        return HostPattern(text, "wildcard", suffix, port, any_port)
     if "*" in host_text:
         msg = (
-            f"http.allow host {text!r}: '*' may only be a whole first label, as in '*.example.com'"
+            f"http.allow host {text!r}: '*' may only be a whole first label, as in "
+            "'*.example.com', or the port, as in 'example.com:*'"
         )
         raise InvalidHost(msg)
     host = parse_host(host_text)
-    return HostPattern(text, "name" if isinstance(host, str) else "ip", host, port)
+    return HostPattern(text, "name" if isinstance(host, str) else "ip", host, port, any_port)
 
 
 def host_matches(pattern: str, url_host: str, port: int) -> bool:
@@ -482,6 +536,21 @@ class AllowRule:
     credentials: Credentials | None
     index: int
 
+    def admits(self, host: Host, port: int, scheme: str | None = None) -> bool:
+        """Whether this entry admits `host` on `port` for a `scheme` URL.
+
+        An entry with credentials that names no port (neither `:port` nor `:*`) admits only
+        the scheme's default port (80 or 443; either when `scheme` is None): its credential
+        goes to no port the entry did not name.
+        """
+        if not self.pattern.matches(host, port):
+            return False
+        if self.credentials is None or self.pattern.port is not None or self.pattern.any_port:
+            return True
+        if scheme is None:
+            return port in DEFAULT_PORTS.values()
+        return port == DEFAULT_PORTS.get(scheme)
+
 
 @dataclass(frozen=True)
 class EgressPolicy:
@@ -489,11 +558,11 @@ class EgressPolicy:
 
     rules: tuple[AllowRule, ...] = ()
 
-    def match(self, host: Host, port: int) -> AllowRule | None:
-        """The most specific rule that admits `host` on `port`, or None."""
+    def match(self, host: Host, port: int, scheme: str | None = None) -> AllowRule | None:
+        """The most specific rule that admits `host` on `port` (see `AllowRule.admits`)."""
         best: AllowRule | None = None
         for rule in self.rules:
-            if rule.pattern.matches(host, port) and (
+            if rule.admits(host, port, scheme) and (
                 best is None or rule.pattern.specificity > best.pattern.specificity
             ):
                 best = rule
@@ -515,13 +584,27 @@ class EgressPolicy:
         return tuple(values)
 
     @classmethod
-    def resolve(cls, http: HTTP | None, secrets: SecretStore | None) -> EgressPolicy:
+    def resolve(
+        cls,
+        http: HTTP | None,
+        secrets: SecretStore | None,
+        *,
+        wildcard_credentials: bool = False,
+    ) -> EgressPolicy:
         """Validate `http` and reveal the secrets it names, before any guest starts.
 
+        Args:
+            http: The request's policy.
+            secrets: Where `secret_id`s are looked up.
+            wildcard_credentials: Whether an `auth` may sit on a `*.suffix` entry (the
+                Sandbox owner's `EgressOptions.allow_wildcard_credentials`). Default False:
+                such an entry is refused, since its credential would go to every subdomain.
+
         Raises:
-            RequestValidationError: a host cannot be parsed, or an auth is incomplete,
-                ambiguous or holds a value a request cannot carry. `errors` has one entry per
-                problem; no value appears in any message.
+            RequestValidationError: a host cannot be parsed, an auth is incomplete,
+                ambiguous or holds a value a request cannot carry, or sits on a wildcard entry
+                without the owner's opt-in. `errors` has one entry per problem; no value
+                appears in any message.
             NotFoundError: an auth names a `secret_id` that does not exist.
 
         """
@@ -537,6 +620,19 @@ class EgressPolicy:
                 errors.append({"loc": (*loc, "host"), "msg": str(exc), "type": "value_error"})
                 continue
             credentials = None
+            if entry.auth is not None and pattern.kind == "wildcard" and not wildcard_credentials:
+                errors.append(
+                    {
+                        "loc": (*loc, "auth"),
+                        "msg": (
+                            f"auth on the wildcard entry {pattern.text!r} would send its "
+                            "credential to every subdomain; name the hosts one by one (or the "
+                            "Sandbox's owner sets EgressOptions(allow_wildcard_credentials=True))"
+                        ),
+                        "type": "value_error",
+                    }
+                )
+                continue
             if entry.auth is not None:
                 credentials = _credentials(entry.auth, (*loc, "auth"), secrets, errors)
             rules.append(AllowRule(pattern, credentials, index))

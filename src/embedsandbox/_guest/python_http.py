@@ -121,27 +121,18 @@ class DoorSocket:
         method, target, _version = lines[0].split(" ", 2)
         headers = []
         chunked = False
-        host_header = None
         for line in lines[1:]:
             name, _, value = line.partition(":")
             name, value = name.strip(), value.strip()
             if name.lower() == "transfer-encoding" and value.lower() == "chunked":
                 chunked = True
                 continue
-            if name.lower() == "host":
-                host_header = value
-                continue
+            # Host (and every other header) goes to the gateway as sent: the gateway refuses
+            # a Host that does not name the URL's host, and headers that route requests.
             headers.append([name, value])
         if chunked:
             body = _dechunk(body)
-        if target.startswith(("http://", "https://")):
-            url = target
-        else:
-            default = 443 if self._scheme == "https" else 80
-            netloc = host_header or (
-                self._host if self._port in (None, default) else f"{self._host}:{self._port}"
-            )
-            url = f"{self._scheme}://{netloc}{target}"
+        url = self._url(target)
         message = {
             "method": method,
             "url": url,
@@ -154,6 +145,61 @@ class DoorSocket:
         if "error" in reply:
             raise _error(reply)
         self._replies.append(_response_bytes(reply))
+
+    def _origin(self):
+        host = self._host
+        if (
+            not isinstance(host, str)
+            or not host
+            or any(
+                char in "/?#@\\%" or char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F
+                for char in host
+            )
+        ):
+            raise GatewayError(f"invalid host {host!r} for an HTTP connection")
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"  # IPv6, as http.client and urllib3 keep it: without brackets
+        default = 443 if self._scheme == "https" else 80
+        port = default if self._port is None else int(self._port)
+        return host, port, default
+
+    def _url(self, target):
+        # The request goes to the host this connection was opened for, never to the one a
+        # header or an absolute-form target (a proxy request) names.
+        host, port, default = self._origin()
+        if target.startswith(("http://", "https://")) or "://" in target[:16]:
+            import urllib.parse
+
+            parts = urllib.parse.urlsplit(target)
+            try:
+                target_port = parts.port or default
+            except ValueError:
+                target_port = None
+            same = (
+                parts.scheme.lower() == self._scheme
+                and (parts.hostname or "").lower() == self._host.strip("[]").lower()
+                and target_port == port
+                and "@" not in parts.netloc
+            )
+            if not same:
+                raise GatewayError(
+                    f"the request names {parts.scheme}://{parts.netloc} but its connection "
+                    f"is to {self._scheme}://{host}:{port}; proxies are not supported (the "
+                    "host's gateway is the only way out)"
+                )
+            target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        elif not target.startswith("/"):
+            raise GatewayError(f"request target {target[:40]!r} is not a path")
+        netloc = host if port == default else f"{host}:{port}"
+        return f"{self._scheme}://{netloc}{target}"
+
+
+def _no_tunnel(connection):
+    if getattr(connection, "_tunnel_host", None):
+        raise GatewayError(
+            "proxies and CONNECT tunnels are not supported: requests go through the host's "
+            "gateway to the host the connection was opened for"
+        )
 
 
 def _response_bytes(reply):
@@ -172,6 +218,7 @@ def patch_http_client(module):
     base = module.HTTPConnection
 
     def connect(self):
+        _no_tunnel(self)
         self.sock = DoorSocket(self._door_scheme, self.host, self.port, self.timeout)
 
     base._door_scheme = "http"
@@ -208,6 +255,25 @@ def patch_urllib_request(module):
 
     # build_opener adds HTTPSHandler by default now that http.client has HTTPSConnection.
     module.HTTPSHandler = HTTPSHandler
+
+    # Request percent-decodes the host (`allowed.test%2e` becomes `allowed.test.`), which
+    # would make the host the gateway checks another string than the one the guest wrote:
+    # a host with percent-encoding is refused, as the gateway refuses it.
+    original_parse = module.Request._parse
+
+    def _parse(self):
+        _type, rest = module._splittype(self._full_url)
+        raw_host, _selector = module._splithost(rest or "")
+        if raw_host and "%" in raw_host.rpartition("@")[2]:
+            import urllib.error
+
+            raise urllib.error.URLError(
+                f"host {raw_host!r} is percent-encoded, which the egress gateway does not "
+                "accept; write the host name itself"
+            )
+        original_parse(self)
+
+    module.Request._parse = _parse
     if "HTTPSHandler" not in module.__all__:
         module.__all__.append("HTTPSHandler")
 
@@ -216,6 +282,7 @@ def patch_urllib3_connection(module):
     base = module.HTTPConnection
 
     def _new_conn(self):
+        _no_tunnel(self)
         return DoorSocket(self._door_scheme, self.host, self.port, self.timeout)
 
     def is_connected(self):
