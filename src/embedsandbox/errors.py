@@ -32,6 +32,7 @@ __all__ = [
     "RequestValidationError",
     "RuntimeUnavailableError",
     "SandboxClosedError",
+    "SecretKeyError",
     "StoreError",
 ]
 
@@ -109,6 +110,17 @@ class StoreError(EmbedSandboxError, OSError):
     code = "store_unavailable"
     status_code = 500
     exit_code = 74
+
+
+class SecretKeyError(StoreError):
+    """The store's secret values cannot be decrypted or their host key cannot be used.
+
+    The key (`EMBEDSANDBOX_SECRET_KEY`, base64 of 32 bytes, else the `secret.key` file beside
+    the store, mode 0600) is missing, malformed, readable by others, or not the one the
+    values were encrypted with. The message names where the key came from, never the key.
+    """
+
+    code = "secret_key_unavailable"
 
 
 class ConflictError(EmbedSandboxError):

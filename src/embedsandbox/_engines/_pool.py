@@ -177,10 +177,11 @@ class WarmPool(Generic[T]):
             try:
                 instance = self._make()
             except Exception:
-                logger.warning("could not prepare a warm %s guest", self._name, exc_info=True)
                 with self._cond:
-                    if not self._closed:
-                        self._cond.wait(_RETRY_S)
+                    if self._closed:
+                        return  # closing (at exit, say) may end a make half way: not a fault
+                    logger.warning("could not prepare a warm %s guest", self._name, exc_info=True)
+                    self._cond.wait(_RETRY_S)
                 continue
             with self._cond:
                 if self._closed:

