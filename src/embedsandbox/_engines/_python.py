@@ -50,6 +50,12 @@ _HTTP_SHIM = json.dumps(
 DOOR_CALLS = 100_000
 
 
+# The largest host-door message read (HTTP requests carry their body in it, base64: a
+# 10 MiB body fits). A bigger one is refused unread: parsing JSON costs the host many times
+# the message's size in objects.
+DOOR_MESSAGE_BYTES = 16 << 20
+
+
 def _door_refused() -> bytes:
     message = f"this run made more than {DOOR_CALLS} host calls (its cap); the call was refused"
     return json.dumps({"error": message}).encode()
@@ -101,16 +107,23 @@ class _Door:
             }
         ).encode()
         self._host_call = invocation.host_call
+        self.max_output_bytes = invocation.limits.max_output_bytes
         self.result: dict[str, Any] | None = None
         self.memory_error = False
         self.calls = 0
 
     def __call__(self, request: bytes) -> bytes:
         self.calls += 1
+        if len(request) > DOOR_MESSAGE_BYTES:
+            message = (
+                f"the host call's message is {len(request)} bytes, over its cap of "
+                f"{DOOR_MESSAGE_BYTES}; the call was refused"
+            )
+            return json.dumps({"error": message}).encode()
         try:
             message = json.loads(request)
             op = message.get("op") if isinstance(message, dict) else None
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             op = None
         if op == "result":
             if self.result is None:
@@ -352,8 +365,12 @@ def _outcome(done: TurnResult, door: _Door) -> RawOutcome:
     outcome = RawOutcome(
         exit_code=exit_code, stdout=stdout, stderr=stderr, fuel_used=done.fuel_used, limit_hit=limit
     )
-    _apply_result(outcome, door.result, stopped=limit is not None)
+    _apply_result(outcome, door.result, stopped=limit is not None, max_bytes=door.max_output_bytes)
     return outcome
+
+
+def _utf8(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def _is_memory_error(stderr: str) -> bool:
@@ -362,7 +379,9 @@ def _is_memory_error(stderr: str) -> bool:
     return any("MemoryError" in line for line in stderr.rstrip().splitlines()[-8:])
 
 
-def _apply_result(outcome: RawOutcome, result: dict[str, Any] | None, *, stopped: bool) -> None:
+def _apply_result(
+    outcome: RawOutcome, result: dict[str, Any] | None, *, stopped: bool, max_bytes: int
+) -> None:
     if result is None:
         # No result message: the function never finished (a limit, an exit, a crash).
         outcome.output_status = OutputStatus.ERROR
@@ -370,9 +389,16 @@ def _apply_result(outcome: RawOutcome, result: dict[str, Any] | None, *, stopped
     status = result.get("status")
     if status == "valid" and not stopped:
         output = result.get("output")
+        if isinstance(output, str) and len(output) > max_bytes // 4 and _utf8(output) > max_bytes:
+            # The returned value is an output stream like stdout: capped by output_bytes.
+            outcome.output_status = OutputStatus.ERROR
+            outcome.limit_hit = LimitHit.OUTPUT_SIZE
+            outcome.exit_code = outcome.exit_code or 1
+            return
         try:
             json.loads(output) if isinstance(output, str) else None
-        except ValueError:
+        except (ValueError, RecursionError):
+            # Not JSON the host can read (the guest wrote the message itself).
             output = None
         if isinstance(output, str):
             outcome.output_status = OutputStatus.VALID
