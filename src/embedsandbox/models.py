@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import copy
 import enum
+import math
 import posixpath
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "Auth",
@@ -78,6 +89,9 @@ MAX_DISK_FILES = 100_000
 """The largest `limits.disk_files` accepted."""
 MAX_PAGE_SIZE = 100
 """The most items a list call returns (`limit`); also its default."""
+MAX_PAGE_BYTES = 8 << 20
+"""A server list page stops early, before `limit` items, once its JSON passes this many
+bytes (8 MiB; always at least one item): continue after its last id as usual."""
 MAX_CACHED_INSTANCES = 64
 """The largest `min_cached_instances`/`max_cached_instances` a runtime accepts."""
 MAX_TOOL_NAME_CHARS = 64
@@ -88,6 +102,50 @@ MAX_TOOL_CODE_BYTES = 1 << 20
 """The largest tool source, in bytes of UTF-8 (1 MiB)."""
 MAX_INPUT_SCHEMA_BYTES = 256 << 10
 """The largest `input_schema`, as compact JSON (256 KiB)."""
+
+# Quotas on every request field, checked when a request is made (before any guest starts).
+# Sizes are bytes of UTF-8; every string must be valid Unicode (no lone surrogates).
+MAX_CODE_BYTES = 1 << 20
+"""The largest `code` of a script or function, in bytes of UTF-8 (1 MiB)."""
+MAX_STDIN_BYTES = 10 << 20
+"""The largest `stdin`, in bytes of UTF-8 (10 MiB)."""
+MAX_ARGS = 1000
+"""The most entries in `args`."""
+MAX_ARG_BYTES = 128 << 10
+"""The largest single argument, in bytes of UTF-8 (128 KiB)."""
+MAX_ARGS_TOTAL_BYTES = 1 << 20
+"""What all `args` may hold together, in bytes of UTF-8 (1 MiB)."""
+MAX_ENV = 1000
+"""The most entries in `env`."""
+MAX_ENV_NAME_BYTES = 1 << 10
+"""The longest env name, in bytes of UTF-8 (1 KiB); no `=`, NUL or control characters."""
+MAX_ENV_VALUE_BYTES = 128 << 10
+"""The largest env value, in bytes of UTF-8 (128 KiB)."""
+MAX_ENV_TOTAL_BYTES = 1 << 20
+"""What all of `env` (names and values) may hold together, in bytes of UTF-8 (1 MiB)."""
+MAX_FILE_PATH_BYTES = 4096
+"""The longest file path, in bytes of UTF-8; no NUL or control characters."""
+MAX_FILE_NAME_BYTES = 255
+"""The longest part of a file path (a file or folder name), in bytes of UTF-8."""
+MAX_FILE_BYTES = 10 << 20
+"""The largest file's `contents`, in bytes of UTF-8 (10 MiB)."""
+MAX_FILES_TOTAL_BYTES = 64 << 20
+"""What all of `files`' contents may hold together, in bytes of UTF-8 (64 MiB)."""
+MAX_INPUT_BYTES = 10 << 20
+"""The largest function or tool `input`, as compact JSON (10 MiB)."""
+MAX_JSON_DEPTH = 100
+"""The deepest nesting of arrays and objects in `input` or `input_schema`."""
+MAX_HTTP_ALLOW = 100
+"""The most entries in `http.allow`."""
+MAX_HOST_BYTES = 1 << 10
+"""The longest `http.allow[].host`, in bytes (1 KiB)."""
+MAX_CREDENTIAL_BYTES = 8 << 10
+"""The largest credential field of `http.allow[].auth` (user, password, token, header or
+query name and value), in bytes of UTF-8 (8 KiB)."""
+MAX_MANIFEST_BYTES = 1 << 20
+"""The largest runtime manifest (`manifest_file.contents`), in bytes of UTF-8 (1 MiB)."""
+MAX_ID_BYTES = 128
+"""The longest id a request may name (`runtime_revision_id`, `revision_id`, `secret_id`)."""
 
 
 class Language(enum.StrEnum):
@@ -141,22 +199,163 @@ def _no_nul(value: str, what: str) -> str:
     return value
 
 
+# A lone surrogate (from a JSON `\ud800` escape) is not a Unicode scalar value: it cannot be
+# encoded as UTF-8, so it would fail later, inside the host or a guest.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# C0 controls and DEL: a newline in an env name or a path would split records apart.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def _scalar_values(value: str, what: str) -> None:
+    if value.isascii():
+        return
+    found = _SURROGATE.search(value)
+    if found is not None:
+        msg = (
+            f"{what} is not valid Unicode: a lone surrogate U+{ord(found.group()):04X} at "
+            f"index {found.start()} (send text as UTF-8, or pair the \\u escapes)"
+        )
+        raise ValueError(msg)
+
+
+def utf8_size(value: str) -> int:
+    """The bytes of `value` in UTF-8; call it after the value passed `_scalar_values`."""
+    return len(value) if value.isascii() else len(value.encode("utf-8"))
+
+
+def _checked_text(value: str, what: str, max_bytes: int, *, controls: bool = True) -> int:
+    _scalar_values(value, what)
+    if not controls:
+        found = _CONTROL.search(value)
+        if found is not None:
+            msg = (
+                f"{what} must not contain NUL, newline or other control characters "
+                f"(U+{ord(found.group()):04X} at index {found.start()})"
+            )
+            raise ValueError(msg)
+    # At most 4 bytes a character: a short string needs no encoding to be measured.
+    size = len(value) if len(value) * 4 <= max_bytes else utf8_size(value)
+    if size > max_bytes:
+        msg = f"{what} must be at most {max_bytes} bytes of UTF-8, got {size}"
+        raise ValueError(msg)
+    return size
+
+
+def _text(
+    max_bytes: int, what: str = "the text", *, nul: bool = True, controls: bool = True
+) -> Callable[[str], str]:
+    """An `AfterValidator` check: valid Unicode, at most `max_bytes`; maybe no NUL/controls."""
+
+    def check(value: str) -> str:
+        _checked_text(value, what, max_bytes, controls=controls)
+        if not nul:
+            _no_nul(value, what)
+        return value
+
+    return check
+
+
+def check_json_value(value: Any, what: str, max_bytes: int, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Check a parsed JSON value against the request quotas and return it.
+
+    Valid Unicode in every string and key, finite numbers, nesting at most `max_depth`, and
+    at most `max_bytes` as compact JSON (strings' escapes not counted). Values of other
+    Python types are left to the caller's JSON encoding.
+
+    Raises:
+        ValueError: one of these fails; the message names the place (`input.a[3]`), never
+            the value.
+
+    """
+    size = 0
+    # (value, depth, path) with an explicit stack: a deep value cannot exhaust Python's.
+    stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(value, 0, ())]
+    while stack:
+        item, depth, path = stack.pop()
+        if isinstance(item, str):
+            _scalar_values(item, _json_path(what, path))
+            size += utf8_size(item) + 2
+        elif isinstance(item, bool) or item is None:
+            size += 5
+        elif isinstance(item, int):
+            digits = item.bit_length() * 0.302 + 2
+            if digits > _MAX_INT_DIGITS:
+                where = _json_path(what, path)
+                msg = f"{where}: an integer may have at most {_MAX_INT_DIGITS} digits"
+                raise ValueError(msg)
+            size += int(digits)
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                msg = f"{_json_path(what, path)}: {item!r} is not a JSON number"
+                raise ValueError(msg)
+            size += 24
+        elif isinstance(item, dict | list | tuple):
+            if depth >= max_depth:
+                msg = f"{_json_path(what, path)} is nested more than {max_depth} levels deep"
+                raise ValueError(msg)
+            size += 2 + len(item)
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    if isinstance(key, str):
+                        _scalar_values(key, f"a key in {_json_path(what, path)}")
+                        size += utf8_size(key) + 3
+                    stack.append((child, depth + 1, (*path, str(key))))
+            else:
+                stack.extend((child, depth + 1, (*path, i)) for i, child in enumerate(item))
+        if size > max_bytes:
+            msg = f"{what} must be at most {max_bytes} bytes as JSON"
+            raise ValueError(msg)
+    return value
+
+
+_MAX_INT_DIGITS = 1000
+
+
+def _json_path(what: str, path: tuple[str | int, ...]) -> str:
+    text = what
+    for part in path[:20]:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            shown = part[:40].encode("utf-8", "backslashreplace").decode("ascii", "replace")
+            text += f".{shown}" if shown.isidentifier() else f"[{shown!r}]"
+    return text + ("..." if len(path) > 20 else "")
+
+
+def _json_check(what: str, max_bytes: int) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        return check_json_value(value, what, max_bytes)
+
+    return check
+
+
+_Id = Annotated[str, Strict(), AfterValidator(_text(MAX_ID_BYTES, "the id"))]
+# No control characters: a CR or LF in a header would let a credential inject headers.
+_Credential = Annotated[
+    str, Strict(), AfterValidator(_text(MAX_CREDENTIAL_BYTES, "the credential", controls=False))
+]
+
+
 class Limits(_Request):
     """Per-run limits. A field left out takes the Sandbox's default (shown)."""
 
-    execution_timeout: Annotated[float, Field(gt=0, le=MAX_EXECUTION_TIMEOUT_S)] | None = None
+    execution_timeout: (
+        Annotated[float, Strict(), Field(gt=0, le=MAX_EXECUTION_TIMEOUT_S)] | None
+    ) = None
     """Wall-clock seconds the run may take, host calls included. Default 30; at most 3600."""
-    memory_size: Annotated[int, Field(ge=MIN_MEMORY_SIZE_MIB, le=MAX_MEMORY_SIZE_MIB)] | None = None
+    memory_size: (
+        Annotated[int, Strict(), Field(ge=MIN_MEMORY_SIZE_MIB, le=MAX_MEMORY_SIZE_MIB)] | None
+    ) = None
     """The guest's memory in MiB. Default 128; from 64 to 4096."""
-    fuel: Annotated[int, Field(ge=1, le=MAX_FUEL)] | None = None
+    fuel: Annotated[int, Strict(), Field(ge=1, le=MAX_FUEL)] | None = None
     """Extension: a deterministic budget of WebAssembly instructions. Default: no cap."""
-    output_bytes: Annotated[int, Field(ge=1, le=MAX_OUTPUT_BYTES)] | None = None
+    output_bytes: Annotated[int, Strict(), Field(ge=1, le=MAX_OUTPUT_BYTES)] | None = None
     """Extension: bytes kept per output stream before the run is ended. Default 1 MiB."""
-    disk_bytes: Annotated[int, Field(ge=0, le=MAX_DISK_BYTES)] | None = None
+    disk_bytes: Annotated[int, Strict(), Field(ge=0, le=MAX_DISK_BYTES)] | None = None
     """Extension: bytes the run's files (the request's and those the guest writes) may hold
     in all; a write past it ends the run (`limit_hit` `disk_size`). Default 64 MiB; at most
     1 GiB."""
-    disk_files: Annotated[int, Field(ge=0, le=MAX_DISK_FILES)] | None = None
+    disk_files: Annotated[int, Strict(), Field(ge=0, le=MAX_DISK_FILES)] | None = None
     """Extension: files and folders the run may have at once, the request's included; one
     more ends the run (`limit_hit` `disk_size`). Default 10,000; at most 100,000."""
 
@@ -164,15 +363,17 @@ class Limits(_Request):
 class File(_Request):
     """A file laid out under the guest's working directory before the run."""
 
-    path: str
-    """A relative POSIX path, such as `data/input.csv`: no leading `/`, no `..` part."""
-    contents: str
-    """The file's text (UTF-8)."""
+    path: Annotated[str, Strict()]
+    """A relative POSIX path, such as `data/input.csv`: no leading `/`, no `..` part, no
+    control characters; at most 4096 bytes, each part at most 255 bytes (UTF-8)."""
+    contents: Annotated[str, Strict(), AfterValidator(_text(MAX_FILE_BYTES, "the contents"))]
+    """The file's text (UTF-8), at most 10 MiB."""
 
     @field_validator("path")
     @classmethod
     def _relative_path(cls, path: str) -> str:
-        _no_nul(path, "a file path")
+        # Checked before it is shown in a message: a path that passes is printable.
+        _checked_text(path, "the file path", MAX_FILE_PATH_BYTES, controls=False)
         if not path or path.startswith("/") or "\\" in path:
             msg = f"file path {path!r} must be a relative POSIX path such as 'data/in.csv'"
             raise ValueError(msg)
@@ -180,43 +381,53 @@ class File(_Request):
         if not parts or ".." in parts:
             msg = f"file path {path!r} must name a file inside the working directory (no '..')"
             raise ValueError(msg)
+        for part in parts:
+            if utf8_size(part) > MAX_FILE_NAME_BYTES:
+                msg = (
+                    f"a part of the file path is {utf8_size(part)} bytes; each part may be "
+                    f"at most {MAX_FILE_NAME_BYTES} bytes of UTF-8"
+                )
+                raise ValueError(msg)
         return posixpath.join(*parts)
 
 
 class BasicAuth(_Request):
     """HTTP basic credentials, sent as an Authorization header."""
 
-    user_id: str | None = None
-    password: str | None = None
-    secret_id: str | None = None
+    user_id: _Credential | None = None
+    password: _Credential | None = None
+    secret_id: _Id | None = None
     """A stored secret holding the password (tools)."""
 
 
 class BearerAuth(_Request):
     """A bearer token, sent as `Authorization: Bearer <token>`."""
 
-    token: str | None = None
-    secret_id: str | None = None
+    token: _Credential | None = None
+    secret_id: _Id | None = None
 
 
 class HeaderAuth(_Request):
     """A header set on every request to the host."""
 
-    name: str | None = None
-    value: str | None = None
-    secret_id: str | None = None
+    name: _Credential | None = None
+    value: _Credential | None = None
+    secret_id: _Id | None = None
 
 
 class QueryAuth(_Request):
     """A query parameter added to every request to the host."""
 
-    key: str | None = None
-    value: str | None = None
-    secret_id: str | None = None
+    key: _Credential | None = None
+    value: _Credential | None = None
+    secret_id: _Id | None = None
 
 
 class Auth(_Request):
-    """Credentials the host adds to requests to one allowed host; the guest never sees them."""
+    """Credentials the host adds to requests to one allowed host; the guest never sees them.
+
+    Each credential field is at most 8 KiB of UTF-8, without control characters.
+    """
 
     basic: BasicAuth | None = None
     bearer: BearerAuth | None = None
@@ -233,39 +444,79 @@ class Auth(_Request):
 class HTTPAllow(_Request):
     """One host the guest may reach over HTTP."""
 
-    host: str
+    host: Annotated[
+        str, Strict(), AfterValidator(_text(MAX_HOST_BYTES, "the host", controls=False))
+    ]
     auth: Auth | None = None
 
 
 class HTTP(_Request):
     """The guest's outbound HTTP policy: only the listed hosts. None listed: no network."""
 
-    allow: list[HTTPAllow] = Field(default_factory=list)
+    allow: Annotated[list[HTTPAllow], Field(max_length=MAX_HTTP_ALLOW)] = Field(
+        default_factory=list
+    )
+    """At most 100 entries."""
+
+
+_Code = Annotated[str, Strict(), AfterValidator(_text(MAX_CODE_BYTES, "the code"))]
+_EnvValue = Annotated[
+    str, Strict(), AfterValidator(_text(MAX_ENV_VALUE_BYTES, "the env value", nul=False))
+]
+
+
+def _check_env_name(name: str) -> None:
+    _checked_text(name, "an env name", MAX_ENV_NAME_BYTES, controls=False)
+    if not name or "=" in name:
+        msg = f"env name {name!r} must be non-empty, without '=', NUL or control characters"
+        raise ValueError(msg)
 
 
 class _RunRequest(_Request):
-    code: str
-    """The program's source."""
-    env: dict[str, str] = Field(default_factory=dict)
-    """The guest's environment, exactly: nothing of the host's is added."""
+    code: _Code
+    """The program's source, at most 1 MiB of UTF-8."""
+    env: Annotated[dict[Annotated[str, Strict()], _EnvValue], Field(max_length=MAX_ENV)] = Field(
+        default_factory=dict
+    )
+    """The guest's environment, exactly: nothing of the host's is added. At most 1000
+    entries; a name at most 1 KiB (no `=`, NUL or control characters), a value at most
+    128 KiB (no NUL), all of it at most 1 MiB."""
     files: Annotated[list[File], Field(max_length=MAX_FILES)] = Field(default_factory=list)
-    """Files laid out under the guest's working directory (at most 1000)."""
+    """Files laid out under the guest's working directory (at most 1000, 64 MiB in all)."""
     http: HTTP | None = None
     """Outbound HTTP policy; none means no network."""
     limits: Limits | None = None
     """Per-run limits; fields left out take the Sandbox's defaults."""
-    runtime_revision_id: str | None = None
+    runtime_revision_id: _Id | None = None
     """A runtime revision whose packages the guest loads."""
+
+    @field_validator("env", mode="before")
+    @classmethod
+    def _env_names(cls, env: Any) -> Any:
+        # Before the values: a name is checked (and may be shown) only once it is printable.
+        if isinstance(env, dict):
+            for name in env:
+                if isinstance(name, str):
+                    _check_env_name(name)
+        return env
 
     @field_validator("env")
     @classmethod
-    def _env_names(cls, env: dict[str, str]) -> dict[str, str]:
-        for name, value in env.items():
-            if not name or "=" in name or "\x00" in name:
-                msg = f"env name {name!r} must be non-empty, without '=' or NUL"
-                raise ValueError(msg)
-            _no_nul(value, f"the value of env {name!r}")
+    def _env_size(cls, env: dict[str, str]) -> dict[str, str]:
+        total = sum(utf8_size(name) + utf8_size(value) for name, value in env.items())
+        if total > MAX_ENV_TOTAL_BYTES:
+            msg = f"env must hold at most {MAX_ENV_TOTAL_BYTES} bytes in all, got {total}"
+            raise ValueError(msg)
         return env
+
+    @field_validator("files")
+    @classmethod
+    def _files_size(cls, files: list[File]) -> list[File]:
+        total = sum(utf8_size(file.contents) for file in files)
+        if total > MAX_FILES_TOTAL_BYTES:
+            msg = f"files must hold at most {MAX_FILES_TOTAL_BYTES} bytes in all, got {total}"
+            raise ValueError(msg)
+        return files
 
     @model_validator(mode="after")
     def _distinct_files(self) -> _RunRequest:
@@ -290,17 +541,28 @@ class ExecuteRequest(_RunRequest):
 
     language: Language
     """One of python, javascript, typescript, ruby, php."""
-    args: list[str] = Field(default_factory=list)
-    """Command-line arguments: `sys.argv[1:]` in Python, `process.argv.slice(2)` in JS."""
-    stdin: str = ""
-    """Standard input, readable whole."""
+    args: Annotated[
+        list[
+            Annotated[str, Strict(), AfterValidator(_text(MAX_ARG_BYTES, "an argument", nul=False))]
+        ],
+        Field(max_length=MAX_ARGS),
+    ] = Field(default_factory=list)
+    """Command-line arguments: `sys.argv[1:]` in Python, `process.argv.slice(2)` in JS. At
+    most 1000, each at most 128 KiB (no NUL), 1 MiB in all."""
+    stdin: Annotated[str, Strict(), AfterValidator(_text(MAX_STDIN_BYTES, "stdin"))] = ""
+    """Standard input, readable whole; at most 10 MiB."""
 
     @field_validator("args")
     @classmethod
     def _args(cls, args: list[str]) -> list[str]:
-        for arg in args:
-            _no_nul(arg, "an argument")
+        total = sum(utf8_size(arg) for arg in args)
+        if total > MAX_ARGS_TOTAL_BYTES:
+            msg = f"args must hold at most {MAX_ARGS_TOTAL_BYTES} bytes in all, got {total}"
+            raise ValueError(msg)
         return args
+
+
+_Input = Annotated[Any, AfterValidator(_json_check("input", MAX_INPUT_BYTES))]
 
 
 class ExecuteFunctionRequest(_RunRequest):
@@ -308,8 +570,9 @@ class ExecuteFunctionRequest(_RunRequest):
 
     language: FunctionLanguage
     """One of python, javascript, typescript."""
-    input: Any = None
-    """Any JSON value, passed as `input`; absent means None / null."""
+    input: _Input = None
+    """Any JSON value, passed as `input`; absent means None / null. At most 10 MiB as JSON,
+    nested at most 100 deep."""
 
 
 class ExecuteResponse(BaseModel):
@@ -348,24 +611,41 @@ class ExecuteFunctionResponse(BaseModel):
 
 _TOOL_NAME = r"^[A-Za-z0-9_-]{1,64}$"
 # A JSON Schema is an object or a boolean; which keywords it holds is checked by `_tools`.
-JSONSchema = dict[str, Any] | bool
+JSONSchema = Annotated[
+    dict[str, Any] | StrictBool,
+    AfterValidator(_json_check("input_schema", MAX_INPUT_SCHEMA_BYTES)),
+]
+
+
+_ToolCode = Annotated[
+    str,
+    Strict(),
+    Field(max_length=MAX_TOOL_CODE_BYTES),
+    AfterValidator(_text(MAX_TOOL_CODE_BYTES, "the code")),
+]
+_Description = Annotated[
+    str,
+    Strict(),
+    Field(max_length=MAX_TOOL_DESCRIPTION_CHARS),
+    AfterValidator(_text(4 * MAX_TOOL_DESCRIPTION_CHARS, "the description")),
+]
 
 
 class CreateToolRequest(_Request):
     """Create a tool (Riza `POST /v1/tools`). Its first revision is made with it."""
 
-    name: Annotated[str, Field(pattern=_TOOL_NAME)]
+    name: Annotated[str, Strict(), Field(pattern=_TOOL_NAME)]
     """1 to 64 letters, digits, `_` or `-`: a name any LLM function-calling API accepts."""
-    code: Annotated[str, Field(max_length=MAX_TOOL_CODE_BYTES)]
+    code: _ToolCode
     """Source that defines `execute(input)`, as for `run_function` (at most 1 MiB)."""
     language: FunctionLanguage
     """One of python, javascript, typescript."""
-    description: Annotated[str, Field(max_length=MAX_TOOL_DESCRIPTION_CHARS)] = ""
+    description: _Description = ""
     """What the tool does, for people and for a model choosing tools (at most 8192 chars)."""
     input_schema: JSONSchema | None = None
     """A JSON Schema (draft 2020-12 unless `$schema` names another draft) that `input` must
     match; checked when the tool is saved, applied before any guest starts. None: any input."""
-    runtime_revision_id: str | None = None
+    runtime_revision_id: _Id | None = None
     """The runtime revision whose packages the tool's code loads."""
 
 
@@ -376,12 +656,12 @@ class UpdateToolRequest(_Request):
     explicitly removes it.
     """
 
-    name: Annotated[str, Field(pattern=_TOOL_NAME)] | None = None
-    code: Annotated[str, Field(max_length=MAX_TOOL_CODE_BYTES)] | None = None
+    name: Annotated[str, Strict(), Field(pattern=_TOOL_NAME)] | None = None
+    code: _ToolCode | None = None
     language: FunctionLanguage | None = None
-    description: Annotated[str, Field(max_length=MAX_TOOL_DESCRIPTION_CHARS)] | None = None
+    description: _Description | None = None
     input_schema: JSONSchema | None = None
-    runtime_revision_id: str | None = None
+    runtime_revision_id: _Id | None = None
 
 
 class Tool(BaseModel):
@@ -420,35 +700,38 @@ class Tool(BaseModel):
 class EnvVar(_Request):
     """One variable of a tool's environment: a literal `value` or a stored secret's."""
 
-    name: str
-    value: str | None = None
-    secret_id: str | None = None
+    name: Annotated[str, Strict()]
+    value: _EnvValue | None = None
+    secret_id: _Id | None = None
     """A secret whose value the guest gets in this variable; resolved on the host side and
     never stored in the execution's record."""
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        _check_env_name(name)
+        return name
+
     @model_validator(mode="after")
     def _one_source(self) -> EnvVar:
-        if not self.name or "=" in self.name or "\x00" in self.name:
-            msg = f"env name {self.name!r} must be non-empty, without '=' or NUL"
-            raise ValueError(msg)
         if (self.value is None) == (self.secret_id is None):
             msg = f"env {self.name!r} needs exactly one of value or secret_id"
             raise ValueError(msg)
-        if self.value is not None:
-            _no_nul(self.value, f"the value of env {self.name!r}")
         return self
 
 
 class ExecuteToolRequest(_Request):
     """Run a tool (Riza `POST /v1/tools/{id}/execute`)."""
 
-    input: Any = None
-    """Any JSON value; checked against the revision's `input_schema` before a guest starts."""
-    env: list[EnvVar] = Field(default_factory=list)
-    """The guest's environment, exactly. Names must be distinct."""
+    input: _Input = None
+    """Any JSON value; checked against the revision's `input_schema` before a guest starts.
+    At most 10 MiB as JSON, nested at most 100 deep."""
+    env: Annotated[list[EnvVar], Field(max_length=MAX_ENV)] = Field(default_factory=list)
+    """The guest's environment, exactly. Names must be distinct; quotas as for `run_script`'s
+    `env` (a secret's value counts when it is resolved)."""
     http: HTTP | None = None
     """Outbound HTTP policy; `auth` may name `secret_id`s. None: no network."""
-    revision_id: str | None = None
+    revision_id: _Id | None = None
     """Run this revision of the tool (any earlier one stays runnable); None: the current one."""
     limits: Limits | None = None
     """Extension: per-run limits, as for `run_function`."""
@@ -456,11 +739,17 @@ class ExecuteToolRequest(_Request):
     @field_validator("env")
     @classmethod
     def _distinct_env(cls, env: list[EnvVar]) -> list[EnvVar]:
-        names = [var.name for var in env]
-        for name in names:
-            if names.count(name) > 1:
-                msg = f"env {name!r} is given twice"
+        seen: set[str] = set()
+        total = 0
+        for var in env:
+            if var.name in seen:
+                msg = f"env {var.name!r} is given twice"
                 raise ValueError(msg)
+            seen.add(var.name)
+            total += utf8_size(var.name) + utf8_size(var.value or "")
+        if total > MAX_ENV_TOTAL_BYTES:
+            msg = f"env must hold at most {MAX_ENV_TOTAL_BYTES} bytes in all, got {total}"
+            raise ValueError(msg)
         return env
 
 
@@ -608,7 +897,13 @@ class ManifestFile(_Request):
     """A runtime's package manifest: `requirements.txt` (Python) or `package.json` (JavaScript)."""
 
     name: Literal["requirements.txt", "package.json"]
-    contents: str = Field(max_length=1 << 20)
+    contents: Annotated[
+        str,
+        Strict(),
+        Field(max_length=MAX_MANIFEST_BYTES),
+        AfterValidator(_text(MAX_MANIFEST_BYTES, "the manifest", nul=False)),
+    ]
+    """The manifest's text, at most 1 MiB of UTF-8."""
 
 
 class RuntimePackage(BaseModel):

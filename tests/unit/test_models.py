@@ -127,7 +127,15 @@ def test_closed_sandbox_refuses_to_run() -> None:
 def test_sandbox_limits_merge_with_defaults() -> None:
     sb = Sandbox(limits=Limits(execution_timeout=5))
     assert (
-        Limits(execution_timeout=5, memory_size=128, fuel=None, output_bytes=1 << 20) == sb.limits
+        Limits(
+            execution_timeout=5,
+            memory_size=128,
+            fuel=None,
+            output_bytes=1 << 20,
+            disk_bytes=64 << 20,
+            disk_files=10_000,
+        )
+        == sb.limits
     )
 
 
@@ -145,7 +153,14 @@ def test_auth_repr_hides_credentials() -> None:
 
 @given(
     st.lists(
-        st.text(alphabet=st.characters(blacklist_characters="/\\\x00."), min_size=1, max_size=8),
+        # Control characters and lone surrogates are refused in paths (tests/security).
+        st.text(
+            alphabet=st.characters(
+                blacklist_characters="/\\.\x7f", blacklist_categories=("Cc", "Cs")
+            ),
+            min_size=1,
+            max_size=8,
+        ),
         min_size=1,
         max_size=4,
     )
@@ -164,7 +179,14 @@ def test_wire_shape_of_requests_round_trips() -> None:
         "files": [{"path": "a.txt", "contents": "x"}],
         "stdin": "in",
         "http": {"allow": [{"host": "api.example.com", "auth": None}]},
-        "limits": {"execution_timeout": 5, "memory_size": 256, "fuel": None, "output_bytes": None},
+        "limits": {
+            "execution_timeout": 5,
+            "memory_size": 256,
+            "fuel": None,
+            "output_bytes": None,
+            "disk_bytes": None,
+            "disk_files": None,
+        },
         "runtime_revision_id": None,
     }
     req = ExecuteRequest.model_validate(wire)

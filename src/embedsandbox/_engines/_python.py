@@ -115,11 +115,11 @@ class _Door:
     def __call__(self, request: bytes) -> bytes:
         self.calls += 1
         if len(request) > DOOR_MESSAGE_BYTES:
-            message = (
+            refusal = (
                 f"the host call's message is {len(request)} bytes, over its cap of "
                 f"{DOOR_MESSAGE_BYTES}; the call was refused"
             )
-            return json.dumps({"error": message}).encode()
+            return json.dumps({"error": refusal}).encode()
         try:
             message = json.loads(request)
             op = message.get("op") if isinstance(message, dict) else None

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from ..errors import NotFoundError, StoreError
-from ..models import Execution, ExecutionDetails, ExecutionList
+from ..models import MAX_PAGE_BYTES, Execution, ExecutionDetails, ExecutionList
 from ._db import Database, cursor_seq
 
 __all__ = ["ExecutionLog"]
@@ -90,10 +90,19 @@ class ExecutionLog:
             if only_non_zero_exit_codes:
                 where.append("exit_code != 0")
             clause = f"WHERE {' AND '.join(where)}" if where else ""
-            rows = conn.execute(
+            cursor = conn.execute(
                 f"SELECT {_COLUMNS} FROM executions {clause} ORDER BY seq DESC LIMIT ?",  # noqa: S608 - constant clauses
                 (*params, limit),
-            ).fetchall()
+            )
+            # A page stops early once its records pass MAX_PAGE_BYTES (at least one row):
+            # a page of huge records must not load hundreds of MiB at once.
+            rows: list[tuple[Any, ...]] = []
+            size = 0
+            for row in cursor:
+                size += len(row[5])
+                if rows and size > MAX_PAGE_BYTES:
+                    break
+                rows.append(row)
         return ExecutionList(data=[self._execution(row) for row in rows])
 
     def count(self) -> int:

@@ -9,6 +9,7 @@ google.rpc codes; an unexpected error is a 500 whose `id` is logged with its tra
 """
 
 import asyncio
+import hashlib
 import logging
 import os
 import secrets as _random
@@ -21,17 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, TypeVar
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError as FastAPIValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, StrictInt
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .._keys import KeyStore, project_store_path
 from .._sandbox import Sandbox
-from .._secrets import Secret, SecretList
+from .._secrets import MAX_SECRET_NAME_CHARS, MAX_SECRET_VALUE_BYTES, Secret, SecretList
 from ..errors import (
     EmbedSandboxError,
     LanguageUnavailableError,
@@ -43,6 +44,8 @@ from ..errors import (
     RequestValidationError as SandboxValidationError,
 )
 from ..models import (
+    MAX_MANIFEST_BYTES,
+    MAX_PAGE_BYTES,
     MAX_PAGE_SIZE,
     CreateToolRequest,
     ExecuteFunctionRequest,
@@ -57,6 +60,8 @@ from ..models import (
     ToolList,
     UpdateToolRequest,
 )
+from ..models import _text as text_check
+from ._guard import BodyError, RequestGuard, error_response, install_redaction, parse_json
 from ._metrics import Metrics
 
 __all__ = ["ServerOptions", "create_app", "serve"]
@@ -65,6 +70,7 @@ logger = logging.getLogger("embedsandbox.server")
 
 DEFAULT_QUEUE_TIMEOUT_S: Final = 10.0
 DEFAULT_MAX_BODY_BYTES: Final = 16 << 20
+_H11_MAX_EVENT_BYTES: Final = 256 << 10
 
 # google.rpc.Code numbers
 _INVALID_ARGUMENT, _NOT_FOUND, _RESOURCE_EXHAUSTED, _FAILED_PRECONDITION = 3, 5, 8, 9
@@ -89,6 +95,9 @@ class ServerOptions:
         retry_after_s: The `Retry-After` a 429 carries, in whole seconds.
         processes: Worker processes per language and project that run the guests
             (`Sandbox(processes=...)`); 0, the default, runs them in the server's process.
+        max_runs_per_key: Guests one API key may run at once (default: half the workers, at
+            least 1); its further runs wait for one of its own slots (429 after
+            `queue_timeout_s`), so one key's burst cannot starve another's requests.
 
     """
 
@@ -100,6 +109,7 @@ class ServerOptions:
     cache_dir: Path | None = None
     retry_after_s: int = 1
     processes: int = 0
+    max_runs_per_key: int | None = None
 
 
 class ApiError(Exception):
@@ -121,12 +131,20 @@ class ErrorBody(BaseModel):
     id: str | None = None
 
 
+def _text(max_bytes: int, what: str) -> Any:
+    return Annotated[str, Strict(), AfterValidator(text_check(max_bytes, what))]
+
+
 class CreateSecretRequest(BaseModel):
     """Create a secret (`POST /v1/secrets`); the value is never returned."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str
-    value: str
+    name: _text(4 * MAX_SECRET_NAME_CHARS, "the secret name")  # type: ignore[valid-type]
+    value: _text(MAX_SECRET_VALUE_BYTES, "the secret value")  # type: ignore[valid-type]
+
+
+_MAX_NAME_BYTES = 1 << 10
+_Imports = Annotated[str, Strict(), AfterValidator(text_check(64 << 10, "the imports"))]
 
 
 class ManifestFileBody(BaseModel):
@@ -134,17 +152,17 @@ class ManifestFileBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     name: Literal["requirements.txt", "package.json"]
-    contents: str
+    contents: _text(MAX_MANIFEST_BYTES, "the manifest")  # type: ignore[valid-type]
 
 
 class CreateRuntimeRequest(BaseModel):
     """Create a runtime (`POST /v1/runtimes`)."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str
+    name: _text(_MAX_NAME_BYTES, "the runtime name")  # type: ignore[valid-type]
     language: Literal["python", "javascript"]
     manifest_file: ManifestFileBody
-    additional_python_imports: str | None = None
+    additional_python_imports: _Imports | None = None
     engine: Literal["wasi", "microvm", "v8"] | None = None
     # Strict: `true` or `"2"` is not a count. The range is checked by `Runtimes.create`.
     min_cached_instances: StrictInt | None = None
@@ -156,7 +174,7 @@ class CreateRevisionRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     manifest_file: ManifestFileBody
-    additional_python_imports: str | None = None
+    additional_python_imports: _Imports | None = None
 
 
 class Health(BaseModel):
@@ -167,7 +185,7 @@ class Health(BaseModel):
 
 def _error(status: int, code: int, message: str, **extra: Any) -> JSONResponse:
     headers = extra.pop("headers", None)
-    return JSONResponse({"code": code, "message": message, **extra}, status, headers=headers)
+    return error_response(status, code, message, headers, **extra)
 
 
 def _internal(exc: BaseException) -> JSONResponse:
@@ -198,7 +216,8 @@ def _sandbox_error(exc: EmbedSandboxError) -> JSONResponse:
 def _field_message(errors: Any) -> str:
     problems = []
     for detail in errors:
-        loc = [str(part) for part in detail.get("loc", ())]
+        # A dict key in `loc` is the client's text: shorten it (and `_error` escapes it).
+        loc = [str(part)[:64] for part in detail.get("loc", ())]
         if detail.get("type") == "json_invalid":
             reason = detail.get("ctx", {}).get("error", "not JSON")
             problems.append(f"the body is not valid JSON: {reason}")
@@ -207,63 +226,61 @@ def _field_message(errors: Any) -> str:
             loc = loc[1:]
         name = ".".join(loc) or "body"
         problems.append(f"{name}: {detail.get('msg', 'invalid')}")
+    if len(problems) > 20:
+        problems[20:] = [f"and {len(problems) - 20} more"]
     return "invalid request: " + "; ".join(problems)
 
 
-class _BodyLimit:
-    """Refuses bodies larger than `limit` bytes with 413, before the app reads them."""
+class _StrictJSONRequest(Request):
+    """A request whose body is parsed by `parse_json`, off the event loop when large."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                if len(body) > 64 << 10:
+                    self._json = await asyncio.to_thread(parse_json, body)
+                else:
+                    self._json = parse_json(body)
+            except BodyError as exc:
+                raise HTTPException(400, str(exc)) from None
+        return self._json
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await self._refuse(scope, receive, send)
-                return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limit:
-                await self._refuse(scope, receive, send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        sent = False
 
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+class _StrictJSONRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Any]:
+        handler = super().get_route_handler()
 
-        await self.app(scope, replay, send)
+        async def strict(request: Request) -> Any:
+            return await handler(_StrictJSONRequest(request.scope, request.receive))
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = _error(
-            413,
-            _INVALID_ARGUMENT,
-            f"the request body is larger than the server's limit of {self.limit} bytes",
-        )
-        await response(scope, receive, send)
+        return strict
+
+
+def _bounded(items: list[Any], budget: int = MAX_PAGE_BYTES) -> list[Any]:
+    """The first items whose JSON fits in `budget` bytes (at least one).
+
+    The page's cursor then continues after the last item kept.
+    """
+    kept: list[Any] = []
+    size = 0
+    for item in items:
+        size += len(item.model_dump_json()) if hasattr(item, "model_dump_json") else 0
+        if kept and size > budget:
+            break
+        kept.append(item)
+    return kept
 
 
 class _Pool:
     """At most `workers` guests at once, on threads; waiters give up after the timeout."""
 
-    def __init__(self, workers: int, queue_timeout_s: float) -> None:
+    def __init__(self, workers: int, queue_timeout_s: float, per_key: int | None = None) -> None:
         self.workers = workers
+        # One key's burst must not starve the others: it may hold at most `per_key` workers
+        # (default half), and its further runs wait for one of its own slots.
+        self.per_key = per_key or max(1, workers // 2)
+        self._tenants: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
         self._timeout = queue_timeout_s
         self._executor = ThreadPoolExecutor(workers, thread_name_prefix="embedsandbox-server")
         self._slots = threading.BoundedSemaphore(workers)
@@ -271,13 +288,24 @@ class _Pool:
         self.busy = 0
         self.waiting = 0
 
-    async def run(self, call: Callable[[], _T]) -> _T:
+    async def run(self, call: Callable[[], _T], tenant: str = "") -> _T:
         if self._free is None:
             self._free = asyncio.Semaphore(self.workers)
         free = self._free
+        own, users = self._tenants.setdefault(tenant, (asyncio.Semaphore(self.per_key), [0]))
+        users[0] += 1
         self.waiting += 1
         try:
-            await self._acquire(free)
+            deadline = time.monotonic() + self._timeout
+            await self._acquire(own, self._timeout)
+            try:
+                await self._acquire(free, max(0.01, deadline - time.monotonic()))
+            except BaseException:
+                own.release()
+                raise
+        except BaseException:
+            self._leave(tenant, users)
+            raise
         finally:
             self.waiting -= 1
         self.busy += 1
@@ -288,6 +316,8 @@ class _Pool:
             def release() -> None:
                 self.busy -= 1
                 free.release()
+                own.release()
+                self._leave(tenant, users)
 
             loop.call_soon_threadsafe(release)
 
@@ -296,11 +326,18 @@ class _Pool:
         except BaseException:
             self.busy -= 1
             free.release()
+            own.release()
+            self._leave(tenant, users)
             raise
         future.add_done_callback(done)
         return await asyncio.shield(future)
 
-    async def _acquire(self, free: asyncio.Semaphore) -> None:
+    def _leave(self, tenant: str, users: list[int]) -> None:
+        users[0] -= 1
+        if users[0] == 0:
+            self._tenants.pop(tenant, None)
+
+    async def _acquire(self, free: asyncio.Semaphore, timeout: float) -> None:
         # Not wait_for: on 3.11 it can lose a permit acquired just as the timeout fires.
         task: asyncio.Future[Any] = asyncio.ensure_future(free.acquire())
 
@@ -309,7 +346,7 @@ class _Pool:
                 free.release()
 
         try:
-            finished, _ = await asyncio.wait({task}, timeout=self._timeout)
+            finished, _ = await asyncio.wait({task}, timeout=timeout)
         except BaseException:
             task.cancel()
             task.add_done_callback(give_back)
@@ -369,7 +406,7 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
         raise ValueError(msg)
     keys = KeyStore(options.keys)
     projects = _Projects(options)
-    pool = _Pool(options.workers, options.queue_timeout_s)
+    pool = _Pool(options.workers, options.queue_timeout_s, options.max_runs_per_key)
     metrics = Metrics(options.workers, lambda: pool.busy, lambda: pool.waiting)
 
     @asynccontextmanager
@@ -391,10 +428,13 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
             500: {"model": ErrorBody},
         },
     )
-    app.add_middleware(_BodyLimit, limit=options.max_body_bytes)
+    app.router.route_class = _StrictJSONRoute
+    app.add_middleware(RequestGuard, limit=options.max_body_bytes)
+    install_redaction()
     bearer = HTTPBearer(auto_error=False, description="an API key from `embedsandbox keys create`")
 
     def authenticate(
+        http: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Sandbox:
         if credentials is None or credentials.scheme.lower() != "bearer":
@@ -407,11 +447,13 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
         project = keys.authenticate(credentials.credentials)
         if project is None:
             raise ApiError(401, _UNAUTHENTICATED, "the API key is not valid or was revoked")
+        # Fairness is per key; its digest names it, never the key itself.
+        http.state.tenant = hashlib.sha256(credentials.credentials.encode()).hexdigest()
         return projects.get(project)
 
     Project = Annotated[Sandbox, Depends(authenticate)]
 
-    async def execute(language: str, call: Callable[[], _T]) -> _T:
+    async def execute(language: str, call: Callable[[], _T], http: Request) -> _T:
         def timed() -> _T:
             start = time.perf_counter()
             try:
@@ -429,7 +471,7 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
             return result
 
         try:
-            return await pool.run(timed)
+            return await pool.run(timed, getattr(http.state, "tenant", ""))
         except _Busy:
             metrics.rejected()
             raise ApiError(
@@ -479,16 +521,18 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
     # -- runs --------------------------------------------------------------------------------
 
     @app.post("/v1/execute", tags=["command"])
-    async def execute_script(request: ExecuteRequest, sb: Project) -> ExecuteResponse:
+    async def execute_script(
+        request: ExecuteRequest, sb: Project, http: Request
+    ) -> ExecuteResponse:
         """Run a script in a fresh guest."""
-        return await execute(request.language.value, lambda: sb.run_script(request))
+        return await execute(request.language.value, lambda: sb.run_script(request), http)
 
     @app.post("/v1/execute-function", tags=["command"])
     async def execute_function(
-        request: ExecuteFunctionRequest, sb: Project
+        request: ExecuteFunctionRequest, sb: Project, http: Request
     ) -> ExecuteFunctionResponse:
         """Run a function `execute(input)` in a fresh guest."""
-        return await execute(request.language.value, lambda: sb.run_function(request))
+        return await execute(request.language.value, lambda: sb.run_function(request), http)
 
     # -- tools -------------------------------------------------------------------------------
 
@@ -507,7 +551,8 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
         sb: Project, limit: int = MAX_PAGE_SIZE, starting_after: str | None = None
     ) -> ToolList:
         """A page of tools, oldest first."""
-        return sb.tools.list(limit, starting_after)
+        page = sb.tools.list(limit, starting_after)
+        return ToolList(tools=_bounded(page.tools))
 
     @app.get("/v1/tools/{tool_id}", tags=["tools"])
     def get_tool(tool_id: str, sb: Project) -> Tool:
@@ -516,11 +561,11 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
 
     @app.post("/v1/tools/{tool_id}/execute", tags=["tools"])
     async def execute_tool(
-        tool_id: str, request: ExecuteToolRequest, sb: Project
+        tool_id: str, request: ExecuteToolRequest, sb: Project, http: Request
     ) -> ExecuteToolResponse:
         """Run a tool's `execute(input)` in a fresh guest."""
         tool = await asyncio.to_thread(sb.tools.get, tool_id, request.revision_id)
-        return await execute(tool.language.value, lambda: sb.run_tool(tool_id, request))
+        return await execute(tool.language.value, lambda: sb.run_tool(tool_id, request), http)
 
     # -- secrets -----------------------------------------------------------------------------
 
@@ -534,7 +579,8 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
         sb: Project, limit: int = MAX_PAGE_SIZE, starting_after: str | None = None
     ) -> SecretList:
         """A page of secrets (ids and names), oldest first."""
-        return sb.secrets.list(limit, starting_after)
+        page = sb.secrets.list(limit, starting_after)
+        return SecretList(secrets=_bounded(page.secrets))
 
     # -- executions --------------------------------------------------------------------------
 
@@ -546,7 +592,8 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
         only_non_zero_exit_codes: bool = False,
     ) -> ExecutionList:
         """A page of executions, newest first."""
-        return sb.executions.list(limit, starting_after, only_non_zero_exit_codes)
+        page = sb.executions.list(limit, starting_after, only_non_zero_exit_codes)
+        return ExecutionList(data=_bounded(page.data))
 
     @app.get("/v1/executions/{execution_id}", tags=["executions"])
     def get_execution(execution_id: str, sb: Project) -> Execution:
@@ -637,6 +684,16 @@ def serve(
     import uvicorn
 
     app = create_app(options)
-    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="on")
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        lifespan="on",
+        http="h11",
+        # Headers past this are refused by h11 with a 400; below it, by `RequestGuard` (431).
+        h11_max_incomplete_event_size=_H11_MAX_EVENT_BYTES,
+    )
+    install_redaction()  # after uvicorn configured its loggers: its handlers get the filter
     server = uvicorn.Server(config)
     server.run()
