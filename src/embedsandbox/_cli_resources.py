@@ -85,6 +85,13 @@ def add_commands(commands: Any) -> None:
         default=16 << 20,
         help="the largest request body accepted, in bytes (default 16 MiB; 413 above)",
     )
+    serve.add_argument(
+        "--max-runs-per-key",
+        type=int,
+        default=None,
+        help="guests one API key may run at once; its further runs wait, then get 429 "
+        "(default: half the workers, at least 1)",
+    )
     serve.add_argument("--log-level", default="info", help="uvicorn's log level (default info)")
 
     keys = _group(commands, "keys", "manage the server's API keys")
@@ -286,12 +293,15 @@ def _serve(options: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error("--queue-timeout and --max-body-bytes must be positive")
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("embedsandbox.server").setLevel(logging.INFO)
+    if options.max_runs_per_key is not None and options.max_runs_per_key < 1:
+        parser.error("--max-runs-per-key must be at least 1")
     workers = {} if options.workers is None else {"workers": options.workers}
     server_options = ServerOptions(
         store=options.store,
         queue_timeout_s=options.queue_timeout,
         max_body_bytes=options.max_body_bytes,
         processes=options.processes,
+        max_runs_per_key=options.max_runs_per_key,
         **workers,
     )
     _compile_before_serving(server_options.cache_dir)

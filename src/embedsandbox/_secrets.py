@@ -122,12 +122,18 @@ class SecretStore:
 
         """
         errors = []
-        if not isinstance(name, str) or not name or len(name) > MAX_SECRET_NAME_CHARS:
+        if (
+            not isinstance(name, str)
+            or not name
+            or len(name) > MAX_SECRET_NAME_CHARS
+            or not _is_unicode(name)
+            or any(ord(c) < 0x20 or ord(c) == 0x7F for c in name)
+        ):
             errors.append(
                 {
                     "loc": ("name",),
                     "msg": f"a secret name must be a string of 1 to {MAX_SECRET_NAME_CHARS} "
-                    "characters",
+                    "characters of valid Unicode, without control characters",
                     "type": "value_error",
                 }
             )
@@ -136,6 +142,14 @@ class SecretStore:
                 {
                     "loc": ("value",),
                     "msg": "a secret value must be a non-empty string",
+                    "type": "value_error",
+                }
+            )
+        elif not _is_unicode(value):
+            errors.append(
+                {
+                    "loc": ("value",),
+                    "msg": "a secret value must be valid Unicode (no lone surrogates)",
                     "type": "value_error",
                 }
             )
@@ -290,3 +304,12 @@ def _redact(text: AnyStr, needles: builtins.list[AnyStr], marker: AnyStr) -> Any
         kept, (cur_start, cur_end) = cur_end, (start, end)
     parts += [text[kept:cur_start], marker, text[cur_end:]]
     return text[:0].join(parts)
+
+
+def _is_unicode(text: str) -> bool:
+    # A lone surrogate (from a JSON "\ud800" escape) is a str but not storable UTF-8.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

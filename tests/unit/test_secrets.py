@@ -46,7 +46,16 @@ def test_no_value_in_repr_str_or_dump() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "loc"), [("", "v", "name"), ("n", "", "value"), ("n" * 300, "v", "name")]
+    ("name", "value", "loc"),
+    [
+        ("", "v", "name"),
+        ("n", "", "value"),
+        ("n" * 300, "v", "name"),
+        ("n\ud800", "v", "name"),
+        ("n\nx", "v", "name"),
+        ("n\x00", "v", "name"),
+        ("n", "v\udfff", "value"),
+    ],
 )
 def test_invalid_secrets(name: str, value: str, loc: str) -> None:
     with pytest.raises(RequestValidationError) as info:
