@@ -145,6 +145,18 @@ def test_handle_json(server: Server, local: EgressOptions) -> None:
     reply = json.loads(gw.handle_json(json.dumps(message(server.url())).encode()))
     assert 200 == reply["status"]
     assert "invalid" == json.loads(gw.handle_json(b"{not json"))["kind"]
+    # Nested past the parser's recursion limit: an `invalid` reply, never a raise.
+    assert "invalid" == json.loads(gw.handle_json(b"[" * 200_000 + b"]" * 200_000))["kind"]
+
+
+def test_handle_json_refuses_a_message_longer_than_any_request_unread() -> None:
+    options = EgressOptions(max_request_body_bytes=3 * 1024)
+    gw = gateway("127.0.0.1", options=options)
+    cap = 3 * 1024 * 4 // 3 + 4 + (1 << 20)
+    reply = json.loads(gw.handle_json(b"x" * (cap + 1)))
+    assert "limit" == reply["kind"]
+    assert f"more than the {cap}" in reply["error"]
+    assert "invalid" == json.loads(gw.handle_json(b"x" * cap))["kind"]  # read: not JSON
 
 
 # -- credentials -------------------------------------------------------------------------
@@ -769,7 +781,12 @@ def test_unknown_secret_raises_before_the_run(store: SecretStore) -> None:
         (HTTPAllow(host="x:0"), "port"),
         (HTTPAllow(host="h", auth=Auth(bearer=BearerAuth())), "give a token or a secret_id"),
         (HTTPAllow(host="h", auth=Auth(bearer=BearerAuth(token="a", secret_id="b"))), "not both"),
-        (HTTPAllow(host="h", auth=Auth(bearer=BearerAuth(token="a\r\nX: y"))), "CR, LF or NUL"),
+        # The model refuses control characters itself; the gateway checks again for a model
+        # built without validation (model_construct).
+        (
+            HTTPAllow(host="h", auth=Auth(bearer=BearerAuth.model_construct(token="a\r\nX: y"))),
+            "CR, LF or NUL",
+        ),
         (HTTPAllow(host="h", auth=Auth(header=HeaderAuth(name="Host", value="v"))), "'Host'"),
         (
             HTTPAllow(host="h", auth=Auth(header=HeaderAuth(name="X Y", value="v"))),
@@ -790,6 +807,11 @@ def test_invalid_policy(entry: HTTPAllow, fragment: str) -> None:
         Gateway(HTTP(allow=[entry]))
     assert fragment in str(info.value)
     assert info.value.errors and info.value.errors[0]["loc"][:3] == ("http", "allow", 0)
+
+
+def test_a_credential_with_control_characters_is_refused_by_the_model() -> None:
+    with pytest.raises(ValueError, match="control characters"):
+        BearerAuth(token="a\r\nX: y")
 
 
 def test_secret_with_a_newline_refused_without_showing_it(store: SecretStore) -> None:

@@ -302,8 +302,11 @@ def test_input_limits_are_checked_first(sb: Sandbox) -> None:
     deep: Any = 1
     for _ in range(MAX_INPUT_DEPTH + 1):
         deep = [deep]
-    with pytest.raises(RequestValidationError, match=f"deeper than {MAX_INPUT_DEPTH}"):
+    # The request model refuses it before the tool is loaded; the schema check would too.
+    with pytest.raises(RequestValidationError, match=f"nested more than {MAX_INPUT_DEPTH} levels"):
         sb.run_tool(tool.id, input=deep)
+    with pytest.raises(RequestValidationError, match=f"deeper than {MAX_INPUT_DEPTH}"):
+        validate_input(deep, {"type": "array"})
     with pytest.raises(RequestValidationError, match=f"more than {MAX_INPUT_NODES} values"):
         validate_input([0] * MAX_INPUT_NODES, {"type": "array"})
     with pytest.raises(RequestValidationError, match="bytes as JSON"):

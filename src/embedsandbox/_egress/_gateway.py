@@ -76,6 +76,9 @@ if TYPE_CHECKING:
 __all__ = ["EgressOptions", "Gateway", "resolve_policy"]
 
 MiB: Final = 1 << 20
+# Room in one guest message for all but the body: method, URL, headers (the gateway's own
+# caps on those are smaller).
+_MESSAGE_OVERHEAD: Final = 1 * MiB
 PROTOCOL_VERSION: Final = 1
 """The version of the guest <-> host message format that `Gateway.handle` speaks."""
 
@@ -362,9 +365,20 @@ class Gateway:
 
     def handle_json(self, raw: bytes | str) -> bytes:
         """`handle()` for a message still in JSON (UTF-8); the reply comes back as JSON."""
+        # A message holds the body in base64 plus a URL and headers: anything longer than
+        # that could be is refused unread (parsing it would cost the host its size many times).
+        cap = self._options.max_request_body_bytes * 4 // 3 + 4 + _MESSAGE_OVERHEAD
+        if len(raw) > cap:
+            reply = _error(
+                "limit",
+                f"the egress message is {len(raw)} bytes, more than the {cap} a request body "
+                "of EgressOptions.max_request_body_bytes needs",
+            )
+            self._record(None, None, reply)
+            return json.dumps(reply, separators=(",", ":")).encode("utf-8")
         try:
             message: object = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             message = None
             reply = _error("invalid", "the egress message is not valid JSON")
             self._record(None, None, reply)

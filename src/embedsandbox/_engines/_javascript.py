@@ -141,6 +141,20 @@ _EPOCH_GRACE_S: Final = 0.25
 _MEMORY_HEADROOM: Final = 4 << 20
 # Max random bytes per guest request (crypto.getRandomValues' own limit).
 _MAX_RANDOM_BYTES: Final = 65536
+# Host calls (fetch) per run; past it the guest gets a "limit" error reply and the host
+# callback is not called (its per-call work and records stay bounded).
+_MAX_HOST_CALLS: Final = 100_000
+_HOST_CALLS_SPENT: Final = json.dumps(
+    {
+        "error": f"this execution has made its {_MAX_HOST_CALLS} host calls; no more are allowed",
+        "kind": "limit",
+    }
+)
+# Output: a stream's small writes are joined every this many parts (bounded host overhead).
+_STREAM_JOIN_PARTS: Final = 256
+# A host message longer than this that writes to stdout/stderr is read only as far as the
+# stream has room (plus a character), so a huge console.log is never copied whole.
+_LONG_WRITE: Final = 1 << 16
 # TypeScript transform results kept per process (pure function of name + source).
 _TRANSFORM_CACHE_ENTRIES: Final = 256
 _TRANSFORM_CACHE_MAX_SOURCE: Final = 1 << 20
@@ -787,6 +801,8 @@ class _GuestInstance(_qjs._Instance):
             if length < 0 or ptr < 0 or ptr + length > mem.data_len(store):
                 return _qjs.HOST_CALL_ERROR
             base = ctypes.addressof(mem.data_ptr(store).contents)  # memory may have moved
+            if length > _LONG_WRITE:
+                length = run.write_extent(base + ptr, length)
             data = ctypes.string_at(base + ptr, length) if length else b""
             result_free()
             reply = run.on_host_message(_decode_guest_text(data))  # may raise _GuestStop
@@ -1172,12 +1188,19 @@ def _on_guest_thread(fn: Callable[[], R], after: Callable[[], None] | None = Non
 
 
 class _Stream:
-    __slots__ = ("cap", "parts", "size")
+    """One output stream, capped at `cap` bytes of UTF-8.
+
+    Many tiny writes must not cost the host more than the text itself: every
+    _STREAM_JOIN_PARTS parts written since the last join are joined into one.
+    """
+
+    __slots__ = ("cap", "joined", "parts", "size")
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
         self.parts: list[str] = []
         self.size = 0
+        self.joined = 0  # parts[:joined] are joined pieces
 
     def text(self) -> str:
         return "".join(self.parts)
@@ -1208,6 +1231,7 @@ class _Run:
         self.module_errors: dict[str, str] = {}
         self.user_fuel: int | None = None
         self.inst: _GuestInstance | None = None
+        self.host_calls = 0
         packages = inv.packages
         self.node_modules: NodeModules | None = None
         if packages is not None and packages.node_modules is not None:
@@ -1229,6 +1253,8 @@ class _Run:
             self._stop(exit_code=int(payload) & 0xFF if payload.lstrip("-").isdigit() else 1)
         elif op == "m":
             self._stop(exit_code=1, limit=LimitHit.MEMORY_SIZE)
+        elif op == "d":
+            self._stop(exit_code=1, limit=LimitHit.DISK_SIZE)
         elif op == "r":
             self._on_result(payload)
         elif op == "h":
@@ -1246,6 +1272,26 @@ class _Run:
             raise ValueError(msg)
         return None
 
+    def write_extent(self, address: int, length: int) -> int:
+        """How much of the long host message at `address` to read (guest memory, WTF-8).
+
+        All of it, unless it writes more to stdout/stderr than the stream has room for: then
+        just past the room, cut before a character, so `_write` still sees it overflow and
+        ends the run, and the host never copies (three times) text it would drop.
+        """
+        op = ctypes.string_at(address, 1)
+        stream = self.stdout if op == b"1" else self.stderr if op == b"2" else None
+        if stream is None:
+            return length
+        keep = 1 + (stream.cap - stream.size) + 5
+        if length <= keep:
+            return length
+        tail = ctypes.string_at(address + keep - 4, 4)
+        i = 3
+        while i > 0 and tail[i] & 0xC0 == 0x80:  # back to the last character's lead byte
+            i -= 1
+        return keep - 4 + i
+
     def _stop(self, *, exit_code: int, limit: LimitHit | None = None) -> None:
         self.stopped = True
         self.exit_code = exit_code
@@ -1257,8 +1303,14 @@ class _Run:
         data = text.encode("utf-8", errors="replace")
         room = stream.cap - stream.size
         if len(data) <= room:
-            stream.parts.append(text)
+            parts = stream.parts
+            parts.append(text)
             stream.size += len(data)
+            if len(parts) - stream.joined >= _STREAM_JOIN_PARTS:
+                tail = "".join(parts[stream.joined :])
+                del parts[stream.joined :]
+                parts.append(tail)
+                stream.joined = len(parts)
             return
         stream.parts.append(data[:room].decode("utf-8", errors="ignore"))
         stream.size = stream.cap
@@ -1269,9 +1321,14 @@ class _Run:
             return
         kind, text = payload[:1], payload[1:]
         if kind == "v":
+            cap = self.inv.limits.max_output_bytes
+            if len(text) > cap // 4 and len(text.encode("utf-8", "surrogatepass")) > cap:
+                # The returned value is an output stream like stdout: capped by output_bytes.
+                self.result = OutputStatus.ERROR
+                self._stop(exit_code=1, limit=LimitHit.OUTPUT_SIZE)
             try:
                 json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):  # guest-written text: never raises here
                 self.result = OutputStatus.JSON_SERIALIZATION_ERROR
                 return
             self.result = OutputStatus.VALID
@@ -1285,6 +1342,9 @@ class _Run:
         host_call = self.inv.host_call
         if host_call is None:
             return None
+        self.host_calls += 1
+        if self.host_calls > _MAX_HOST_CALLS:
+            return _HOST_CALLS_SPENT
         try:
             reply = host_call(request.encode("utf-8"))
             return bytes(reply).decode("utf-8", errors="replace")
@@ -1484,6 +1544,8 @@ class _Run:
             inv.input_json if inv.entry == "function" else "null",
             inv.host_call is not None,
             self.node_modules is not None,
+            inv.limits.disk_bytes,
+            inv.limits.disk_files,
         ]
         template = inst.image
         if template is not None:
@@ -1508,8 +1570,7 @@ class _Run:
         inst = self._instance()
         harness.call_method("run")
         while True:
-            inst.c("execute_pending_jobs")
-            self._check_deadline()
+            self._drain_jobs(inst)
             delay = harness.call_method("tick").to_python()
             self._check_deadline()
             if not isinstance(delay, (int, float)) or delay < 0:
@@ -1517,11 +1578,24 @@ class _Run:
             if delay > 0:
                 time.sleep(max(0.0, min(delay / 1000.0, self.remaining())))
                 self._check_deadline()
-        inst.c("execute_pending_jobs")
+        # tick() ran nothing when it returned -1: no job was queued since the last drain.
         code = harness.call_method("finish").to_python()
         self._check_deadline()
         if self.exit_code is None:
             self.exit_code = int(code) if isinstance(code, int) else 1
+
+    def _drain_jobs(self, inst: _GuestInstance) -> None:
+        """Run microtasks until none is pending (the deadline checked between batches).
+
+        One `execute_pending_jobs` runs a bounded batch (100,000 jobs in quickjs-rs 0.2.6)
+        and returns how many it ran: a job that queues another (an endless promise chain)
+        leaves work pending, so the run is not over until a call runs none.
+        """
+        while True:
+            ran = inst.c("execute_pending_jobs")
+            self._check_deadline()
+            if ran <= 0:
+                return
 
     def _check_deadline(self) -> None:
         if time.monotonic() >= self.deadline:

@@ -15,6 +15,7 @@
 //   "1<text>" / "2<text>"  append to stdout / stderr
 //   "x<code>"              end the run now with that exit code (never returns)
 //   "m"                    the guest ran out of memory (never returns)
+//   "d"                    the run's files outgrew disk_bytes / disk_files (never returns)
 //   "rv<json>"/"rj"/"re"   function result: valid JSON / not serialisable / error
 //   "h<request>"           host call (HTTP egress: fetch); returns the reply, or undefined
 //                          when the run has no host call
@@ -33,7 +34,14 @@
   const host = G.__es;
   delete G.__es;
   // The run's configuration: filled in by `setup` (phase 2), read only when the run is going.
-  const cfg = { entry: "script", main: "main.js", input: "null", nodeModules: false };
+  const cfg = {
+    entry: "script",
+    main: "main.js",
+    input: "null",
+    nodeModules: false,
+    diskBytes: 64 * 1024 * 1024,
+    diskFiles: 10000,
+  };
   let configured = false;
 
   // ---------------------------------------------------------------- intrinsics
@@ -86,6 +94,11 @@
   const RegExpToString = RegExp.prototype.toString;
   const ErrorToString = Error.prototype.toString;
   const StringToWellFormed = String.prototype.toWellFormed;
+  const RegExpExec = RegExp.prototype.exec;
+  const ReflectApplyFn = Reflect.apply;
+  const ArrayFrom = Array.from;
+  const EncodeURIComponent = encodeURIComponent;
+  const Unescape = unescape;
   // The host may start this guest from a memory image taken earlier, which freezes
   // QuickJS's time origin (and its `performance` is read-only): rebase on this run (both
   // are set again by `setup`).
@@ -102,7 +115,7 @@
   const InternalErrorCtor = G.InternalError;
 
   function call(fn, self, ...args) {
-    return Reflect.apply(fn, self, args);
+    return ReflectApplyFn(fn, self, args);
   }
 
   function wellFormed(s) {
@@ -998,8 +1011,101 @@
   }
 
   // ---------------------------------------------------------------- paths & fs
-  const files = new MapCtor(); // "a/b.txt" -> string | Uint8Array
-  const dirs = new SetCtor([""]);
+  // The fs's collections answer only to the methods captured here (own properties), so a
+  // user who replaces Map.prototype/Set.prototype methods never gets hold of them (and
+  // cannot write past the disk quota behind the fs's back).
+  function privateCollection(obj, proto, names) {
+    for (const name of names) {
+      const d = ObjectGetOwnPropertyDescriptor(proto, name);
+      if (d.get) {
+        const get = d.get;
+        ObjectDefineProperty(obj, name, { get: () => call(get, obj) });
+      } else {
+        const fn = d.value;
+        ObjectDefineProperty(obj, name, { value: (...args) => ReflectApplyFn(fn, obj, args) });
+      }
+    }
+    return obj;
+  }
+  const collectionNames = ["get", "set", "has", "add", "delete", "keys", "values", "size", Symbol.iterator];
+  const files = privateCollection(
+    new MapCtor(), // "a/b.txt" -> string | Uint8Array
+    Map.prototype,
+    collectionNames.filter((n) => n !== "add"),
+  );
+  const dirs = privateCollection(
+    new SetCtor([""]),
+    Set.prototype,
+    collectionNames.filter((n) => n !== "get" && n !== "set"),
+  );
+  // The disk quota (`disk_bytes`, `disk_files`; the run's own files count too): what all
+  // files hold (UTF-8 bytes of text, byteLength of binary) and how many files and folders
+  // there are. A write past it ends the run (host "d": limit_hit disk_size).
+  // Counting a long text's UTF-8 bytes scans it (~28 ms per MiB), so a long text counts
+  // 3 bytes per UTF-16 unit (never less than its UTF-8 size) past its first `chars` units,
+  // whose `bytes` are known (roughSizes: key -> [chars, bytes]); only when the estimate
+  // would pass the quota are the unknown parts scanned (each part once).
+  const fileSizes = privateCollection(new MapCtor(), Map.prototype, ["get", "set", "delete"]);
+  const roughSizes = privateCollection(new MapCtor(), Map.prototype, ["get", "set", "has", "delete", "keys"]);
+  let diskBytes = 0; // the sum of fileSizes
+  const ROUGH_MIN = 4096;
+  const NON_ASCII = /[^\x00-\x7f]/;
+  function byteLen(v) {
+    if (typeof v !== "string") return v.length;
+    if (call(RegExpExec, NON_ASCII, v) === null) return v.length;
+    return Unescape(EncodeURIComponent(wellFormed(v))).length;
+  }
+  function exactLen(v, rough) {
+    return rough === undefined ? byteLen(v) : rough[1] + byteLen(v.slice(rough[0]));
+  }
+  function diskFull() {
+    host("d");
+    // Unreachable: the host stops the guest inside the call above.
+    throw new InternalErrorCtor("disk quota");
+  }
+  function diskEntries() {
+    return files.size + dirs.size - 1; // the root is not counted
+  }
+  function makeExact() {
+    for (const k of ArrayFrom(roughSizes.keys())) {
+      const exact = exactLen(files.get(k), roughSizes.get(k));
+      diskBytes += exact - fileSizes.get(k);
+      fileSizes.set(k, exact);
+      roughSizes.delete(k);
+    }
+  }
+  // Store `value` as the file `key`, within the quota; `rough`: see roughSizes (undefined:
+  // count it all now).
+  function putFile(key, value, rough = typeof value === "string" && value.length > ROUGH_MIN ? [0, 0] : undefined) {
+    const had = files.has(key);
+    if (!had && diskEntries() + 1 > cfg.diskFiles) diskFull();
+    let size = rough === undefined ? byteLen(value) : rough[1] + 3 * (value.length - rough[0]);
+    if (diskBytes - (had ? fileSizes.get(key) : 0) + size > cfg.diskBytes) {
+      if (rough !== undefined) size = exactLen(value, rough);
+      rough = undefined;
+      makeExact();
+      if (diskBytes - (had ? fileSizes.get(key) : 0) + size > cfg.diskBytes) diskFull();
+    }
+    const old = had ? fileSizes.get(key) : 0;
+    files.set(key, value);
+    fileSizes.set(key, size);
+    if (rough !== undefined) roughSizes.set(key, rough);
+    else roughSizes.delete(key);
+    diskBytes += size - old;
+  }
+  function dropFile(key) {
+    if (!files.has(key)) return false;
+    diskBytes -= fileSizes.get(key);
+    fileSizes.delete(key);
+    roughSizes.delete(key);
+    files.delete(key);
+    return true;
+  }
+  function addDir(key) {
+    if (dirs.has(key)) return;
+    if (diskEntries() + 1 > cfg.diskFiles) diskFull();
+    dirs.add(key);
+  }
   let stdinText = ""; // set by `setup`
 
   function normalizeParts(p) {
@@ -1017,7 +1123,7 @@
   }
   function addParents(key) {
     const parts = key.split("/");
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+    for (let i = 1; i < parts.length; i++) addDir(parts.slice(0, i).join("/"));
   }
   // The run's files are added by `setup`.
 
@@ -1110,9 +1216,10 @@
     checkParent(key, p, "open");
     const flag = options && typeof options === "object" ? options.flag : undefined;
     const value = toData(data);
-    if (flag === "a" && files.has(key)) files.set(key, asText(files.get(key)) + asText(value));
-    else if (flag === "wx" && files.has(key)) throw fsError("EEXIST", "open", p, "file already exists");
-    else files.set(key, value);
+    if (flag === "a" && files.has(key)) {
+      putFile(key, asText(files.get(key)) + asText(value));
+    } else if (flag === "wx" && files.has(key)) throw fsError("EEXIST", "open", p, "file already exists");
+    else putFile(key, value);
   }
 
   function appendFileSync(path, data, options) {
@@ -1123,14 +1230,23 @@
     if (files.has(key)) {
       const prev = files.get(key);
       const add = toData(data);
-      if (typeof prev === "string" && typeof add === "string") files.set(key, prev + add);
+      // Sizes add up (a lone surrogate at the seam may count 2 bytes too many: on the safe
+      // side); the sum is rough when either part is.
+      if (typeof prev === "string" && typeof add === "string") {
+        // What is known of `prev` stays known (a lone surrogate at the seam may count 2
+        // bytes too many: on the safe side).
+        let rough = roughSizes.has(key) ? roughSizes.get(key) : undefined;
+        if (rough === undefined && add.length > ROUGH_MIN) rough = [prev.length, fileSizes.get(key)];
+        if (rough === undefined) rough = [prev.length + add.length, fileSizes.get(key) + byteLen(add)];
+        putFile(key, prev + add, rough);
+      }
       else {
         const a = typeof prev === "string" ? utf8Encode(prev) : prev;
         const b = typeof add === "string" ? utf8Encode(add) : add;
         const c = new Uint8ArrayCtor(a.length + b.length);
         c.set(a, 0);
         c.set(b, a.length);
-        files.set(key, c);
+        putFile(key, c);
       }
       return;
     }
@@ -1203,14 +1319,14 @@
         const d = parts.slice(0, i).join("/");
         if (files.has(d)) throw fsError("ENOTDIR", "mkdir", p, "not a directory");
         if (!dirs.has(d)) {
-          dirs.add(d);
+          addDir(d);
           if (first === undefined) first = "/" + d;
         }
       }
       return first;
     }
     checkParent(key, p, "mkdir");
-    dirs.add(key);
+    addDir(key);
     return undefined;
   }
 
@@ -1218,7 +1334,7 @@
     const p = pathArg(path);
     const key = toKey(p);
     if (dirs.has(key)) throw fsError("EISDIR", "unlink", p, "illegal operation on a directory");
-    if (!files.delete(key)) throw fsError("ENOENT", "unlink", p, "no such file or directory");
+    if (!dropFile(key)) throw fsError("ENOENT", "unlink", p, "no such file or directory");
   }
 
   function rmdirSync(path) {
@@ -1235,7 +1351,7 @@
     const key = toKey(p);
     const recursive = options && typeof options === "object" && options.recursive;
     const force = options && typeof options === "object" && options.force;
-    if (files.delete(key)) return;
+    if (dropFile(key)) return;
     if (dirs.has(key) && key !== "") {
       if (!recursive) {
         const e = fsError("EISDIR", "rm", p, "is a directory");
@@ -1243,8 +1359,8 @@
         throw e;
       }
       const prefix = key + "/";
-      for (const k of Array.from(files.keys())) if (k.startsWith(prefix)) files.delete(k);
-      for (const d of Array.from(dirs)) if (d === key || d.startsWith(prefix)) dirs.delete(d);
+      for (const k of ArrayFrom(files.keys())) if (k.startsWith(prefix)) dropFile(k);
+      for (const d of ArrayFrom(dirs)) if (d === key || d.startsWith(prefix)) dirs.delete(d);
       return;
     }
     if (!force) throw fsError("ENOENT", "rm", p, "no such file or directory");
@@ -1257,9 +1373,11 @@
     const kb = toKey(b);
     if (!files.has(ka)) throw fsError("ENOENT", "rename", a, "no such file or directory");
     checkParent(kb, b, "rename");
+    if (ka === kb) return;
     const v = files.get(ka);
-    files.delete(ka);
-    files.set(kb, v);
+    const rough = roughSizes.has(ka) ? roughSizes.get(ka) : typeof v === "string" ? [v.length, fileSizes.get(ka)] : undefined;
+    dropFile(ka);
+    putFile(kb, v, rough); // never more than before: the target's old contents are gone
   }
 
   function copyFileSync(from, to) {
@@ -1738,7 +1856,7 @@
   // harness. Keep it small: it is the part of starting a run that every run pays for.
   // The configuration is a JSON array (positional: no property names to parse, and no new
   // object shapes to build): [entry, main, args, env, stdin, files, input, hostCall,
-  // nodeModules].
+  // nodeModules, diskBytes, diskFiles].
   return function setup(cfgText) {
     if (configured) throw new ErrorCtor("the prelude is set up once per guest");
     configured = true;
@@ -1749,6 +1867,8 @@
     cfg.main = c[1];
     cfg.input = c[6];
     cfg.nodeModules = c[8];
+    cfg.diskBytes = c[9];
+    cfg.diskFiles = c[10];
     process.argv = ["node", c[1]].concat(c[2]);
     const runEnv = c[3];
     const envKeys = ObjectKeys(runEnv);
@@ -1759,8 +1879,8 @@
     for (let i = 0; i < names.length; i++) {
       const key = toKey(names[i]);
       if (key === "") continue;
-      files.set(key, runFiles[names[i]]);
       addParents(key);
+      putFile(key, runFiles[names[i]]);
     }
     if (c[7]) {
       web.bind({
@@ -2326,8 +2446,9 @@
       return [s, query, fragment];
     }
 
+    // pctHost: the host was written with percent-encoding (fetch refuses it: see `fetch`).
     function record(scheme) {
-      return { scheme, username: "", password: "", host: null, port: null, path: [], opaque: false, query: null, fragment: null };
+      return { scheme, username: "", password: "", host: null, port: null, path: [], opaque: false, query: null, fragment: null, pctHost: false };
     }
 
     function setQueryFragment(u, query, fragment) {
@@ -2379,6 +2500,7 @@
       } else {
         u.host = parseHost(hostText, special);
         if (u.host === null) return null;
+        u.pctHost = hostText.includes("%");
       }
       if (portText !== null) {
         u.port = parsePort(portText, scheme);
@@ -2436,6 +2558,7 @@
       u.username = base.username;
       u.password = base.password;
       u.host = base.host;
+      u.pctHost = base.pctHost;
       u.port = base.port;
       const [path, query, fragment] = splitRest(rest);
       if (path !== "" && (path[0] === "/" || (special && path[0] === "\\"))) {
@@ -2780,6 +2903,7 @@
         const host = hostText === "" ? "" : parseHost(hostText, special);
         if (host === null) return;
         u.host = u.scheme === "file" && host === "localhost" ? "" : host;
+        u.pctHost = hostText.includes("%");
         if (withPort && portText !== null && u.scheme !== "file") {
           const digits = /^[0-9]*/.exec(portText)[0];
           if (digits !== "") {
@@ -3958,6 +4082,12 @@
       }
       if (scheme !== "data" && !hasNetwork) {
         return rejected(fetchFailed("this execution has no network access (no http.allow entries)", "denied"));
+      }
+      if (req.url.pctHost) {
+        // The URL parser decodes "local%68ost" to "localhost"; the gateway refuses a host
+        // written with percent-encoding (two parsers must never disagree on a destination),
+        // so fetch refuses it too, before it is decoded.
+        return rejected(fetchFailed("the URL's host is percent-encoded; write the host plainly", "denied"));
       }
       // Resolve asynchronously like Node; the (blocking) host call runs in that job, so an
       // abort() right after fetch() still cancels the request before it is sent.
