@@ -37,6 +37,21 @@ def test_hello_world(sandbox: Sandbox, language: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("code", ["", "  \n", "# nothing"])
+def test_a_program_with_nothing_in_it_succeeds(sandbox: Sandbox, language: str, code: str) -> None:
+    if language != "python":
+        code = code.replace("#", "//")
+    files = [{"path": "empty.js", "contents": ""}]
+    result = sandbox.run_script(language=language, code=code, files=files)
+    assert (0, "", "") == (result.exit_code, result.stdout, result.stderr)
+    if language != "python":  # an empty module imports as one with nothing in it
+        result = sandbox.run_script(
+            language=language, code="import './empty.js'; console.log('ok')", files=files
+        )
+        assert (0, "ok\n", "") == (result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_takes_the_request_model(sandbox: Sandbox, language: str) -> None:
     request = ExecuteRequest(language=language, code=snippets.ECHO_ARGS[language], args=["x"])
     assert '["x"]\n' == sandbox.run_script(request).stdout

@@ -1399,6 +1399,12 @@ class _Run:
         return None
 
     def _load(self, name: str) -> str | None:
+        source = self._module_source(name)
+        # quickjs-rs reads an empty module's source as "not found" (its copy of zero bytes is
+        # a null pointer): an empty file is a module with nothing in it, as in Node.
+        return "\n" if source is not None and not source.strip() else source
+
+    def _module_source(self, name: str) -> str | None:
         if name.startswith(_MODULE_ERROR):
             message = self.module_errors.get(name[len(_MODULE_ERROR) :], "Cannot find module")
             # `export default` keeps default imports linkable, so the reason is what is thrown.
