@@ -296,3 +296,33 @@ def test_any_code_points_in_any_field_get_200_or_a_clean_4xx(
     assert isinstance(response.json(), dict)
     if response.status_code != 200:
         assert_clean_4xx(response)
+
+
+def test_a_list_page_stops_at_8_mib_and_its_cursor_goes_on(server: Server) -> None:
+    """Threat: a list call whose page is hundreds of MiB (the server grows to hold it).
+    Contained: a page stops once its JSON passes 8 MiB; `starting_after` continues."""
+    key = server.key("paging")
+    # Twelve executions of 1 MB of stdout each: 12 MB of records.
+    code = "process.stdout.write('x'.repeat(1000000))"
+    for _ in range(12):
+        response = post(server, key, "/v1/execute", script(code=code))
+        assert response.status_code == 200 and response.json()["exit_code"] == 0, response.text
+    headers = {"Authorization": f"Bearer {key}"}
+    seen: list[str] = []
+    sizes: list[int] = []
+    after: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 100}
+        if after is not None:
+            params["starting_after"] = after
+        page = httpx.get(server.url + "/v1/executions", params=params, headers=headers, timeout=60)
+        assert page.status_code == 200, page.text
+        data = page.json()["data"]
+        if not data:
+            break
+        sizes.append(len(page.content))
+        seen += [item["id"] for item in data]
+        after = data[-1]["id"]
+    assert len(seen) == len(set(seen)) == 12  # every execution once, none skipped
+    assert len(sizes) >= 2  # the first page stopped early
+    assert all(size <= 8 * (1 << 20) + 2_500_000 for size in sizes), sizes

@@ -56,6 +56,7 @@ from ..models import (
     ExecuteToolResponse,
     Execution,
     ExecutionList,
+    RuntimeList,
     Tool,
     ToolList,
     UpdateToolRequest,
@@ -631,7 +632,8 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
         sb: Project, limit: int = MAX_PAGE_SIZE, starting_after: str | None = None
     ) -> dict[str, Any]:
         """A page of runtimes, oldest first: `{"runtimes": [...]}`."""
-        return dump(runtimes_of(sb).list(limit, starting_after))
+        page = runtimes_of(sb).list(limit, starting_after)
+        return dump(RuntimeList(runtimes=_bounded(page.runtimes)))
 
     @app.get("/v1/runtimes/{runtime_id}", tags=["runtimes"], responses=runtime_responses)
     def get_runtime(runtime_id: str, sb: Project) -> dict[str, Any]:
