@@ -310,7 +310,7 @@ def _serve(options: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _compile_before_serving(cache_dir: Path | None) -> None:
-    # A first compile (about a minute for Python) happens here, with progress on stderr,
+    # A first compile (1 to 4 minutes for Python) happens here, with progress on stderr,
     # never inside the first request.
     from .cli import _warm
 

@@ -370,8 +370,8 @@ class Sandbox:
     def needs_compile(self, language: str | Language) -> bool:
         """Whether the next run of `language` must first compile its interpreter.
 
-        Python's first compile takes about a minute on 2 cores (then it is cached on
-        disk); a caller can tell its user before it starts.
+        Python's first compile takes 1 to 2 minutes on an idle 2-core machine, up to 4 under
+        load (then it is cached on disk); a caller can tell its user before it starts.
         """
         return not self._engine(Language(language).value).compiled_in_cache()
 

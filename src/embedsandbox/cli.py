@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     warmup = commands.add_parser(
         "warmup",
         help="compile the interpreters into the disk cache",
-        description="Compile the interpreters ahead of time (Python takes about a minute once).",
+        description="Compile the interpreters ahead of time (Python takes 1 to 4 minutes once).",
     )
     warmup.add_argument(
         "languages", nargs="*", default=["python", "javascript"], help="python, javascript"
@@ -101,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 _COMPILE_TIME = {
-    "python": "about a minute on 2 cores",
+    "python": "1 to 2 minutes on an idle 2-core machine, up to 4 under load",
     "javascript": "a second or two",
     "typescript": "a second or two",
 }
