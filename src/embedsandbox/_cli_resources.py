@@ -64,7 +64,10 @@ def add_commands(commands: Any) -> None:
         "--store", type=Path, help="the default project's store file (default: the default store)"
     )
     serve.add_argument(
-        "--workers", type=int, help="guests that may run at once (default: the number of CPUs)"
+        "--workers",
+        type=int,
+        help="guests that may run on a core at once (default: the number of CPUs); a guest "
+        "waiting in a sleep or a host call gives its worker back (see --max-waiting)",
     )
     serve.add_argument(
         "--processes",
@@ -89,8 +92,15 @@ def add_commands(commands: Any) -> None:
         "--max-runs-per-key",
         type=int,
         default=None,
-        help="guests one API key may run at once; its further runs wait, then get 429 "
-        "(default: half the workers, at least 1)",
+        help="guests one API key may run on a core at once; its further runs wait, then get "
+        "429 (default: half the workers, at least 1)",
+    )
+    serve.add_argument(
+        "--max-waiting",
+        type=int,
+        default=256,
+        help="guests that may wait (a sleep, a timer, a host call) without holding a worker, "
+        "over all keys; past it a waiting guest keeps its worker (default 256; 0: never)",
     )
     serve.add_argument("--log-level", default="info", help="uvicorn's log level (default info)")
 
@@ -295,6 +305,8 @@ def _serve(options: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     logging.getLogger("embedsandbox.server").setLevel(logging.INFO)
     if options.max_runs_per_key is not None and options.max_runs_per_key < 1:
         parser.error("--max-runs-per-key must be at least 1")
+    if options.max_waiting < 0:
+        parser.error("--max-waiting must be at least 0")
     workers = {} if options.workers is None else {"workers": options.workers}
     server_options = ServerOptions(
         store=options.store,
@@ -302,6 +314,7 @@ def _serve(options: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         max_body_bytes=options.max_body_bytes,
         processes=options.processes,
         max_runs_per_key=options.max_runs_per_key,
+        max_waiting=options.max_waiting,
         **workers,
     )
     _compile_before_serving(server_options.cache_dir)

@@ -67,6 +67,7 @@ from .._runtimes._node_modules import PREFIX, NodeModules, ResolveError
 from ..errors import RuntimeUnavailableError
 from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
 from ._pool import Pools, PoolSize, WarmPool, resolve_size
+from ._waiting import waiting
 from ._wasm import LazyExports
 
 
@@ -1346,7 +1347,8 @@ class _Run:
         if self.host_calls > _MAX_HOST_CALLS:
             return _HOST_CALLS_SPENT
         try:
-            reply = host_call(request.encode("utf-8"))
+            with waiting():  # fetch through the egress gateway: no core needed
+                reply = host_call(request.encode("utf-8"))
             return bytes(reply).decode("utf-8", errors="replace")
         except Exception:
             return None  # the guest raises a generic "host call failed"
@@ -1582,7 +1584,8 @@ class _Run:
             if not isinstance(delay, (int, float)) or delay < 0:
                 break
             if delay > 0:
-                time.sleep(max(0.0, min(delay / 1000.0, self.remaining())))
+                with waiting():  # until the next timer: no core needed
+                    time.sleep(max(0.0, min(delay / 1000.0, self.remaining())))
                 self._check_deadline()
         # tick() ran nothing when it returned -1: no job was queued since the last drain.
         code = harness.call_method("finish").to_python()

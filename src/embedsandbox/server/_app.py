@@ -3,9 +3,11 @@
 `create_app()` builds it; `serve()` runs it on uvicorn. Every `/v1` route needs a bearer API
 key (`KeyStore`); the key's project picks the `Sandbox` (and so the store) the request sees,
 so one project never sees another's tools, secrets or executions (404). Guests run on a
-bounded pool of worker threads, never on the event loop; a request that waits longer than
-`queue_timeout_s` for a worker gets 429 with `Retry-After`. Errors are `{code, message}` with
-google.rpc codes; an unexpected error is a 500 whose `id` is logged with its traceback.
+bounded pool of worker threads, never on the event loop (`_pool`): at most `workers` on a
+core, while guests that sleep or wait on a host call give their core back; a request that
+waits longer than `queue_timeout_s` for a worker gets 429 with `Retry-After`. Errors are
+`{code, message}` with google.rpc codes; an unexpected error is a 500 whose `id` is logged
+with its traceback.
 """
 
 import asyncio
@@ -16,7 +18,6 @@ import secrets as _random
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,7 @@ from ..models import (
 from ..models import _text as text_check
 from ._guard import BodyError, RequestGuard, error_response, install_redaction, parse_json
 from ._metrics import Metrics
+from ._pool import DEFAULT_MAX_WAITING, Busy, Pool
 
 __all__ = ["ServerOptions", "create_app", "serve"]
 
@@ -89,16 +91,23 @@ class ServerOptions:
             `Sandbox()` opens); other projects' stores are `projects/<project>/store.sqlite3`
             next to it.
         keys: The API keys file (default `keys.sqlite3` in the data directory).
-        workers: Guests that may run at once (default: the number of CPUs).
+        workers: Guests that may run on a core at once (default: the number of CPUs). A
+            guest blocked in a sleep, a JavaScript timer or a host call (HTTP through the
+            egress gateway) gives its worker back while it waits (see `max_waiting`).
         queue_timeout_s: How long a request waits for a free worker before it gets 429.
         max_body_bytes: The largest request body accepted (413 above it); default 16 MiB.
         cache_dir: Where compiled interpreters are cached (default as for `Sandbox`).
         retry_after_s: The `Retry-After` a 429 carries, in whole seconds.
         processes: Worker processes per language and project that run the guests
             (`Sandbox(processes=...)`); 0, the default, runs them in the server's process.
-        max_runs_per_key: Guests one API key may run at once (default: half the workers, at
-            least 1); its further runs wait for one of its own slots (429 after
-            `queue_timeout_s`), so one key's burst cannot starve another's requests.
+        max_runs_per_key: Guests one API key may run on a core at once (default: half the
+            workers, at least 1); its further runs wait for one of its own slots (429 after
+            `queue_timeout_s`), so one key's burst cannot starve another's requests. A
+            key's waiting guests do not count here, only against `max_waiting`.
+        max_waiting: Guests that may wait without a worker at once, over all keys (default
+            256); past it a waiting guest keeps its worker, so further requests queue and
+            get 429 as before. 0 makes every guest hold its worker until it ends. With
+            `processes`, guests wait inside their worker process and keep their worker.
 
     """
 
@@ -111,6 +120,7 @@ class ServerOptions:
     retry_after_s: int = 1
     processes: int = 0
     max_runs_per_key: int | None = None
+    max_waiting: int = DEFAULT_MAX_WAITING
 
 
 class ApiError(Exception):
@@ -273,99 +283,6 @@ def _bounded(items: list[Any], budget: int = MAX_PAGE_BYTES) -> list[Any]:
     return kept
 
 
-class _Pool:
-    """At most `workers` guests at once, on threads; waiters give up after the timeout."""
-
-    def __init__(self, workers: int, queue_timeout_s: float, per_key: int | None = None) -> None:
-        self.workers = workers
-        # One key's burst must not starve the others: it may hold at most `per_key` workers
-        # (default half), and its further runs wait for one of its own slots.
-        self.per_key = per_key or max(1, workers // 2)
-        self._tenants: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
-        self._timeout = queue_timeout_s
-        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="embedsandbox-server")
-        self._slots = threading.BoundedSemaphore(workers)
-        self._free: asyncio.Semaphore | None = None
-        self.busy = 0
-        self.waiting = 0
-
-    async def run(self, call: Callable[[], _T], tenant: str = "") -> _T:
-        if self._free is None:
-            self._free = asyncio.Semaphore(self.workers)
-        free = self._free
-        own, users = self._tenants.setdefault(tenant, (asyncio.Semaphore(self.per_key), [0]))
-        users[0] += 1
-        self.waiting += 1
-        try:
-            deadline = time.monotonic() + self._timeout
-            await self._acquire(own, self._timeout)
-            try:
-                await self._acquire(free, max(0.01, deadline - time.monotonic()))
-            except BaseException:
-                own.release()
-                raise
-        except BaseException:
-            self._leave(tenant, users)
-            raise
-        finally:
-            self.waiting -= 1
-        self.busy += 1
-        loop = asyncio.get_running_loop()
-
-        def done(_: object) -> None:
-            # The worker is free when the guest ends, even if the client went away.
-            def release() -> None:
-                self.busy -= 1
-                free.release()
-                own.release()
-                self._leave(tenant, users)
-
-            loop.call_soon_threadsafe(release)
-
-        try:
-            future = loop.run_in_executor(self._executor, call)
-        except BaseException:
-            self.busy -= 1
-            free.release()
-            own.release()
-            self._leave(tenant, users)
-            raise
-        future.add_done_callback(done)
-        return await asyncio.shield(future)
-
-    def _leave(self, tenant: str, users: list[int]) -> None:
-        users[0] -= 1
-        if users[0] == 0:
-            self._tenants.pop(tenant, None)
-
-    async def _acquire(self, free: asyncio.Semaphore, timeout: float) -> None:
-        # Not wait_for: on 3.11 it can lose a permit acquired just as the timeout fires.
-        task: asyncio.Future[Any] = asyncio.ensure_future(free.acquire())
-
-        def give_back(done: asyncio.Future[Any]) -> None:
-            if not done.cancelled() and done.exception() is None:
-                free.release()
-
-        try:
-            finished, _ = await asyncio.wait({task}, timeout=timeout)
-        except BaseException:
-            task.cancel()
-            task.add_done_callback(give_back)
-            raise
-        if not finished:
-            task.cancel()
-            task.add_done_callback(give_back)
-            raise _Busy
-        task.result()
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=True)
-
-
-class _Busy(Exception):
-    pass
-
-
 class _Projects:
     """One Sandbox per project, opened on first use."""
 
@@ -407,8 +324,13 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
         raise ValueError(msg)
     keys = KeyStore(options.keys)
     projects = _Projects(options)
-    pool = _Pool(options.workers, options.queue_timeout_s, options.max_runs_per_key)
-    metrics = Metrics(options.workers, lambda: pool.busy, lambda: pool.waiting)
+    if options.max_waiting < 0:
+        msg = f"max_waiting must be at least 0, got {options.max_waiting}"
+        raise ValueError(msg)
+    pool = Pool(
+        options.workers, options.queue_timeout_s, options.max_runs_per_key, options.max_waiting
+    )
+    metrics = Metrics(options.workers, lambda: pool.busy, lambda: pool.waiting, lambda: pool.parked)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -473,7 +395,7 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
 
         try:
             return await pool.run(timed, getattr(http.state, "tenant", ""))
-        except _Busy:
+        except Busy:
             metrics.rejected()
             raise ApiError(
                 429,

@@ -1,7 +1,8 @@
 """Prometheus text-format metrics of the server (`GET /metrics`), kept in memory.
 
 Counted by the worker pool in `_app`: executions by language and outcome, their durations
-(queue wait excluded), requests refused with 429, and the pool's occupancy.
+(queue wait excluded), requests refused with 429, and the pool's occupancy: guests on a
+worker, requests queued for one, guests parked in a wait without one.
 """
 
 from __future__ import annotations
@@ -18,11 +19,18 @@ _BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 class Metrics:
     """Counters and a duration histogram; `render()` gives the Prometheus exposition text."""
 
-    def __init__(self, workers: int, busy: Callable[[], int], waiting: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        workers: int,
+        busy: Callable[[], int],
+        waiting: Callable[[], int],
+        parked: Callable[[], int] = lambda: 0,
+    ) -> None:
         self._lock = threading.Lock()
         self._workers = workers
         self._busy = busy
         self._waiting = waiting
+        self._parked = parked
         self._executions: Counter[tuple[str, str]] = Counter()
         self._buckets: dict[str, list[int]] = {}
         self._sums: dict[str, float] = {}
@@ -89,5 +97,9 @@ class Metrics:
             "# HELP embedsandbox_pool_waiting Requests waiting for a worker now.",
             "# TYPE embedsandbox_pool_waiting gauge",
             f"embedsandbox_pool_waiting {self._waiting()}",
+            "# HELP embedsandbox_pool_parked Guests waiting without a worker now "
+            "(a sleep, a timer, a host call).",
+            "# TYPE embedsandbox_pool_parked gauge",
+            f"embedsandbox_pool_parked {self._parked()}",
         ]
         return "\n".join(lines) + "\n"
