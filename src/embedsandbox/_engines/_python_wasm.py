@@ -43,6 +43,7 @@ from typing import Any
 
 from .._artifacts import write_cache_file
 from ..errors import RuntimeUnavailableError
+from ._guest_packages import DEFAULT_PACKAGES_GUEST_PATH, default_python_packages
 from ._waiting import current_hook, waiting
 from ._wasm import LazyExports
 
@@ -161,6 +162,7 @@ class WasmRuntime:
         self.zip_name = f"python{wp.artifacts._version_tag(stdlib_zip.parent / 'MANIFEST')}.zip"
         self.stdlib_dir, self.mpl_dir = _stdlib_folder(cache_dir, stdlib_zip, self.zip_name, wp)
         self.placeholder = _placeholder(cache_dir)
+        self.default_packages = default_python_packages(cache_dir)
         # The bootstrap's bytecode, compiled by the first guest on this machine (our own warm-up
         # turn, no user code) and kept beside the compiled interpreter it belongs to.
         boot_key = hashlib.sha256(f"{digest}\0{BOOT_SOURCE}".encode()).hexdigest()[:32]
@@ -696,6 +698,8 @@ class Guest:
             if packages_path is not None and packages_guest is not None:
                 wasi.preopen_dir(packages_path, packages_guest, False)
                 guests.append(packages_guest)
+            wasi.preopen_dir(str(rt.default_packages), DEFAULT_PACKAGES_GUEST_PATH, False)
+            guests.append(DEFAULT_PACKAGES_GUEST_PATH)
             # The mount's preopen comes last: its number is the one after every other's.
             wasi.preopen_dir(str(rt.placeholder), "/", False)
             root = wp.Mount(self.disk, "/", writable=True)
@@ -717,7 +721,9 @@ class Guest:
             # Exports looked up by name when needed (about 5 of 73), here and in the table.
             self._exports = instance._exports = LazyExports(store, instance)
             self._table.bind(wt, store, rt.plain_linker, instance)
+            # A revision's packages before the defaults: it may pin another requests.
             path = [packages_guest] if packages_guest is not None else []
+            path.append(DEFAULT_PACKAGES_GUEST_PATH)
             door = _BootDoor(rt, path, list(imports))
             if rt.boot_code is None:
                 self._turn(
