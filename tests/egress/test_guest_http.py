@@ -128,6 +128,34 @@ def test_python_requests_of_the_default_guest_through_the_gateway(
     assert b'{"n": 1}' == server.last.body
 
 
+def test_python_httpx_of_the_default_guest_through_the_gateway(sb: Sandbox, server: Server) -> None:
+    code = (
+        "import sys, asyncio, httpx\n"
+        "r = httpx.post(sys.argv[1], json={'n': 1}, params={'q': 'a b'})\n"
+        "print(r.status_code, r.json()['method'], r.json()['query'])\n"
+        "async def main():\n"
+        "    async with httpx.AsyncClient() as client:\n"
+        "        r = await client.get(sys.argv[1])\n"
+        "        print(r.status_code, r.json()['method'])\n"
+        "asyncio.run(main())\n"
+        "try:\n"
+        "    httpx.get('http://denied.example/')\n"
+        "except httpx.ConnectError as e:\n"
+        "    print('ConnectError', 'denied.example' in str(e))\n"
+        "try:\n"
+        "    httpx.Client(proxy='http://127.0.0.1:1')\n"
+        "except OSError as e:\n"
+        "    print('proxy refused')\n"
+    )
+    result = sb.run_script(
+        language="python", code=code, args=[server.url("/echo")], http=_allow(server)
+    )
+    assert 0 == result.exit_code, result.stderr
+    assert "200 POST q=a+b\n200 GET\nConnectError True\nproxy refused\n" == result.stdout
+    assert b'{"n":1}' == server.requests[0].body.replace(b" ", b"")
+    assert 2 == len(server.requests)
+
+
 def test_python_denied_host_is_a_urlerror_naming_the_host(sb: Sandbox, server: Server) -> None:
     code = (
         "import urllib.request, urllib.error\n"

@@ -1,5 +1,5 @@
-"""The packages every default Python guest has beyond the interpreter's: requests and its
-dependencies, from wheels pinned by sha256, unpacked once, read-only in the guest."""
+"""The packages every default Python guest has beyond the interpreter's: requests, httpx and
+their dependencies, from wheels pinned by sha256, unpacked once, read-only in the guest."""
 
 from __future__ import annotations
 
@@ -26,12 +26,13 @@ def _version(package: str) -> str:
 
 def test_requests_and_its_dependencies_import_at_their_pinned_versions(sandbox: Sandbox) -> None:
     code = (
-        "import requests, urllib3, idna, certifi\n"
-        "print(requests.__version__, urllib3.__version__, idna.__version__)"
+        "import requests, urllib3, idna, certifi, httpx\n"
+        "print(requests.__version__, urllib3.__version__, idna.__version__, httpx.__version__)"
     )
     result = sandbox.run_script(language="python", code=code)
     assert 0 == result.exit_code, result.stderr
-    expected = " ".join(_version(p) for p in ("requests", "urllib3", "idna"))
+    names = ("requests", "urllib3", "idna", "httpx")
+    expected = " ".join(_version(p) for p in names)
     assert expected + "\n" == result.stdout
 
 

