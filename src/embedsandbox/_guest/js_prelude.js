@@ -130,7 +130,7 @@
     const message = (fd === 2 ? "2" : "1") + text;
     try {
       host(message);
-    } catch (e) {
+    } catch {
       host(wellFormed(message));
     }
   }
@@ -626,7 +626,7 @@
     return out;
   }
 
-  function formatTypedArray(ctx, value) {
+  function formatTypedArray(_ctx, value) {
     const len = value.length;
     const n = MathMin(kMaxArrayLength, len);
     const out = [];
@@ -719,7 +719,7 @@
     return output;
   }
 
-  function isBelowBreakLength(ctx, output, start, base) {
+  function isBelowBreakLength(_ctx, output, start, base) {
     let totalLength = output.length + start;
     if (totalLength + output.length > kBreakLength) return false;
     for (let i = 0; i < output.length; i++) {
@@ -810,6 +810,8 @@
           }
           case "i": {
             const v = args[a++];
+            // %i is parseInt without a radix, as in Node's util.format ("0x10" -> 16).
+            // biome-ignore lint/correctness/useParseIntRadix: Node's semantics
             rep = typeof v === "bigint" ? `${v}n` : typeof v === "symbol" ? "NaN" : formatNumber(parseInt(v));
             break;
           }
@@ -822,7 +824,7 @@
             const v = args[a++];
             try {
               rep = JSONStringify(v);
-            } catch (e) {
+            } catch {
               rep = "[Circular]";
             }
             break;
@@ -3903,7 +3905,6 @@
     }
     defineTag(URLSearchParams, "URLSearchParams");
 
-    let urlRecord;
     let isURL;
     class URL {
       #u;
@@ -3920,7 +3921,6 @@
         this.#u = u;
       }
       static {
-        urlRecord = (v) => v.#u;
         isURL = (v) => v !== null && typeof v === "object" && #u in v;
       }
       static canParse(url, base) {
@@ -4862,7 +4862,7 @@
         }
         this.#signal = signal === null ? new AbortSignal(kCreate) : AbortSignal.any([signal]);
         this.#headers = new Headers(opts.headers !== undefined ? opts.headers : src !== null ? src.#headers : undefined);
-        let body = { bytes: null, used: false, stream: null };
+        const body = { bytes: null, used: false, stream: null };
         const hasInitBody = opts.body !== undefined && opts.body !== null;
         if ((hasInitBody || (src !== null && src.#body.bytes !== null)) &&
             (this.#method === "GET" || this.#method === "HEAD")) {
@@ -5229,7 +5229,7 @@
     }
 
     // ------------------------------------------------------------ structuredClone
-    function structuredClone(value, options) {
+    function structuredClone(value, _options) {
       if (arguments.length === 0) throw new TypeErrorCtor("The \"value\" argument must be specified");
       const memory = new MapCtor();
       const fail = (v) => {
