@@ -17,6 +17,7 @@ PRELUDE = Path(__file__).resolve().parents[2] / "src" / "embedsandbox" / "_guest
 
 
 def main(num_path: str, date_path: str) -> None:
+    """Write the tables from Node's JSON output into the prelude's LOCALE_DATA."""
     text = PRELUDE.read_text()
     num = json.loads(Path(num_path).read_text())
     date = json.loads(Path(date_path).read_text())

@@ -12,6 +12,9 @@ import pytest
 from embedsandbox import Sandbox
 from embedsandbox._artifacts import manifest
 from embedsandbox._engines import _guest_packages
+from embedsandbox._engines._base import Invocation, RuntimePackages
+from embedsandbox._engines._pool import PoolSize
+from embedsandbox._engines._python import PythonEngine
 from embedsandbox.errors import RuntimeUnavailableError
 
 pytestmark = pytest.mark.guest
@@ -93,3 +96,37 @@ def test_unpacked_once_into_read_only_files(tmp_path: Path) -> None:
     assert site == _guest_packages.default_python_packages(tmp_path)  # found, not made again
     assert 1 == len([p for p in tmp_path.iterdir() if p.name.startswith("guest-packages-")])
     _guest_packages._remove(site.parent)  # read-only files: pytest's cleanup needs help
+
+
+@pytest.mark.parametrize("ahead", ["requests", "urllib3", "httpx", "urllib.request"])
+def test_http_libraries_imported_ahead_by_a_runtime_still_use_the_gateway(
+    sandbox: Sandbox, tmp_path: Path, ahead: str
+) -> None:
+    """A revision's `additional_python_imports` run in the warm-up, before any job: what they
+    import is patched there too, so its requests reach the host's door, never a socket."""
+    sandbox.warmup(["python"])
+    engine = PythonEngine(sandbox._cache_dir / "python", PoolSize(0, 0))
+    calls: list[bytes] = []
+
+    def host_call(request: bytes) -> bytes:
+        calls.append(request)
+        return json.dumps({"error": "refused by the test's host", "kind": "denied"}).encode()
+
+    get = {
+        "requests": "import requests; requests.get('http://example.com/')",
+        "urllib3": "import urllib3; urllib3.PoolManager().request('GET', 'http://example.com/')",
+        "httpx": "import httpx; httpx.get('http://example.com/')",
+        "urllib.request": "import urllib.request; urllib.request.urlopen('http://example.com/')",
+    }[ahead]
+    code = f"try:\n    {get}\nexcept Exception as e:\n    print('refused by the test' in str(e))\n"
+    try:
+        packages = RuntimePackages(python_path=str(tmp_path), imports=(ahead,))
+        outcome = engine.run(
+            Invocation(
+                language="python", code=code, entry="script", packages=packages, host_call=host_call
+            )
+        )
+    finally:
+        engine.close()
+    assert "True\n" == outcome.stdout, outcome.stderr
+    assert 1 <= len(calls) and b'"http"' in calls[0]

@@ -25,6 +25,7 @@ from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackag
 from ._pool import Pools, PoolSize, WarmPool, resolve_size
 from ._python_wasm import (
     DISK_TRAP,
+    HTTP_SHIM,
     Guest,
     TurnResult,
     WasmRuntime,
@@ -40,9 +41,6 @@ _UNCAPPED_FUEL = 2**62
 # The store's memory cap while a guest is made ahead of its job (our code only); the job's
 # own cap is set when it is handed the job.
 _POOL_MEMORY_CAP = 256 << 20
-_HTTP_SHIM = json.dumps(
-    {"source": resources.files("embedsandbox._guest").joinpath("python_http.py").read_text()}
-).encode()
 
 
 # The most host-door calls one run is served (`_host.call`: HTTP requests, the job, the
@@ -138,7 +136,7 @@ class _Door:
         if op == "job":
             return self._job
         if op == "shim":
-            return _HTTP_SHIM
+            return HTTP_SHIM
         if op is not None and self._host_call is not None:
             try:
                 with waiting():  # HTTP through the egress gateway: no core needed

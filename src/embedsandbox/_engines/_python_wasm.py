@@ -50,6 +50,7 @@ from ._wasm import LazyExports
 __all__ = [
     "BOOT_SOURCE",
     "DISK_TRAP",
+    "HTTP_SHIM",
     "Guest",
     "TurnResult",
     "WasmRuntime",
@@ -567,8 +568,18 @@ def _adds(disk: _Disk, entry: Any, size: int) -> int:
     return size if entry.unlinked else max(0, size - disk.size_of(entry.path))
 
 
+# The guest's HTTP shim (`_guest/python_http.py`), as the door's reply to {"op": "shim"}.
+HTTP_SHIM = json.dumps(
+    {"source": resources.files("embedsandbox._guest").joinpath("python_http.py").read_text()}
+).encode()
+
+
 class _BootDoor:
-    """The warm-up turn's door: our bootstrap and its settings, nothing of any job."""
+    """The warm-up turn's door: our bootstrap and its settings, nothing of any job.
+
+    It also serves the HTTP shim, for a revision's `additional_python_imports` that import
+    http.client, urllib3 or httpx ahead of the job.
+    """
 
     def __init__(self, rt: WasmRuntime, path: list[str], imports: list[str]) -> None:
         self._rt = rt
@@ -581,6 +592,8 @@ class _BootDoor:
             return self._warm
         if request == b"source":
             return BOOT_SOURCE.encode()
+        if request.startswith(b"{") and b'"shim"' in request:
+            return HTTP_SHIM
         if request.startswith(b"code") and self._rt.boot_code is None:
             # The compile turn: our bootstrap, compiled by a guest that has run nothing else.
             self._rt.keep_boot_code(bytes(request[4:]))

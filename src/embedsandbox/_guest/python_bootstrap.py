@@ -184,7 +184,7 @@ _PATCHES = {
     "subprocess": _refuse_in,
     "traceback": _refuse_in,
 }
-# These fetch the HTTP shim through the job's door: added once the warm-up's imports are done.
+# These fetch the HTTP shim through the host door (the warm-up's or the job's) when first used.
 _HTTP_PATCHES = {
     "http.client": lambda module: _http_shim()["patch_http_client"](module),
     "urllib.request": lambda module: _http_shim()["patch_urllib_request"](module),
@@ -296,13 +296,15 @@ def warm(path, imports):
     for folder in path:
         _sys.path.append(folder)
     _PACKAGE_PATH[:] = path
+    # Before the revision's imports, so that requests or urllib3 imported ahead are routed
+    # through the gateway too (the warm-up's door serves the shim as the job's does).
+    _PATCHES.update(_HTTP_PATCHES)
     _install_import_patches()  # no job data involved: done ahead, off the job's clock
     for module in imports:
         try:
             __import__(module)
         except BaseException:
             pass  # imported again in the job, which reports the error as the user's
-    _PATCHES.update(_HTTP_PATCHES)
     # As for `python main.py`: the script's folder (the working directory, /) comes first.
     _sys.path.insert(0, "/")
 
