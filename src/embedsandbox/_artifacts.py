@@ -48,6 +48,20 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def check_pinned(path: Path, expected: str, remedy: str) -> None:
+    """Raise RuntimeUnavailableError unless the file's sha256 is the manifest's `expected`.
+
+    `remedy` ends the message: what the user should do (e.g. "reinstall quickjs-rs").
+    """
+    actual = sha256_of(path)
+    if actual != expected:
+        msg = (
+            f"refusing to load {path}: its sha256 is {actual}, but "
+            f"wasm-runtimes/manifest.json pins {expected}; {remedy}"
+        )
+        raise RuntimeUnavailableError(msg)
+
+
 def verify_runtime(language: str, stamp_dir: Path) -> dict[str, Path]:
     """Check `language`'s interpreter build against the manifest; return its files' paths.
 
@@ -91,13 +105,7 @@ def verify_runtime(language: str, stamp_dir: Path) -> dict[str, Path]:
             st = path.stat()
             key = [st.st_size, st.st_mtime_ns, st.st_ino, expected]
             if stamps.get(str(path)) != key:
-                actual = sha256_of(path)
-                if actual != expected:
-                    msg = (
-                        f"refusing to load {path}: its sha256 is {actual}, but "
-                        f"wasm-runtimes/manifest.json pins {expected}; reinstall {package}"
-                    )
-                    raise RuntimeUnavailableError(msg)
+                check_pinned(path, expected, f"reinstall {package}")
                 stamps[str(path)] = key
                 changed = True
             paths[relative] = path

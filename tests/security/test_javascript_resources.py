@@ -17,27 +17,13 @@ from embedsandbox import Sandbox
 from embedsandbox._engines import _javascript
 from embedsandbox.models import LimitHit, OutputStatus
 
-pytestmark = pytest.mark.guest
+from ._outcomes import KIB, MIB, ended_by_disk, fine
 
-KIB, MIB = 1 << 10, 1 << 20
-DISK_LINE = (
-    "embedsandbox: the run was ended by its limit: disk_bytes of {} bytes / disk_files of {} files"
-)
+pytestmark = pytest.mark.guest
 
 
 def _run(sandbox: Sandbox, code: str, **fields: object):  # type: ignore[no-untyped-def]
     return sandbox.run_script(language="javascript", code=code, **fields)
-
-
-def _ended_by_disk(result, disk_bytes: int = 64 * MIB, disk_files: int = 10_000) -> None:  # type: ignore[no-untyped-def]
-    assert "disk_size" == result.limit_hit, (result.stdout, result.stderr)
-    assert 1 == result.exit_code
-    assert DISK_LINE.format(disk_bytes, disk_files) in result.stderr
-
-
-def _fine(result) -> None:  # type: ignore[no-untyped-def]
-    assert result.limit_hit is None, result.stderr
-    assert 0 == result.exit_code, result.stderr
 
 
 # -- work that never ends ---------------------------------------------------------------------
@@ -113,7 +99,7 @@ def test_long_but_finite_microtask_chains_finish(sandbox: Sandbox) -> None:
         "setTimeout(() => console.log(n), 0)"
     )
     result = _run(sandbox, code)
-    _fine(result)
+    fine(result)
     assert "300000\n" == result.stdout
 
 
@@ -177,7 +163,7 @@ BYTE_FLOODS = {
 @pytest.mark.parametrize("code", BYTE_FLOODS.values(), ids=BYTE_FLOODS.keys())
 def test_writes_past_disk_bytes_end_the_run(sandbox: Sandbox, code: str) -> None:
     result = _run(sandbox, code, limits={"disk_bytes": 8 * MIB, "memory_size": 512})
-    _ended_by_disk(result, disk_bytes=8 * MIB)
+    ended_by_disk(result, disk_bytes=8 * MIB)
 
 
 def test_the_default_quota_is_64_mib(sandbox: Sandbox) -> None:
@@ -186,9 +172,9 @@ def test_the_default_quota_is_64_mib(sandbox: Sandbox) -> None:
         "for (let i = 0; i < {n}; i++) fs.writeFileSync('f' + i, s)\nconsole.log('ok')"
     )
     big = {"memory_size": 512}
-    _ended_by_disk(_run(sandbox, code.replace("{n}", "65"), limits=big))
+    ended_by_disk(_run(sandbox, code.replace("{n}", "65"), limits=big))
     result = _run(sandbox, code.replace("{n}", "60"), limits=big)
-    _fine(result)
+    fine(result)
     assert "ok\n" == result.stdout
 
 
@@ -201,7 +187,7 @@ def test_the_limit_stops_the_guest_at_once(sandbox: Sandbox) -> None:
         "console.log('after')"
     )
     result = _run(sandbox, code, limits={"disk_bytes": MIB})
-    _ended_by_disk(result, disk_bytes=MIB)
+    ended_by_disk(result, disk_bytes=MIB)
     assert "before\n" == result.stdout
 
 
@@ -215,16 +201,16 @@ def test_a_function_past_the_quota_is_an_error(sandbox: Sandbox) -> None:
     )
     assert OutputStatus.ERROR == response.output_status
     assert response.output is None
-    _ended_by_disk(response.execution, disk_bytes=MIB)
+    ended_by_disk(response.execution, disk_bytes=MIB)
 
 
 def test_non_ascii_text_counts_its_utf8_bytes(sandbox: Sandbox) -> None:
     # 400 Ki characters of 3 UTF-8 bytes: 1.2 MiB, over 1 MiB though under 1 Mi characters.
     code = "require('fs').writeFileSync('t', '\\u4e2d'.repeat(400 << 10)); console.log('ok')"
-    _ended_by_disk(_run(sandbox, code, limits={"disk_bytes": MIB}), disk_bytes=MIB)
+    ended_by_disk(_run(sandbox, code, limits={"disk_bytes": MIB}), disk_bytes=MIB)
     # The same count of one-byte characters fits.
     fits = "require('fs').writeFileSync('t', 'x'.repeat(400 << 10)); console.log('ok')"
-    _fine(_run(sandbox, fits, limits={"disk_bytes": MIB}))
+    fine(_run(sandbox, fits, limits={"disk_bytes": MIB}))
 
 
 # -- files and folders ------------------------------------------------------------------------
@@ -252,17 +238,17 @@ COUNT_FLOODS = {
 @pytest.mark.parametrize("code", COUNT_FLOODS.values(), ids=COUNT_FLOODS.keys())
 def test_creates_past_disk_files_end_the_run(sandbox: Sandbox, code: str) -> None:
     result = _run(sandbox, code, limits={"disk_files": 200})
-    _ended_by_disk(result, disk_files=200)
+    ended_by_disk(result, disk_files=200)
 
 
 def test_the_default_file_count_is_10000(sandbox: Sandbox) -> None:
-    _ended_by_disk(_run(sandbox, COUNT_FLOODS["many empty files"]))
+    ended_by_disk(_run(sandbox, COUNT_FLOODS["many empty files"]))
     fits = (
         "const fs = require('fs')\nfor (let i = 0; i < 9000; i++) fs.writeFileSync('f' + i, '')\n"
         "console.log(fs.readdirSync('.').length)"
     )
     result = _run(sandbox, fits)
-    _fine(result)
+    fine(result)
     assert int(result.stdout) >= 9000
 
 
@@ -280,7 +266,7 @@ for (let round = 0; round < 5; round++) {
 console.log('ok')
 """
     result = _run(sandbox, code, limits={"disk_bytes": 8 * MIB, "disk_files": 60})
-    _fine(result)
+    fine(result)
     assert "ok\n" == result.stdout
 
 
@@ -294,7 +280,7 @@ fs.renameSync('current', 'current')
 console.log(fs.statSync('current').size, fs.readdirSync('.').sort().join(','))
 """
     result = _run(sandbox, code, limits={"disk_bytes": 3 * MIB, "disk_files": 5})
-    _fine(result)
+    fine(result)
     assert "1048576 current" == result.stdout.strip().replace(",tmp", "")
 
 
@@ -312,7 +298,7 @@ for (let i = 0; i < 30; i++) {
 console.log(fs.readFileSync('a', 'utf8'))
 """
     result = _run(sandbox, code, limits={"disk_bytes": 2 * MIB})
-    _fine(result)
+    fine(result)
     assert "short\n" == result.stdout
 
 
@@ -323,22 +309,22 @@ def test_request_files_count_in_the_quota(sandbox: Sandbox) -> None:
     files = [{"path": f"in/{i}.txt", "contents": "x" * (300 * KIB)} for i in range(4)]
     code = "console.log('ran')"
     result = _run(sandbox, code, files=files, limits={"disk_bytes": MIB})
-    _ended_by_disk(result, disk_bytes=MIB)
+    ended_by_disk(result, disk_bytes=MIB)
     assert "" == result.stdout
     result = _run(sandbox, code, files=files, limits={"disk_files": 4})
-    _ended_by_disk(result, disk_files=4)
+    ended_by_disk(result, disk_files=4)
     add = "require('fs').writeFileSync('more', 'x'.repeat(200 << 10)); console.log('ran')"
-    _fine(_run(sandbox, add, files=files, limits={"disk_bytes": 2 * MIB}))
+    fine(_run(sandbox, add, files=files, limits={"disk_bytes": 2 * MIB}))
     grow = "require('fs').writeFileSync('more', 'x'.repeat(900 << 10))"
-    _ended_by_disk(_run(sandbox, grow, files=files, limits={"disk_bytes": 2 * MIB}), 2 * MIB)
+    ended_by_disk(_run(sandbox, grow, files=files, limits={"disk_bytes": 2 * MIB}), 2 * MIB)
 
 
 def test_a_zero_quota_still_runs_code_that_writes_nothing(sandbox: Sandbox) -> None:
     result = _run(sandbox, "console.log(1)", limits={"disk_bytes": 0, "disk_files": 0})
-    _fine(result)
+    fine(result)
     assert "1\n" == result.stdout
     write = "require('fs').writeFileSync('a', '')"
-    _ended_by_disk(_run(sandbox, write, limits={"disk_files": 0}), disk_files=0)
+    ended_by_disk(_run(sandbox, write, limits={"disk_files": 0}), disk_files=0)
 
 
 def test_under_the_quota_files_work_as_before(sandbox: Sandbox) -> None:
@@ -359,7 +345,7 @@ console.log(fs.readFileSync('/tmp/big', 'utf8') === big)
 fs.unlinkSync('/tmp/big')
 """
     result = _run(sandbox, code, files=[{"path": "in/data.csv", "contents": "a,b\n1,2\n"}])
-    _fine(result)
+    fine(result)
     assert result.stdout.splitlines() == ["a,b", "1,2", "6", "c.bin false", "true"]
 
 
@@ -379,7 +365,7 @@ for (let i = 0; i < 8; i++) {
 console.log(JSON.stringify(seen))
 """
     result = _run(sandbox, code, http={"allow": [{"host": "127.0.0.1:1"}]})
-    _fine(result)
+    fine(result)
     seen = __import__("json").loads(result.stdout)
     assert 8 == len(seen)
     assert all("host calls" not in s for s in seen[:5]), seen
@@ -392,7 +378,7 @@ console.log(JSON.stringify(seen))
 def test_many_tiny_writes_are_kept_and_capped(sandbox: Sandbox) -> None:
     code = "for (let i = 0; i < 200000; i++) process.stdout.write('ab')"
     result = _run(sandbox, code)
-    _fine(result)
+    fine(result)
     assert "ab" * 200_000 == result.stdout
     flood = "while (true) process.stdout.write('ab')"
     result = _run(sandbox, flood, limits={"output_bytes": 100_000})

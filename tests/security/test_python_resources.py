@@ -21,27 +21,13 @@ import pytest
 from embedsandbox import Sandbox
 from embedsandbox._engines import _python
 
-pytestmark = pytest.mark.guest
+from ._outcomes import KIB, MIB, ended_by_disk, fine
 
-KIB, MIB = 1 << 10, 1 << 20
-DISK_LINE = (
-    "embedsandbox: the run was ended by its limit: disk_bytes of {} bytes / disk_files of {} files"
-)
+pytestmark = pytest.mark.guest
 
 
 def _run(sandbox: Sandbox, code: str, **fields: object):  # type: ignore[no-untyped-def]
     return sandbox.run_script(language="python", code=code, **fields)
-
-
-def _ended_by_disk(result, disk_bytes: int = 64 * MIB, disk_files: int = 10_000) -> None:  # type: ignore[no-untyped-def]
-    assert "disk_size" == result.limit_hit, (result.stdout, result.stderr)
-    assert 1 == result.exit_code
-    assert DISK_LINE.format(disk_bytes, disk_files) in result.stderr
-
-
-def _fine(result) -> None:  # type: ignore[no-untyped-def]
-    assert result.limit_hit is None, result.stderr
-    assert 0 == result.exit_code, result.stderr
 
 
 # -- bytes ------------------------------------------------------------------------------------
@@ -93,23 +79,23 @@ BYTE_FLOODS = {
 @pytest.mark.parametrize("code", BYTE_FLOODS.values(), ids=BYTE_FLOODS.keys())
 def test_writes_past_disk_bytes_end_the_run(sandbox: Sandbox, code: str) -> None:
     result = _run(sandbox, code, limits={"disk_bytes": 8 * MIB})
-    _ended_by_disk(result, disk_bytes=8 * MIB)
+    ended_by_disk(result, disk_bytes=8 * MIB)
 
 
 def test_the_default_quota_is_64_mib(sandbox: Sandbox) -> None:
     code = "f = open('big', 'wb')\nfor _ in range(65):\n    f.write(b'x' * (1 << 20))\nf.close()"
-    _ended_by_disk(_run(sandbox, code))
+    ended_by_disk(_run(sandbox, code))
     fits = "f = open('big', 'wb')\nfor _ in range(60):\n    f.write(b'x' * (1 << 20))\nf.close()"
-    _fine(_run(sandbox, fits))
+    fine(_run(sandbox, fits))
 
 
 def test_the_quota_is_per_request(sandbox: Sandbox) -> None:
     code = "open('f', 'wb').write(b'x' * (2 << 20)); print('written')"
-    _ended_by_disk(_run(sandbox, code, limits={"disk_bytes": MIB}), disk_bytes=MIB)
+    ended_by_disk(_run(sandbox, code, limits={"disk_bytes": MIB}), disk_bytes=MIB)
     result = _run(sandbox, code, limits={"disk_bytes": 3 * MIB})
-    _fine(result)
+    fine(result)
     assert "written\n" == result.stdout
-    _fine(_run(sandbox, code))  # the default, again: nothing carried over
+    fine(_run(sandbox, code))  # the default, again: nothing carried over
 
 
 def test_the_limit_stops_the_guest_at_once(sandbox: Sandbox) -> None:
@@ -121,7 +107,7 @@ def test_the_limit_stops_the_guest_at_once(sandbox: Sandbox) -> None:
         "print('after', flush=True)\n"
     )
     result = _run(sandbox, code, limits={"disk_bytes": MIB})
-    _ended_by_disk(result, disk_bytes=MIB)
+    ended_by_disk(result, disk_bytes=MIB)
     assert "before\n" == result.stdout
 
 
@@ -132,7 +118,7 @@ def test_a_function_past_the_quota_is_an_error(sandbox: Sandbox) -> None:
     )
     assert "error" == response.output_status
     assert response.output is None
-    _ended_by_disk(response.execution, disk_bytes=MIB)
+    ended_by_disk(response.execution, disk_bytes=MIB)
 
 
 # -- files and folders ------------------------------------------------------------------------
@@ -153,15 +139,15 @@ COUNT_FLOODS = {
 @pytest.mark.parametrize("code", COUNT_FLOODS.values(), ids=COUNT_FLOODS.keys())
 def test_creates_past_disk_files_end_the_run(sandbox: Sandbox, code: str) -> None:
     result = _run(sandbox, code, limits={"disk_files": 200})
-    _ended_by_disk(result, disk_files=200)
+    ended_by_disk(result, disk_files=200)
 
 
 def test_the_default_file_count_is_10000(sandbox: Sandbox) -> None:
     code = "i = 0\nwhile True:\n    open(f'/tmp/f{i}', 'w').close(); i += 1"
-    _ended_by_disk(_run(sandbox, code))
+    ended_by_disk(_run(sandbox, code))
     fits = "import os\nfor i in range(9_000):\n    open(f'f{i}', 'w').close()\nprint(len(os.listdir()))"
     result = _run(sandbox, fits)
-    _fine(result)
+    fine(result)
     assert int(result.stdout) >= 9_000
 
 
@@ -177,7 +163,7 @@ def test_removing_frees_the_count_and_bytes(sandbox: Sandbox) -> None:
         "print('ok')\n"
     )
     result = _run(sandbox, code, limits={"disk_bytes": 8 * MIB, "disk_files": 60})
-    _fine(result)
+    fine(result)
     assert "ok\n" == result.stdout
 
 
@@ -189,7 +175,7 @@ def test_rename_over_frees_the_old_file(sandbox: Sandbox) -> None:
         "print(os.path.getsize('current'), sorted(os.listdir()))\n"
     )
     result = _run(sandbox, code, limits={"disk_bytes": 3 * MIB, "disk_files": 5})
-    _fine(result)
+    fine(result)
     assert "1048576 ['current', 'tmp']\n" == result.stdout
 
 
@@ -206,7 +192,7 @@ def test_links_are_refused(sandbox: Sandbox) -> None:
         "    except OSError:\n        print('refused')\n"
     )
     result = _run(sandbox, code)
-    _fine(result)
+    fine(result)
     assert "linked" not in result.stdout and "allocated" not in result.stdout
     assert result.stdout.startswith("refused\nrefused\n")
 
@@ -219,18 +205,18 @@ def test_request_files_count_in_the_quota(sandbox: Sandbox) -> None:
     code = "print('ran')"
     # 1.2 MB of files in 1 MiB: the job never starts.
     result = _run(sandbox, code, files=files, limits={"disk_bytes": MIB})
-    _ended_by_disk(result, disk_bytes=MIB)
+    ended_by_disk(result, disk_bytes=MIB)
     assert "" == result.stdout
     # Five entries (four files and their folder) in four.
     result = _run(sandbox, code, files=files, limits={"disk_files": 4})
-    _ended_by_disk(result, disk_files=4)
+    ended_by_disk(result, disk_files=4)
     # They fit; what the guest adds is counted on top of them.
     add = "open('more', 'wb').write(b'x' * (200 << 10)); print('ran')"
-    _fine(_run(sandbox, add, files=files, limits={"disk_bytes": 2 * MIB}))
+    fine(_run(sandbox, add, files=files, limits={"disk_bytes": 2 * MIB}))
     grow = "open('more', 'wb').write(b'x' * (900 << 10))"
-    _ended_by_disk(_run(sandbox, grow, files=files, limits={"disk_bytes": 2 * MIB}), 2 * MIB)
+    ended_by_disk(_run(sandbox, grow, files=files, limits={"disk_bytes": 2 * MIB}), 2 * MIB)
     one_more = "open('more', 'w').close()"
-    _ended_by_disk(_run(sandbox, one_more, files=files, limits={"disk_files": 5}), disk_files=5)
+    ended_by_disk(_run(sandbox, one_more, files=files, limits={"disk_files": 5}), disk_files=5)
 
 
 def test_request_files_can_be_grown_and_shrunk_within_the_quota(sandbox: Sandbox) -> None:
@@ -241,10 +227,10 @@ def test_request_files_can_be_grown_and_shrunk_within_the_quota(sandbox: Sandbox
         "print(open('data.txt').read())\n"
     )
     result = _run(sandbox, shrink_then_grow, files=files, limits={"disk_bytes": MIB})
-    _fine(result)
+    fine(result)
     assert "short\n" == result.stdout
     grow = "open('data.txt', 'a').write('x' * (500 << 10))"
-    _ended_by_disk(_run(sandbox, grow, files=files, limits={"disk_bytes": MIB}), MIB)
+    ended_by_disk(_run(sandbox, grow, files=files, limits={"disk_bytes": MIB}), MIB)
 
 
 # -- under the quota, a disk as before --------------------------------------------------------
@@ -274,7 +260,7 @@ db = sqlite3.connect('db.sqlite'); db.execute('create table t (x)'); db.commit()
 print(os.path.exists('db.sqlite'), os.getcwd())
 """
     result = _run(sandbox, code, files=[{"path": "in/data.csv", "contents": "a,b\n1,2\n"}])
-    _fine(result)
+    fine(result)
     lines = result.stdout.splitlines()
     assert lines[:2] == ["a,b", "1,2"]
     assert lines[2] == "103"
@@ -287,9 +273,9 @@ print(os.path.exists('db.sqlite'), os.getcwd())
 
 def test_a_zero_quota_still_runs_code_that_writes_nothing(sandbox: Sandbox) -> None:
     result = _run(sandbox, "print(1)", limits={"disk_bytes": 0, "disk_files": 0})
-    _fine(result)
+    fine(result)
     assert "1\n" == result.stdout
-    _ended_by_disk(_run(sandbox, "open('a', 'w').close()", limits={"disk_files": 0}), disk_files=0)
+    ended_by_disk(_run(sandbox, "open('a', 'w').close()", limits={"disk_files": 0}), disk_files=0)
 
 
 # -- nothing of the guest's on the host's disk ------------------------------------------------
@@ -330,11 +316,11 @@ def test_the_disk_is_freed_after_the_run(sandbox: Sandbox) -> None:
     """Each run's files live in host memory while it runs, and are gone after it."""
     code = "for i in range(6):\n    open(f'f{i}', 'wb').write(b'x' * (8 << 20))"
     process = psutil.Process(os.getpid())
-    _fine(_run(sandbox, code))
+    fine(_run(sandbox, code))
     gc.collect()
     baseline = process.memory_info().rss
     for _ in range(6):
-        _fine(_run(sandbox, code))
+        fine(_run(sandbox, code))
     _run(sandbox, "pass")  # the reaper has discarded the guests before this one
     gc.collect()
     assert process.memory_info().rss - baseline < 150 * MIB
@@ -358,7 +344,7 @@ for path in ('x', '/tmp', '/usr/local/lib', 'x'):
         os.close(fd)
 """
     result = _run(sandbox, code)
-    _fine(result)
+    fine(result)
     lines = result.stdout.splitlines()
     assert 4 == len(lines)
     for line in lines:

@@ -21,6 +21,7 @@ import pytest
 from embedsandbox import Sandbox
 from embedsandbox._engines._base import Invocation, RunLimits
 from embedsandbox._engines._waiting import current_hook, use_hook, waiting
+from embedsandbox.server import ServerOptions, create_app
 from embedsandbox.server._pool import Busy, Pool
 
 from .conftest import Server, start_server, stop_server
@@ -324,3 +325,14 @@ def test_past_max_waiting_requests_get_429(tmp_path: Path) -> None:
             assert [f.result().status_code for f in sleepers] == [200] * 3
     finally:
         stop_server(server)
+
+
+@pytest.mark.parametrize("value", [-1, -(2**40)])
+def test_a_negative_max_waiting_is_refused_before_anything_is_opened(
+    tmp_path: Path, value: int
+) -> None:
+
+    keys = tmp_path / "keys.sqlite3"
+    with pytest.raises(ValueError, match="max_waiting must be at least 0"):
+        create_app(ServerOptions(max_waiting=value, keys=keys))
+    assert not keys.exists()

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Final
 
-from .._artifacts import manifest, sha256_of
+from .._artifacts import check_pinned, manifest
 from ..errors import RuntimeUnavailableError
 
 __all__ = ["DEFAULT_PACKAGES_GUEST_PATH", "default_python_packages"]
@@ -53,13 +53,7 @@ def default_python_packages(cache_dir: Path) -> Path:
             if not wheel.is_file():
                 msg = f"the default guest package {name} is missing from {_WHEELS}; reinstall"
                 raise RuntimeUnavailableError(msg)
-            actual = sha256_of(wheel)
-            if actual != expected:
-                msg = (
-                    f"refusing to load {wheel}: its sha256 is {actual}, but "
-                    f"wasm-runtimes/manifest.json pins {expected}; reinstall embedsandbox"
-                )
-                raise RuntimeUnavailableError(msg)
+            check_pinned(wheel, expected, "reinstall embedsandbox")
             _unpack(wheel, site)
         for path in sorted(site.rglob("*"), reverse=True):  # files, then their folders
             path.chmod(0o555 if path.is_dir() else 0o444)

@@ -322,11 +322,11 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
     if options.workers < 1:
         msg = f"workers must be at least 1, got {options.workers}"
         raise ValueError(msg)
-    keys = KeyStore(options.keys)
-    projects = _Projects(options)
     if options.max_waiting < 0:
         msg = f"max_waiting must be at least 0, got {options.max_waiting}"
         raise ValueError(msg)
+    keys = KeyStore(options.keys)
+    projects = _Projects(options)
     pool = Pool(
         options.workers, options.queue_timeout_s, options.max_runs_per_key, options.max_waiting
     )
