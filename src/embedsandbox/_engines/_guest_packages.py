@@ -27,8 +27,8 @@ __all__ = ["DEFAULT_PACKAGES_GUEST_PATH", "default_python_packages"]
 
 DEFAULT_PACKAGES_GUEST_PATH: Final = "/opt/embedsandbox/default-packages"
 _WHEELS: Final = Path(__file__).resolve().parents[1] / "_guest" / "wheels"
-# One wheel's unpacked size, and all of them: far above what they hold (a few MB), so a
-# damaged or hostile archive cannot fill the cache.
+# The most one wheel may unpack to: far above what they hold (under 1 MB each), so a
+# damaged archive (its sha256 is checked first) cannot fill the cache.
 _MAX_UNPACKED: Final = 64 << 20
 
 
