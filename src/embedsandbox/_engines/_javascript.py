@@ -62,7 +62,7 @@ import wasmtime
 from wasmtime import _ffi as ffi
 from wasmtime._func import maybe_raise_last_exn
 
-from .._artifacts import manifest, verify_runtime, write_cache_file
+from .._artifacts import check_pinned, manifest, verify_runtime, write_cache_file
 from .._runtimes._node_modules import PREFIX, NodeModules, ResolveError
 from ..errors import RuntimeUnavailableError
 from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
@@ -169,6 +169,9 @@ _CJS_EXPORT: Final = re.compile(
     r"(?:^|[^.\w$])(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=(?!=)", re.MULTILINE
 )
 _PRELUDE_RESOURCE: Final = "js_prelude.js"
+# The web-platform packages (Buffer, Event/EventTarget) bundled by
+# scripts/js-packages/build.mjs; pinned by sha256 in the manifest's `guest_bundles`.
+_PACKAGES_RESOURCE: Final = "js_packages.js"
 # The quickjs-rs files we load, as wasm-runtimes/manifest.json names them.
 _GUEST_FILE: Final = "quickjs_rs/_guest.wasm"
 _TRANSFORM_FILE: Final = "quickjs_rs/_transform.wasm"
@@ -343,6 +346,24 @@ def _make_engine_config(metered: bool) -> tuple[wasmtime.Config, str]:
     return config, f"{'fuel-' if metered else ''}epoch-stack{stack >> 20}m"
 
 
+def _prelude_source() -> str:
+    """The bundled packages, then js_prelude.js: one script whose value is the set-up.
+
+    The bundle's exports reach the prelude as the global `__embedsandboxPackages`, which the
+    prelude deletes as it starts (before any user code exists). Not a function wrapped
+    around both: QuickJS keeps each function's source text, so a wrapper would keep a
+    second copy of the whole prelude in every guest.
+    """
+    guest = importlib.resources.files("embedsandbox._guest")
+    bundle = guest.joinpath(_PACKAGES_RESOURCE)
+    pinned: str = manifest()["guest_bundles"]["javascript"]["sha256"]
+    with importlib.resources.as_file(bundle) as path:
+        check_pinned(path, pinned, "reinstall embedsandbox (or run scripts/js-packages/build.mjs)")
+    packages = bundle.read_text(encoding="utf-8")
+    prelude = guest.joinpath(_PRELUDE_RESOURCE).read_text(encoding="utf-8")
+    return f"globalThis.__embedsandboxPackages = (\n{packages});\n{prelude}"
+
+
 def _pinned_sha256(relative: str) -> str:
     """The sha256 that wasm-runtimes/manifest.json pins for a quickjs-rs file."""
     digest: str = manifest()["runtimes"]["javascript"]["files"][relative]
@@ -468,11 +489,7 @@ class _WasmRuntime:
         self._cache_dir = cache_dir
         verify_runtime("javascript", cache_dir)
         self.guest_sha256 = _pinned_sha256(_GUEST_FILE)
-        self.prelude = (
-            importlib.resources.files("embedsandbox._guest")
-            .joinpath(_PRELUDE_RESOURCE)
-            .read_text(encoding="utf-8")
-        )
+        self.prelude = _prelude_source()
         # The start-up image is read and checked (~2 ms) while the guest module deserializes:
         # both release the GIL, and a process's first run needs both.
         self._image_read: list[_Template | None] = []
