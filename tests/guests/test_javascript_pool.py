@@ -21,6 +21,7 @@ from embedsandbox._engines._base import (
     RunLimits,
     RuntimePackages,
 )
+from embedsandbox._engines._core._threads import run_on_guest_thread
 from embedsandbox._engines._javascript import JavaScriptEngine
 from embedsandbox._engines._pool import PoolSize, WarmPool
 
@@ -358,7 +359,7 @@ def test_a_new_runtime_reads_the_start_up_image_from_disk(
         run = _javascript._Run(
             fresh, Invocation("javascript", "console.log('ok')", "script", limits=limits)
         )
-        out = _javascript._on_guest_thread(run.execute)
+        out = run_on_guest_thread(run.execute)
         assert ("ok\n", metered) == (out.stdout, out.fuel_used is not None)
 
 

@@ -35,7 +35,6 @@ changing anything for other users of quickjs_rs in the process.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import ctypes
 import dataclasses
 import functools
@@ -47,7 +46,6 @@ import json
 import logging
 import os
 import posixpath
-import queue
 import re
 import struct
 import sys
@@ -66,6 +64,7 @@ from .._artifacts import check_pinned, manifest, verify_runtime, write_cache_fil
 from .._runtimes._node_modules import PREFIX, NodeModules, ResolveError
 from ..errors import RuntimeUnavailableError
 from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
+from ._core._threads import run_on_guest_thread
 from ._pool import Pools, PoolSize, WarmPool, resolve_size
 from ._waiting import waiting
 from ._wasm import LazyExports
@@ -132,8 +131,6 @@ _TRANSFORM_MEMORY: Final = 512 << 20
 # wasm native stack for the guest (QuickJS recursion uses ~0.8 KiB of it per JS call; its
 # own 1 MiB shadow stack is the other bound, at ~6000 plain JS frames).
 _MAX_WASM_STACK: Final = 8 << 20
-# The host thread that runs a guest must hold max_wasm_stack plus the host frames under it.
-_GUEST_THREAD_STACK: Final = 32 << 20
 # Epoch backstop for the wall clock: one tick every _EPOCH_TICK_S while any run is live; a
 # store traps _EPOCH_GRACE_S after its deadline if the cooperative interrupt did not fire.
 _EPOCH_TICK_S: Final = 0.01
@@ -203,9 +200,6 @@ _HOT_EXPORTS: Final = (
     "type_of",
     "get_number",
 )
-# Persistent guest threads (32 MiB stacks): how many may wait for work, and for how long.
-_GUEST_THREADS_KEPT: Final = 4
-_GUEST_THREAD_IDLE_S: Final = 30.0
 
 # Node-style built-in modules served to `import`: canonical name -> named exports.
 _BUILTIN_EXPORTS: Final[dict[str, tuple[str, ...]]] = {
@@ -520,7 +514,7 @@ class _WasmRuntime:
     ) -> _Template | None:
         """The start-up image: from the disk cache, else built and stored there.
 
-        Building runs guest code: off a guest thread, pass `build=_on_guest_thread`.
+        Building runs guest code: off a guest thread, pass `build=run_on_guest_thread`.
         """
         if not self._template_done:
             with self._template_lock:
@@ -1111,98 +1105,6 @@ def _strip_types(rt: _WasmRuntime, name: str, source: str, deadline_s: float) ->
             while len(_transform_cache) > _TRANSFORM_CACHE_ENTRIES:
                 _transform_cache.popitem(last=False)
     return out
-
-
-class _GuestThreads:
-    """Persistent host threads whose stacks hold _MAX_WASM_STACK of wasm frames.
-
-    wasmtime runs wasm on the calling thread's native stack and only checks that the wasm
-    part stays under max_wasm_stack; the thread must really have that much. Starting such a
-    thread per run cost ~0.1 ms, so threads wait for the next run instead: up to
-    _GUEST_THREADS_KEPT of them, each for _GUEST_THREAD_IDLE_S. A run never waits for a
-    busy thread (a new one is started), so concurrent runs stay concurrent.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
-        # Threads waiting for a task that no task has been promised to yet. Invariant:
-        # threads blocked in get() == self._idle + tasks in the queue.
-        self._idle = 0
-
-    def submit(self, task: Callable[[], None]) -> None:
-        """Run `task` (which must not raise) on a guest thread."""
-        with self._lock:
-            spawn = self._idle == 0
-            if not spawn:
-                self._idle -= 1
-        if spawn:
-            with _thread_lock:  # threading.stack_size is process-wide
-                old = threading.stack_size(_GUEST_THREAD_STACK)
-                try:
-                    thread = threading.Thread(
-                        target=self._work, name="embedsandbox-js", daemon=True
-                    )
-                    thread.start()
-                finally:
-                    threading.stack_size(old)
-        self._tasks.put(task)
-
-    def _work(self) -> None:
-        while True:
-            try:
-                task = self._tasks.get(timeout=_GUEST_THREAD_IDLE_S)
-            except queue.Empty:
-                with self._lock:
-                    if self._idle > 0:  # else a task is promised to us: take it
-                        self._idle -= 1
-                        return
-                continue
-            task()
-            with self._lock:
-                if self._idle >= _GUEST_THREADS_KEPT:
-                    return
-                self._idle += 1
-
-
-_guest_threads = _GuestThreads()
-_thread_lock = threading.Lock()
-
-
-def _on_guest_thread(fn: Callable[[], R], after: Callable[[], None] | None = None) -> R:
-    """`fn()` on a guest thread (in the caller's contextvars); `after()` runs there next.
-
-    `after` (freeing the guest) runs once the caller has the result, off its critical path.
-    """
-    box: list[R] = []
-    errors: list[BaseException] = []
-    context = contextvars.copy_context()
-    done = threading.Lock()
-    done.acquire()
-
-    def task() -> None:
-        try:
-            box.append(context.run(fn))
-        except BaseException as e:  # re-raised on the caller's thread
-            errors.append(e)
-        finally:
-            done.release()
-            if after is not None:
-                try:
-                    after()
-                except Exception:
-                    logger.debug("freeing a JavaScript guest failed", exc_info=True)
-
-    try:
-        _guest_threads.submit(task)
-    except BaseException:
-        if after is not None:
-            after()
-        raise
-    done.acquire()
-    if errors:
-        raise errors[0]
-    return box[0]
 
 
 class _Stream:
@@ -1813,7 +1715,7 @@ class JavaScriptEngine:
     def _make_guest(self, metered: bool) -> _GuestInstance:
         """A guest for a pool: instantiated, start-up image loaded, no run's data."""
         rt = self._runtime(metered)
-        template = rt.template(build=_on_guest_thread)
+        template = rt.template(build=run_on_guest_thread)
         inst = _GuestInstance(rt, None, memory=_POOL_MEMORY, deadline_s=_POOL_DEADLINE_S)
         try:
             if template is not None:
@@ -1847,7 +1749,7 @@ class JavaScriptEngine:
                 if pool is not None:
                     pool.done()  # refill now, no longer competing with this run
 
-        return _on_guest_thread(run.run_guest, after)
+        return run_on_guest_thread(run.run_guest, after=after)
 
 
 def _discard(inst: _GuestInstance) -> None:

