@@ -1,7 +1,7 @@
 """`Sandbox`: the facade. Validates requests, resolves limits, picks the engine, times the run.
 
-Owns one engine per language (created on first use and shared by every run: each run still
-gets a fresh guest) and a small thread pool for the async methods.
+Owns one engine per language family (created on first use, or given as `engines=`, and shared
+by every run: each run still gets a fresh guest) and a small thread pool for the async methods.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 import secrets as _random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -165,11 +165,20 @@ class Sandbox:
             A worker takes about 0.3 s to start and 60 MB of RSS; a run pays about 0.2 ms
             to cross. Outbound HTTP is still performed (and credentials added) here. Workers
             are spawned: a script must guard its entry point (`if __name__ == "__main__":`).
+        engines: Engines to use instead of the ones the Sandbox would create, by language
+            family: `"python"`, and `"javascript"` (which runs JavaScript and TypeScript).
+            Each is an object with the `Engine` protocol's `run`, `warmup`,
+            `compiled_in_cache` and `close` (`embedsandbox.testing.FakeEngine`, for tests
+            that need no WebAssembly). Every other step of a run is the same: request
+            validation, limits, the egress gateway, redaction, the execution record. The
+            Sandbox owns what it is given, as an httpx Client owns its transport: `close()`
+            closes these engines too, so give each Sandbox its own.
 
     Raises:
         StoreError: the store file cannot be opened or created, is corrupt or is not an
             embedsandbox store; the message names it. It is never deleted or recreated.
-        ConfigurationError: an option is out of range.
+        ConfigurationError: an option is out of range, or `engines` names an unknown
+            language family or holds an object that is not an engine.
 
     """
 
@@ -186,7 +195,9 @@ class Sandbox:
         min_cached_instances: int | None = None,
         max_cached_instances: int = 4,
         processes: int = 0,
+        engines: Mapping[str, Engine] | None = None,
     ) -> None:
+        supplied = _check_engines(engines)
         base = DEFAULT_LIMITS.model_dump()
         if limits is not None:
             base.update(limits.model_dump(exclude_none=True))
@@ -231,7 +242,7 @@ class Sandbox:
             self._verify_imports,
         )
         self._executions = Executions(self._log)
-        self._engines: dict[str, Engine] = {}
+        self._engines: dict[str, Engine] = supplied
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
@@ -250,7 +261,7 @@ class Sandbox:
         self.close()
 
     def close(self) -> None:
-        """Stop the async worker threads and release the engines. Idempotent."""
+        """Stop the async worker threads and close the engines (`engines=` ones too). Idempotent."""
         with self._lock:
             self._closed = True
             executor, self._executor = self._executor, None
@@ -701,6 +712,43 @@ class Sandbox:
             limit_hit=raw.limit_hit,
         )
         return response, raw
+
+
+ENGINE_FAMILIES: Final = ("javascript", "python")
+"""The keys `Sandbox(engines=...)` accepts: "javascript" also runs TypeScript."""
+_ENGINE_METHODS: Final = ("run", "warmup", "compiled_in_cache", "close")
+
+
+def _check_engines(engines: Mapping[str, Engine] | None) -> dict[str, Engine]:
+    """`Sandbox(engines=...)` checked: known families, objects with the Engine methods."""
+    if engines is None:
+        return {}
+    if not isinstance(engines, Mapping):
+        msg = (
+            f"engines must be a mapping from language family to engine, such as "
+            f"{{'python': engine}}, not {type(engines).__name__}"
+        )
+        raise ConfigurationError(msg)
+    checked: dict[str, Engine] = {}
+    for family, engine in engines.items():
+        if family not in ENGINE_FAMILIES:
+            hint = " (TypeScript runs on the 'javascript' engine)" if family == "typescript" else ""
+            msg = (
+                f"engines has an unknown language family {family!r}{hint}; "
+                f"expected one of {list(ENGINE_FAMILIES)}"
+            )
+            raise ConfigurationError(msg)
+        missing = [name for name in _ENGINE_METHODS if not callable(getattr(engine, name, None))]
+        if missing:
+            msg = (
+                f"engines[{family!r}] is a {type(engine).__name__}, which has no "
+                f"{', '.join(missing)} method; an engine implements the Engine protocol "
+                f"({', '.join(_ENGINE_METHODS)}), see embedsandbox.testing.FakeEngine"
+            )
+            raise ConfigurationError(msg)
+        # a `Language` member equals its wire string; keep the plain string as the key
+        checked[next(name for name in ENGINE_FAMILIES if name == family)] = engine
+    return checked
 
 
 def _new_id() -> str:

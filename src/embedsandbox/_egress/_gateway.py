@@ -12,7 +12,8 @@ function; the engine hands the decoded message to the `Gateway` of that executio
 
 and never raises for anything the guest sent: a refusal or a failure is a reply
 `{"error": message, "kind": ...}`. Protocol version 1 is documented on `Gateway.handle`.
-One real HTTP client (urllib3, which reads no proxy variables) makes the requests.
+Each checked hop is sent by the options' `Upstream` (`_upstream.py`): urllib3, which reads no
+proxy variables, unless the Sandbox's owner gave another (`embedsandbox.testing.MockUpstream`).
 """
 
 from __future__ import annotations
@@ -20,17 +21,14 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import functools
 import ipaddress
 import json
 import math
 import os
-import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -63,15 +61,17 @@ from ._policy import (
     parse_url,
     remove_query_key,
 )
+from ._upstream import (
+    REDIRECT_STATUSES,
+    Upstream,
+    UpstreamError,
+    UpstreamRequest,
+    UpstreamResponse,
+    Urllib3Upstream,
+)
 
 if TYPE_CHECKING:
-    # urllib3 (with http.client, email and ssl) costs tens of milliseconds to import: it is
-    # loaded on a guest's first HTTP request, not with embedsandbox.
     import ssl
-
-    from urllib3 import HTTPHeaderDict
-    from urllib3.connection import HTTPConnection
-    from urllib3.response import BaseHTTPResponse
 
 __all__ = ["EgressOptions", "Gateway", "resolve_policy"]
 
@@ -91,7 +91,6 @@ MIN_ECHO_REDACT_CHARS: Final = 8
 headers, redirect URLs). Shorter ones are not: hiding every `2` or `true` would mangle
 responses, and a value that short is no secret worth the name."""
 
-REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 _FORBIDDEN_METHODS: Final = frozenset({"CONNECT", "TRACE", "TRACK"})
 _NORMALIZED_METHODS: Final = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"})
 _BODY_HEADERS: Final = frozenset(
@@ -115,7 +114,6 @@ going, refused from a guest; so are `X-Forwarded-*` and `Proxy-*`."""
 ROUTING_PREFIXES: Final = ("x-forwarded-", "proxy-")
 
 PrivateNetworks = bool | Sequence[str | IPNetwork]
-_READ_CHUNK: Final = 64 << 10
 
 Kind = Literal["denied", "invalid", "limit", "network", "timeout"]
 
@@ -160,6 +158,14 @@ class EgressOptions:
     """An SSL context to use instead (tests). The gateway forces CERT_REQUIRED on it and
     turns its `check_hostname` off, because it checks the name itself (urllib3
     `assert_hostname`) against the host of the URL."""
+    upstream: Upstream | None = None
+    """What sends each request hop once the gateway has allowed it: an object with
+    `send(UpstreamRequest) -> UpstreamResponse` (see `embedsandbox.testing`). Default None:
+    urllib3, connecting only to the addresses the gateway checked, with `ca_bundle` and
+    `ssl_context` above (which another upstream does not use). Every check of the gateway
+    (the allowlist, address checks, credentials, redirects, caps, redaction) runs in front of
+    any upstream. For tests: `embedsandbox.testing.MockUpstream` answers from scripted routes
+    and records what reached it, and never opens a socket."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "allow_private_networks", _networks(self.allow_private_networks))
@@ -182,6 +188,12 @@ class EgressOptions:
                 raise ConfigurationError(msg)
         if self.ca_bundle is not None and not os.path.isfile(self.ca_bundle):
             msg = f"EgressOptions.ca_bundle {os.fspath(self.ca_bundle)!r} is not a file"
+            raise ConfigurationError(msg)
+        if self.upstream is not None and not callable(getattr(self.upstream, "send", None)):
+            msg = (
+                f"EgressOptions.upstream must have a send(request) method (the Upstream "
+                f"protocol), not {_short(self.upstream)}; leave it None for urllib3"
+            )
             raise ConfigurationError(msg)
 
     @property
@@ -328,7 +340,18 @@ class Gateway:
         self._deadline = deadline
         self._lock = threading.Lock()
         self._count = 0
-        self._ssl_context: ssl.SSLContext | None = None
+        self._upstream: Upstream = (
+            Urllib3Upstream(
+                ca_bundle=self._options.ca_bundle, ssl_context=self._options.ssl_context
+            )
+            if self._options.upstream is None
+            else self._options.upstream
+        )
+        # An upstream may answer name lookups itself (MockUpstream); its answers are checked
+        # exactly as DNS answers are.
+        self._lookup: Callable[[str, int, float], Sequence[str | IPAddress]] | None = getattr(
+            self._options.upstream, "resolve", None
+        )
         self.log: list[dict[str, Any]] = []
         # Redacted from anything the upstream sends back and from every error message.
         self._echo_values = [
@@ -528,40 +551,49 @@ class Gateway:
                 addresses = self._addresses(url, rule, deadline, timed_out)
                 credentials = rule.credentials
                 wire_url = credentials.apply_query(url) if credentials else url
-                wire_headers = _wire_headers(headers, credentials, url)
                 if credentials is not None:
                     earlier.append((rule, credentials))
-                with self._exchange(
-                    addresses, url, method, wire_url.target, wire_headers, body, deadline, timed_out
-                ) as (response, fired):
-                    location = response.headers.get("Location")
-                    if response.status not in REDIRECT_STATUSES or location is None:
-                        reply = self._reply(response, fired, url, credentials, deadline, timed_out)
-                        self._record(method, url, reply)
-                        return reply
-                    self._record(method, url, {"status": response.status})
-                    if redirects >= self._options.max_redirects:
-                        msg = (
-                            f"host {url.authority!r} redirected more than "
-                            f"{self._options.max_redirects} times "
-                            "(EgressOptions.max_redirects)"
-                        )
-                        raise _Limit(msg)
-                    redirects += 1
-                    try:
-                        next_url = join_url(url, location)
-                    except InvalidURL as exc:
-                        msg = f"host {url.authority!r} redirected to an invalid URL: {exc}"
-                        raise _Network(msg) from None
-                    if (response.status == 303 and method != "HEAD") or (
-                        response.status in (301, 302) and method == "POST"
-                    ):
-                        method, body = "GET", None
-                        headers = [h for h in headers if h[0].lower() not in _BODY_HEADERS]
-                    if not _same_origin_for_credentials(url, next_url):
-                        # the guest's own credentials are for the host it named, not this one
-                        headers = [h for h in headers if h[0].lower() not in _CROSS_ORIGIN_DROPPED]
-                    url = next_url
+                hop = UpstreamRequest(
+                    method=method,
+                    url=str(wire_url),
+                    scheme=url.scheme,
+                    host=url.host if isinstance(url.host, str) else url.host.compressed,
+                    port=url.port,
+                    target=wire_url.target,
+                    headers=_wire_headers(headers, credentials, url),
+                    body=body,
+                    addresses=tuple(addresses),
+                    deadline=deadline,
+                    max_response_body_bytes=self._options.max_response_body_bytes,
+                )
+                response = self._send(hop, url, timed_out)
+                location = response.header("Location")
+                if response.status not in REDIRECT_STATUSES or location is None:
+                    reply = self._reply(response, url, credentials)
+                    self._record(method, url, reply)
+                    return reply
+                self._record(method, url, {"status": response.status})
+                if redirects >= self._options.max_redirects:
+                    msg = (
+                        f"host {url.authority!r} redirected more than "
+                        f"{self._options.max_redirects} times (EgressOptions.max_redirects)"
+                    )
+                    raise _Limit(msg)
+                redirects += 1
+                try:
+                    next_url = join_url(url, location)
+                except InvalidURL as exc:
+                    msg = f"host {url.authority!r} redirected to an invalid URL: {exc}"
+                    raise _Network(msg) from None
+                if (response.status == 303 and method != "HEAD") or (
+                    response.status in (301, 302) and method == "POST"
+                ):
+                    method, body = "GET", None
+                    headers = [h for h in headers if h[0].lower() not in _BODY_HEADERS]
+                if not _same_origin_for_credentials(url, next_url):
+                    # the guest's own credentials are for the host it named, not this one
+                    headers = [h for h in headers if h[0].lower() not in _CROSS_ORIGIN_DROPPED]
+                url = next_url
             except _Refused as refused:
                 if not refused.recorded:
                     self._record(method, url, _error(refused.kind, ""))
@@ -606,7 +638,7 @@ class Gateway:
                 msg = f"host {host!r} is a cloud metadata service, which guests may not reach"
                 raise _Denied(msg)
             try:
-                addresses = resolve(url.host, url.port, deadline - time.monotonic())
+                addresses = self._resolve(url.host, url.port, deadline - time.monotonic())
             except ResolutionTimeout:
                 msg = f"looking up host {host!r} {timed_out}"
                 raise _Timeout(msg) from None
@@ -636,145 +668,74 @@ class Gateway:
                 raise _Denied(msg)
         return addresses
 
-    @contextmanager
-    def _exchange(
-        self,
-        addresses: list[IPAddress],
-        url: URL,
-        method: str,
-        target: str,
-        headers: HTTPHeaderDict,
-        body: bytes | None,
-        deadline: float,
-        timed_out: str,
-    ) -> Iterator[tuple[BaseHTTPResponse, threading.Event]]:
-        """Connect to the first address that answers, send, and yield the response."""
-        from urllib3.exceptions import NewConnectionError
+    def _resolve(self, name: str, port: int, timeout_s: float) -> list[IPAddress]:
+        if self._lookup is None:
+            return resolve(name, port, timeout_s)
+        try:
+            found = self._lookup(name, port, timeout_s)
+            answers = [ipaddress.ip_address(answer) for answer in found]
+        except (OSError, ResolutionTimeout):
+            raise
+        except Exception as exc:  # an answer that is no address, or the upstream's own bug
+            msg = f"the upstream's lookup of {name!r} failed ({type(exc).__name__})"
+            raise OSError(msg) from None
+        if not answers:
+            msg = f"no address for {name!r}"
+            raise OSError(msg)
+        return list(dict.fromkeys(answers))
 
+    def _send(self, hop: UpstreamRequest, url: URL, timed_out: str) -> UpstreamResponse:
         host = url.authority
-        last: _Refused | None = None
-        for address in addresses:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+        try:
+            response = self._upstream.send(hop)
+        except UpstreamError as exc:
+            if exc.timeout:
                 msg = f"the request to host {host!r} {timed_out}"
-                raise _Timeout(msg)
-            conn = self._connection(address, url, remaining)
-            fired = threading.Event()
-            watchdog = threading.Timer(remaining, _cut, (conn, fired))
-            watchdog.daemon = True
-            watchdog.start()
-            try:
-                try:
-                    conn.connect()
-                except Exception as exc:
-                    last = _failure(exc, fired, host, address, url.port, timed_out)
-                    if last.kind == "network" and isinstance(exc, NewConnectionError):
-                        continue  # nothing was sent: the next address may answer
-                    raise last from None
-                try:
-                    conn.request(
-                        method,
-                        target,
-                        body=body,
-                        headers=headers,
-                        preload_content=False,
-                        decode_content=False,
-                    )
-                    response = conn.getresponse()
-                except Exception as exc:
-                    raise _failure(exc, fired, host, address, url.port, timed_out) from None
-                try:
-                    yield response, fired
-                finally:
-                    response.release_conn()
-            finally:
-                watchdog.cancel()
-                conn.close()
-            return
-        assert last is not None  # noqa: S101 - addresses is never empty
-        raise last
-
-    def _connection(self, address: IPAddress, url: URL, timeout_s: float) -> HTTPConnection:
-        # Connect to the address that was checked, never to the name: no second lookup.
-        from urllib3.connection import HTTPConnection, HTTPSConnection
-
-        if url.scheme == "http":
-            return HTTPConnection(address.compressed, url.port, timeout=timeout_s)
-        name = url.host if isinstance(url.host, str) else url.host.compressed
-        return HTTPSConnection(
-            address.compressed,
-            url.port,
-            timeout=timeout_s,
-            cert_reqs="CERT_REQUIRED",
-            ssl_context=self._context(),
-            server_hostname=name,  # SNI, and the name the certificate must carry
-            assert_hostname=name,
-        )
-
-    def _context(self) -> ssl.SSLContext:
-        if self._ssl_context is None:
-            import ssl
-
-            bundle = self._options.ca_bundle
-            try:
-                self._ssl_context = self._options.ssl_context or _default_context(
-                    None if bundle is None else os.fspath(bundle)
-                )
-            except (OSError, ssl.SSLError):
-                msg = "the host's CA certificates could not be loaded (EgressOptions.ca_bundle)"
-                raise _Network(msg) from None
-        return self._ssl_context
+                raise _Timeout(msg) from None
+            raise _Network(exc.message) from None
+        except Exception as exc:  # another upstream's bug: a reply, never a raise into the guest
+            msg = f"the request to host {host!r} failed in the upstream ({type(exc).__name__})"
+            raise _Network(msg) from None
+        if not isinstance(response, UpstreamResponse):
+            msg = (
+                f"the upstream answered the request to host {host!r} with a "
+                f"{type(response).__name__}, not an UpstreamResponse"
+            )
+            raise _Network(msg)
+        if time.monotonic() >= hop.deadline:
+            msg = f"the request to host {host!r} {timed_out}"
+            raise _Timeout(msg)
+        return response
 
     def _reply(
-        self,
-        response: BaseHTTPResponse,
-        fired: threading.Event,
-        url: URL,
-        credentials: Credentials | None,
-        deadline: float,
-        timed_out: str,
+        self, response: UpstreamResponse, url: URL, credentials: Credentials | None
     ) -> dict[str, Any]:
         host = url.authority
         cap = self._options.max_response_body_bytes
-        declared = response.headers.get("Content-Length", "")
+        declared = response.header("Content-Length") or ""
         if declared.isdigit() and int(declared) > cap:
             msg = (
                 f"the response from host {host!r} is {int(declared)} bytes, over the "
                 f"{cap}-byte cap (EgressOptions.max_response_body_bytes)"
             )
             raise _Limit(msg)
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            while True:
-                chunk = response.read1(min(_READ_CHUNK, cap + 1 - size), decode_content=False)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > cap:
-                    msg = (
-                        f"the response from host {host!r} is larger than the {cap}-byte cap "
-                        "(EgressOptions.max_response_body_bytes); it was cut off"
-                    )
-                    raise _Limit(msg)
-                if time.monotonic() >= deadline:
-                    msg = f"the request to host {host!r} {timed_out}"
-                    raise _Timeout(msg)
-        except _Refused:
-            raise
-        except Exception as exc:
-            raise _failure(exc, fired, host, None, url.port, timed_out) from None
-        data = b"".join(chunks)
+        data = response.body
+        if len(data) > cap:
+            msg = (
+                f"the response from host {host!r} is larger than the {cap}-byte cap "
+                "(EgressOptions.max_response_body_bytes); it was cut off"
+            )
+            raise _Limit(msg)
         echo = [value.encode() for value in self._echo_values]
         redacted = redact_bytes(data, echo)
         connection_named = {
             token.strip().lower()
-            for value in response.headers.getlist("Connection")
+            for name, value in response.headers
+            if name.lower() == "connection"
             for token in value.split(",")
         }
         reply_headers: list[list[str]] = []
-        for name, value in response.headers.items():
+        for name, value in response.headers:
             lower = name.lower()
             if lower in HOP_BY_HOP or lower in connection_named:
                 continue
@@ -786,7 +747,7 @@ class Gateway:
             shown = url.with_query(remove_query_key(url.query, credentials.query[0]))
         return {
             "status": response.status,
-            "reason": self._scrub(response.reason or ""),
+            "reason": self._scrub(response.reason),
             "url": self._scrub(str(shown)),
             "headers": reply_headers,
             "body": base64.b64encode(redacted).decode("ascii"),
@@ -923,23 +884,15 @@ def _same_authority(value: str, url: URL) -> bool:
 
 def _wire_headers(
     headers: list[tuple[str, str]], credentials: Credentials | None, url: URL
-) -> HTTPHeaderDict:
+) -> tuple[tuple[str, str], ...]:
     """The headers sent: Host from the URL, the guest's, then the credentials.
 
     A credential header replaces any guest header of the same name (case-insensitive).
     """
-    from urllib3 import HTTPHeaderDict
-
-    wire = HTTPHeaderDict()
-    wire["Host"] = url.authority
     injected = credentials.headers if credentials is not None else ()
     names = {name.lower() for name, _ in injected}
-    for name, value in headers:
-        if name.lower() not in names:
-            wire.add(name, value)
-    for name, value in injected:
-        wire.add(name, value)
-    return wire
+    kept = tuple((name, value) for name, value in headers if name.lower() not in names)
+    return (("Host", url.authority), *kept, *injected)
 
 
 def _without_foreign_credentials(
@@ -987,74 +940,3 @@ def _same_origin_for_credentials(old: URL, new: URL) -> bool:
         and new.scheme == "https"
         and new.default_port
     )
-
-
-def _cut(conn: HTTPConnection, fired: threading.Event) -> None:
-    """The watchdog: at the request's deadline, shut the socket so a blocked read returns."""
-    fired.set()
-    sock = conn.sock
-    if sock is not None:
-        try:
-            # the plain socket's shutdown: SSLSocket's would unwrap TLS from this thread
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-
-def _failure(
-    exc: BaseException,
-    fired: threading.Event,
-    host: str,
-    address: IPAddress | None,
-    port: int,
-    timed_out: str,
-) -> _Refused:
-    """The reply for an exception from connecting, sending or reading. Names no credential."""
-    import http.client
-    import ssl
-
-    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
-    from urllib3.util.ssl_match_hostname import CertificateError
-
-    if (
-        fired.is_set()
-        or isinstance(exc, ReadTimeoutError | socket.timeout | TimeoutError)
-        or (isinstance(exc, ConnectTimeoutError) and not isinstance(exc, NewConnectionError))
-    ):
-        return _Refused("timeout", f"the request to host {host!r} {timed_out}")
-    where = host if address is None else f"{host} at {format_host(address)}:{port}"
-    if isinstance(exc, NewConnectionError):
-        cause = exc.__cause__
-        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else "failed"
-        return _Refused("network", f"could not connect to host {where}: {reason.lower()}")
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return _Refused(
-            "network",
-            f"TLS certificate verification failed for host {host!r}: "
-            f"{exc.verify_message or exc.reason}",
-        )
-    if isinstance(exc, CertificateError):
-        return _Refused(
-            "network",
-            f"TLS certificate verification failed for host {host!r}: {exc}",
-        )
-    if isinstance(exc, ssl.SSLError):
-        return _Refused("network", f"the TLS handshake with host {host!r} failed: {exc.reason}")
-    if isinstance(exc, http.client.HTTPException):
-        return _Refused(
-            "network", f"host {host!r} sent an invalid HTTP response ({type(exc).__name__})"
-        )
-    if isinstance(exc, OSError):
-        reason = exc.strerror or type(exc).__name__
-        return _Refused("network", f"the connection to host {where} failed: {reason}")
-    return _Refused(
-        "network", f"the request to host {host!r} failed ({type(exc).__name__}: {str(exc)[:200]})"
-    )
-
-
-@functools.lru_cache(maxsize=8)
-def _default_context(ca_bundle: str | None) -> ssl.SSLContext:
-    # One context per CA source: loading the system store takes milliseconds.
-    import ssl
-
-    return ssl.create_default_context(cafile=ca_bundle)
