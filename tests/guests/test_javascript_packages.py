@@ -17,12 +17,12 @@ import pytest
 
 from embedsandbox import Sandbox
 from embedsandbox._artifacts import manifest
-from embedsandbox._engines import _javascript
+from embedsandbox._engines._javascript import _runtime
 from embedsandbox.errors import RuntimeUnavailableError
 
 pytestmark = pytest.mark.guest
 
-GUEST_DIR = Path(_javascript.__file__).resolve().parents[1] / "_guest"
+GUEST_DIR = Path(_runtime.__file__).resolve().parents[2] / "_guest"
 
 # (id, JavaScript expression, Node 20 result)
 BUFFER_CASES: list[tuple[str, str, Any]] = [
@@ -222,8 +222,8 @@ def test_the_bundle_is_the_one_the_manifest_pins() -> None:
 def test_a_tampered_bundle_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     real = manifest()
     bundles = {"javascript": {**real["guest_bundles"]["javascript"], "sha256": "0" * 64}}
-    monkeypatch.setattr(_javascript, "manifest", lambda: {**real, "guest_bundles": bundles})
+    monkeypatch.setattr(_runtime, "manifest", lambda: {**real, "guest_bundles": bundles})
     with pytest.raises(
         RuntimeUnavailableError, match=r"js_packages\.js: its sha256 is [0-9a-f]{64}"
     ):
-        _javascript._prelude_source()
+        _runtime.prelude_source()

