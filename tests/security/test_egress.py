@@ -65,7 +65,7 @@ def test_crlf_header_injection_is_refused(sandbox: Sandbox) -> None:
     """Threat: request smuggling through header values. Contained by the gateway's checks."""
     code = (
         "import json, _host\n"
-        "reply = json.loads(_host.call(json.dumps({'op': 'http', 'method': 'GET',\n"
+        "reply = json.loads(_host.call(b'host:' + json.dumps({'op': 'http', 'method': 'GET',\n"
         "    'url': 'http://api.example.com/', 'headers': [['X-A', 'v\\r\\nHost: evil']]}).encode()))\n"
         "print(reply.get('kind'), 'CR' in reply.get('error', ''))\n"
     )
@@ -85,7 +85,7 @@ def test_oversized_and_deeply_nested_messages_get_a_reply(sandbox: Sandbox) -> N
         "big = json.dumps({'op': 'http', 'method': 'POST', 'url': 'http://api.example.com/',\n"
         "    'body': 'A' * (15 << 20)}).encode()\n"
         "for message in (deep, big):\n"
-        "    reply = json.loads(_host.call(message))\n"
+        "    reply = json.loads(_host.call(b'host:' + message))\n"
         "    print('error' in reply, reply.get('kind'))\n"
         "print('still running')\n"
     )
@@ -95,8 +95,9 @@ def test_oversized_and_deeply_nested_messages_get_a_reply(sandbox: Sandbox) -> N
         http={"allow": [{"host": "api.example.com"}]},
         limits={"memory_size": 512},
     )
-    # The nested one never reaches the gateway: the door answers it (an unknown request).
-    assert "True None\nTrue limit\nstill running\n" == result.stdout, result.stderr
+    # The nested one is not JSON the gateway can read (`invalid`); the big one is refused
+    # unread (`limit`).
+    assert "True invalid\nTrue limit\nstill running\n" == result.stdout, result.stderr
 
 
 # -- the holes of issue #11 ("Egress"), through real guests in both languages -------------
@@ -322,7 +323,7 @@ HTTP_CLIENT_TRICKS = (
     "    read(c)\n"
     "def raw_door(url, headers):\n"
     "    def call():\n"
-    "        reply = json.loads(_host.call(json.dumps({'op': 'http', 'method': 'GET',\n"
+    "        reply = json.loads(_host.call(b'host:' + json.dumps({'op': 'http', 'method': 'GET',\n"
     "            'url': url, 'headers': headers}).encode()))\n"
     "        if 'error' in reply:\n"
     "            raise OSError(reply['kind'] + ': ' + reply['error'])\n"

@@ -22,13 +22,13 @@ DEEP = 200_000
     "message",
     [
         # a result whose output is JSON nested deeper than the host's parser recurses
-        'json.dumps({"op": "result", "status": "valid", "output": "[" * N + "]" * N})',
+        '"result:valid:" + "[" * N + "]" * N',
         # the message itself nested that deep
         '"[" * N + "]" * N',
         # not JSON, not UTF-8
         'b"\\xff\\xfe{"',
         # an HTTP message nested that deep
-        '\'{"op": "http", "url": "http://x.test/", "headers": \' + "[" * N + "]" * N + "}"',
+        '\'host:{"op": "http", "url": "http://x.test/", "headers": \' + "[" * N + "]" * N + "}"',
     ],
 )
 def test_python_door_messages_never_raise_on_the_host(sandbox: Sandbox, message: str) -> None:
@@ -50,7 +50,7 @@ def test_python_door_messages_never_raise_on_the_host(sandbox: Sandbox, message:
 def test_python_door_refuses_a_huge_message_unread(sandbox: Sandbox) -> None:
     code = (
         "import _host, json\n"
-        "reply = json.loads(_host.call(b'[' + b'[],' * (6 << 20) + b'[]]'))\n"
+        "reply = json.loads(_host.call(b'host:[' + b'[],' * (6 << 20) + b'[]]'))\n"
         "print(reply['error'])\n"
     )
     result = sandbox.run_script(language="python", code=code, limits={"memory_size": 256})

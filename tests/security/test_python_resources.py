@@ -19,7 +19,7 @@ import psutil
 import pytest
 
 from embedsandbox import Sandbox
-from embedsandbox._engines import _python
+from embedsandbox._engines._python import _doors
 
 from ._outcomes import KIB, MIB, ended_by_disk, fine
 
@@ -357,12 +357,12 @@ for path in ('x', '/tmp', '/usr/local/lib', 'x'):
 
 
 def test_host_calls_per_run_are_capped(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert 100_000 == _python.DOOR_CALLS
-    monkeypatch.setattr(_python, "DOOR_CALLS", 50)
+    assert 100_000 == _doors.DOOR_CALLS
+    monkeypatch.setattr(_doors, "DOOR_CALLS", 50)
     code = (
         "import _host, json\n"
         "def execute(input):\n"
-        '    replies = [json.loads(_host.call(b\'{"op": "shim"}\')) for _ in range(60)]\n'
+        "    replies = [json.loads(_host.call(b'shim:http')) for _ in range(60)]\n"
         "    refused = [r for r in replies if 'error' in r]\n"
         "    print(len(refused), refused[-1]['error'])\n"
         "    return 'still answered'\n"

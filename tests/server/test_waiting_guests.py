@@ -206,7 +206,7 @@ def _host(request: bytes) -> bytes:
     ("language", "code"),
     [
         ("python", "import time\ntime.sleep(0.05)\nprint('ok')"),
-        ("python", "import _host\n_host.call(b'{\"op\": \"http\"}')\nprint('ok')"),
+        ("python", "import _host\n_host.call(b'host:{\"op\": \"http\"}')\nprint('ok')"),
         ("javascript", "await new Promise(r => setTimeout(r, 50)); console.log('ok')"),
         ("javascript", "try { await fetch('http://example.com/') } catch {}\nconsole.log('ok')"),
     ],

@@ -127,7 +127,7 @@
   // surrogate; only then is it repaired (U+FFFD, as String.prototype.toWellFormed does).
   function writeOut(fd, text) {
     if (!text.length) return;
-    const message = (fd === 2 ? "2" : "1") + text;
+    const message = (fd === 2 ? "err:" : "out:") + text;
     try {
       host(message);
     } catch {
@@ -136,7 +136,7 @@
   }
 
   function hostExit(code) {
-    host("x" + code);
+    host("exit:" + code);
     // Unreachable: the host stops the guest inside the call above.
     throw new InternalErrorCtor("exit");
   }
@@ -1072,7 +1072,7 @@
     return rough === undefined ? byteLen(v) : rough[1] + byteLen(v.slice(rough[0]));
   }
   function diskFull() {
-    host("d");
+    host("limit:disk_size");
     // Unreachable: the host stops the guest inside the call above.
     throw new InternalErrorCtor("disk quota");
   }
@@ -1601,7 +1601,7 @@
 
   // ---------------------------------------------------------------- crypto (host randomness)
   function randomBytes(n) {
-    const hex = host("R" + n);
+    const hex = host("random:" + n);
     const out = new Uint8ArrayCtor(n);
     for (let i = 0; i < n; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
     return out;
@@ -1666,7 +1666,7 @@
       }
       const cached = cjsModules.get(StringCtor(name));
       if (cached !== undefined) return cached.exports;
-      const reply = host("q" + JSON.stringify([from, StringCtor(name)]));
+      const reply = host("require:" + JSON.stringify([from, StringCtor(name)]));
       const r = typeof reply === "string" ? JSON.parse(reply) : { error: `Cannot find module '${name}'` };
       if (r.error !== undefined) {
         const e = new ErrorCtor(r.error);
@@ -2868,7 +2868,7 @@
   // Private door for host calls (HTTP egress), installed by `setup` when the run has one;
   // `fetch` (web platform module) uses `host`.
   function __embedsandbox_host(request) {
-    const reply = host("h" + wellFormed(StringCtor(request)));
+    const reply = host("host:" + wellFormed(StringCtor(request)));
     if (typeof reply !== "string") throw new ErrorCtor("host call failed");
     return reply;
   }
@@ -2905,16 +2905,16 @@
   }
 
   function uncaught(e) {
-    if (isOutOfMemory(e)) host("m");
+    if (isOutOfMemory(e)) host("limit:memory_size");
     let text;
     try {
       text = describeThrown(e);
     } catch (e2) {
-      if (isOutOfMemory(e2)) host("m");
+      if (isOutOfMemory(e2)) host("limit:memory_size");
       text = "Uncaught exception";
     }
     writeOut(2, text + "\n");
-    if (cfg.entry === "function") host("re");
+    if (cfg.entry === "function") host("result:error:");
     hostExit(1);
   }
 
@@ -2929,7 +2929,7 @@
     try {
       text = value === undefined ? "null" : JSONStringify(value);
     } catch (e) {
-      if (isOutOfMemory(e)) host("m");
+      if (isOutOfMemory(e)) host("limit:memory_size");
       let why;
       try {
         why = call(ErrorToString, e);
@@ -2937,15 +2937,15 @@
         why = "unknown error";
       }
       writeOut(2, `TypeError: the return value of execute cannot be serialised as JSON: ${why}\n`);
-      host("rj");
+      host("result:json_serialization_error:");
       hostExit(1);
     }
     if (typeof text !== "string") {
       writeOut(2, `TypeError: the return value of execute cannot be serialised as JSON: it is ${kindOf(value)}\n`);
-      host("rj");
+      host("result:json_serialization_error:");
       hostExit(1);
     }
-    host("rv" + text);
+    host("result:valid:" + text);
   }
 
   async function run() {
@@ -2958,7 +2958,7 @@
           fn = moduleObj.exports.execute;
         if (typeof fn !== "function") {
           writeOut(2, "Error: no function named execute is defined (define `function execute(input)` or `export function execute(input)`)\n");
-          host("re");
+          host("result:error:");
           hostExit(1);
         }
         const value = await fn(JSONParse(cfg.input));
@@ -2976,7 +2976,7 @@
     if (!mainDone) {
       if (cfg.entry === "function") {
         writeOut(2, "Error: execute returned a promise that never settled\n");
-        host("re");
+        host("result:error:");
         return 1;
       }
       writeOut(2, `Warning: Detected unsettled top-level await in ${cfg.main}\n`);
@@ -5240,7 +5240,7 @@
       if (req.body.bytes !== null) req.body.used = true;
       let reply;
       try {
-        reply = host("h" + JSONStringify(message));
+        reply = host("host:" + JSONStringify(message));
       } catch {
         reply = undefined;
       }

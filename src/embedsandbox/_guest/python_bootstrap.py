@@ -2,18 +2,25 @@
 # the module `_embedsandbox` in a fresh guest before any job exists (a warm-up turn; see the
 # end of this file), then runs one job with a second turn, `_embedsandbox_run()`: it asks the host door for the job,
 # sets argv, environment and working directory from it, runs the user's code as main.py and,
-# for a function, sends the JSON result back through the door. Each door message is a JSON
-# object {"op": ...}; replies are JSON. Nothing here may leave a value at top level of a turn:
-# turns echo expression values, as the interactive interpreter does.
+# for a function, sends the JSON result back through the door. Each door message is framed
+# as `op:payload` (the host's _engines/_core/_door.py says which ops there are); HTTP goes to
+# the host's gateway as `host:` and its JSON message. Nothing here may leave a value at top
+# level of a turn: turns echo expression values, as the interactive interpreter does.
 import json as _json
 import sys as _sys
 
 import _host
 
 
+def _call(op, payload=b""):
+    # One framed door message; the host's raw reply.
+    return _host.call(op.encode() + b":" + payload)
+
+
 def _door(op, **fields):
+    # A message for the host's gateway ({"op": "http", ...}); its reply is JSON.
     fields["op"] = op
-    return _json.loads(_host.call(_json.dumps(fields).encode()))
+    return _json.loads(_call("host", _json.dumps(fields).encode()))
 
 
 def _patch_asyncio(module):
@@ -49,7 +56,7 @@ def _http_shim():
     global _HTTP
     if _HTTP is None:
         namespace = {"__name__": "_embedsandbox_http", "_door": _door}
-        source = _door("shim", name="http")["source"]
+        source = _json.loads(_call("shim", b"http"))["source"]
         exec(compile(source, "<embedsandbox http>", "exec"), namespace)
         _HTTP = namespace
     return _HTTP
@@ -316,7 +323,7 @@ def run():
 
 
 def _main():
-    job = _door("job")
+    job = _json.loads(_call("job"))
     import os
 
     # The guest gets exactly the environment and arguments it was given. (The instance starts
@@ -356,14 +363,14 @@ def _main():
             execute = namespace.get("execute")
             if not callable(execute):
                 _sys.stderr.write("NameError: no function named 'execute' is defined\n")
-                _door("result", status="error")
+                _call("result", b"error:")
                 return 1
             result = execute(_json.loads(job["input"]))
             if hasattr(result, "__await__"):
                 result = _run_coroutine(result)
     except SystemExit as exc:
         if entry == "function":
-            _door("result", status="error")
+            _call("result", b"error:")
         code = exc.code
         if code is None:
             return 0
@@ -375,10 +382,10 @@ def _main():
         if isinstance(exc, MemoryError):
             # Free what the program holds so the traceback itself can be printed.
             namespace.clear()
-            _door("limit", limit="memory_size")
+            _call("limit", b"memory_size")
         _print_user_traceback(exc)
         if entry == "function":
-            _door("result", status="error")
+            _call("result", b"error:")
         return 1
     if entry == "function":
         try:
@@ -386,9 +393,9 @@ def _main():
         except (TypeError, ValueError, RecursionError) as exc:
             message = f"output is not JSON serializable: {exc}"
             _sys.stderr.write(message + "\n")
-            _door("result", status="json_serialization_error", message=message)
+            _call("result", ("json_serialization_error:" + message).encode("utf-8", "replace"))
             return 0
-        _door("result", status="valid", output=output)
+        _call("result", b"valid:" + output.encode())
     return 0
 
 
@@ -402,7 +409,7 @@ def _register():
     module = types.ModuleType("_embedsandbox")
     module.__dict__.update(globals())
     _sys.modules["_embedsandbox"] = module
-    warm(*_json.loads(_host.call(b"warm")))
+    warm(*_json.loads(_call("warm")))
     __main__._embedsandbox_run = run
 
 

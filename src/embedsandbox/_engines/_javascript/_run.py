@@ -18,6 +18,8 @@ import wasmtime
 
 from .._base import Invocation, LimitHit, OutputStatus, RawOutcome
 from .._core import TICKER
+from .._core._door import FunctionResult, read_result, split
+from .._core._outcome import outcome
 from .._waiting import waiting
 from . import _quickjs as qjs
 from ._modules import Modules
@@ -42,6 +44,8 @@ _HOST_CALLS_SPENT: Final = json.dumps(
         "kind": "limit",
     }
 )
+# What a guest may report with `limit:` (it saw the limit itself, e.g. an allocation failed).
+_GUEST_LIMITS: Final = {"memory_size": LimitHit.MEMORY_SIZE, "disk_size": LimitHit.DISK_SIZE}
 # Output: a stream's small writes are joined every this many parts (bounded host overhead).
 _STREAM_JOIN_PARTS: Final = 256
 
@@ -81,8 +85,7 @@ class Run:
         self.stderr = _Stream(inv.limits.max_output_bytes)
         self.exit_code: int | None = None
         self.limit: LimitHit | None = None
-        self.result: OutputStatus | None = None
-        self.output_json: str | None = None
+        self.result: FunctionResult | None = None
         self.stopped = False
         self.main_name = "main.ts" if inv.language == "typescript" else "main.js"
         self.files = {posixpath.normpath(k).lstrip("/"): v for k, v in inv.files.items()}
@@ -105,26 +108,29 @@ class Run:
 
     # ------------------------------------------------------------------ host door
     def on_host_message(self, message: str) -> str | None:
+        """Serve one framed door message (`_core/_door.py`); may stop the guest."""
         if self.stopped:
             raise qjs.GuestStop
-        op, payload = message[:1], message[1:]
-        if op == "1":
+        op, payload = split(message)
+        if op == "out":
             self._write(self.stdout, payload)
-        elif op == "2":
+        elif op == "err":
             self._write(self.stderr, payload)
-        elif op == "x":
+        elif op == "exit":
             self._stop(exit_code=int(payload) & 0xFF if payload.lstrip("-").isdigit() else 1)
-        elif op == "m":
-            self._stop(exit_code=1, limit=LimitHit.MEMORY_SIZE)
-        elif op == "d":
-            self._stop(exit_code=1, limit=LimitHit.DISK_SIZE)
-        elif op == "r":
+        elif op == "limit":
+            limit = _GUEST_LIMITS.get(payload)
+            if limit is None:
+                msg = "unknown limit"
+                raise ValueError(msg)
+            self._stop(exit_code=1, limit=limit)
+        elif op == "result":
             self._on_result(payload)
-        elif op == "h":
+        elif op == "host":
             return self._on_host_call(payload)
-        elif op == "q":
+        elif op == "require":
             return self.modules.require(payload)
-        elif op == "R":
+        elif op == "random":
             n = int(payload)
             if not 0 <= n <= _MAX_RANDOM_BYTES:
                 msg = "bad random request"
@@ -142,11 +148,11 @@ class Run:
         just past the room, cut before a character, so `_write` still sees it overflow and
         ends the run, and the host never copies (three times) text it would drop.
         """
-        op = ctypes.string_at(address, 1)
-        stream = self.stdout if op == b"1" else self.stderr if op == b"2" else None
+        op = ctypes.string_at(address, 4)
+        stream = self.stdout if op == b"out:" else self.stderr if op == b"err:" else None
         if stream is None:
             return length
-        keep = 1 + (stream.cap - stream.size) + 5
+        keep = 4 + (stream.cap - stream.size) + 5
         if length <= keep:
             return length
         tail = ctypes.string_at(address + keep - 4, 4)
@@ -182,24 +188,9 @@ class Run:
     def _on_result(self, payload: str) -> None:
         if self.inv.entry != "function" or self.result is not None:
             return
-        kind, text = payload[:1], payload[1:]
-        if kind == "v":
-            cap = self.inv.limits.max_output_bytes
-            if len(text) > cap // 4 and len(text.encode("utf-8", "surrogatepass")) > cap:
-                # The returned value is an output stream like stdout: capped by output_bytes.
-                self.result = OutputStatus.ERROR
-                self._stop(exit_code=1, limit=LimitHit.OUTPUT_SIZE)
-            try:
-                json.loads(text)
-            except (ValueError, RecursionError):  # guest-written text: never raises here
-                self.result = OutputStatus.JSON_SERIALIZATION_ERROR
-                return
-            self.result = OutputStatus.VALID
-            self.output_json = text
-        elif kind == "j":
-            self.result = OutputStatus.JSON_SERIALIZATION_ERROR
-        else:
-            self.result = OutputStatus.ERROR
+        self.result = read_result(payload, self.inv.limits.max_output_bytes)
+        if self.result.limit is not None:
+            self._stop(exit_code=1, limit=self.result.limit)
 
     def _on_host_call(self, request: str) -> str | None:
         host_call = self.inv.host_call
@@ -408,7 +399,7 @@ class Run:
         if self.stderr.size < self.stderr.cap:
             self.stderr.parts.append(line + "\n")
         if self.inv.entry == "function" and self.result is None:
-            self.result = OutputStatus.ERROR
+            self.result = FunctionResult(OutputStatus.ERROR)
 
     def _sp_low(self) -> bool:
         inst = self.inst
@@ -439,21 +430,12 @@ class Run:
             return 0
 
     def _outcome(self, *, fuel_used: int | None) -> RawOutcome:
-        exit_code = 1 if self.exit_code is None else self.exit_code
-        if self.limit is not None and exit_code == 0:
-            exit_code = 1
-        outcome = RawOutcome(
-            exit_code=exit_code,
+        return outcome(
+            entry=self.inv.entry,
+            exit_code=self.exit_code,
             stdout=self.stdout.text(),
             stderr=self.stderr.text(),
             fuel_used=fuel_used,
-            limit_hit=self.limit,
+            limit=self.limit,
+            result=self.result,
         )
-        if self.inv.entry == "function":
-            status = self.result
-            if self.limit is not None or status is None:
-                status = OutputStatus.ERROR
-            outcome.output_status = status
-            if status is OutputStatus.VALID:
-                outcome.output_json = self.output_json
-        return outcome

@@ -12,18 +12,19 @@ from __future__ import annotations
 import base64
 import json
 from importlib import resources
-from typing import Any, Protocol
+from typing import Protocol
 
 from .._base import Invocation
+from .._core._door import FunctionResult, read_result, split
 from .._waiting import waiting
 
 __all__ = ["BOOT_SOURCE", "DOOR_CALLS", "DOOR_MESSAGE_BYTES", "HTTP_SHIM", "BootDoor", "JobDoor"]
 
 BOOT_SOURCE = resources.files("embedsandbox._guest").joinpath("python_bootstrap.py").read_text()
 
-# The most host-door calls one run is served (`_host.call`: HTTP requests, the job, the
-# result). Past it every call is refused with an error reply, the run goes on; the result and
-# the memory report are always taken.
+# The most host-door calls one run is served (`_host.call`, framed as `_core/_door.py`
+# says: HTTP requests, the job, the result). Past it every call is refused with an error
+# reply, the run goes on; the result and the memory report are always taken.
 DOOR_CALLS = 100_000
 
 
@@ -46,7 +47,7 @@ class BootCode(Protocol):
     def keep_boot_code(self, code: bytes) -> None: ...
 
 
-# The guest's HTTP shim (`_guest/python_http.py`), as the door's reply to {"op": "shim"}.
+# The guest's HTTP shim (`_guest/python_http.py`), as the door's reply to `shim:http`.
 HTTP_SHIM = json.dumps(
     {"source": resources.files("embedsandbox._guest").joinpath("python_http.py").read_text()}
 ).encode()
@@ -64,17 +65,18 @@ class BootDoor:
         self._warm = json.dumps([path, imports]).encode()
 
     def __call__(self, request: bytes) -> bytes:
-        if request == b"boot":
+        op, payload = split(request)
+        if op == b"boot":
             return self._rt.boot_code or b""
-        if request == b"warm":
+        if op == b"warm":
             return self._warm
-        if request == b"source":
+        if op == b"source":
             return BOOT_SOURCE.encode()
-        if request.startswith(b"{") and b'"shim"' in request:
+        if op == b"shim":
             return HTTP_SHIM
-        if request.startswith(b"code") and self._rt.boot_code is None:
+        if op == b"code" and self._rt.boot_code is None:
             # The compile turn: our bootstrap, compiled by a guest that has run nothing else.
-            self._rt.keep_boot_code(bytes(request[4:]))
+            self._rt.keep_boot_code(bytes(payload))
             return b"ok"
         return b""
 
@@ -96,8 +98,9 @@ class JobDoor:
             }
         ).encode()
         self._host_call = invocation.host_call
+        self.entry = invocation.entry
         self.max_output_bytes = invocation.limits.max_output_bytes
-        self.result: dict[str, Any] | None = None
+        self.result: FunctionResult | None = None
         self.memory_error = False
         self.calls = 0
 
@@ -109,28 +112,25 @@ class JobDoor:
                 f"{DOOR_MESSAGE_BYTES}; the call was refused"
             )
             return json.dumps({"error": refusal}).encode()
-        try:
-            message = json.loads(request)
-            op = message.get("op") if isinstance(message, dict) else None
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            op = None
-        if op == "result":
+        op, payload = split(request)
+        if op == b"result":
             if self.result is None:
-                self.result = message
-            return b"{}"
-        if op == "limit":
-            self.memory_error = True
-            return b"{}"
+                text = payload.decode("utf-8", errors="replace")
+                self.result = read_result(text, self.max_output_bytes)
+            return b""
+        if op == b"limit":
+            self.memory_error = self.memory_error or payload == b"memory_size"
+            return b""
         if self.calls > DOOR_CALLS:
             return _door_refused()
-        if op == "job":
+        if op == b"job":
             return self._job
-        if op == "shim":
+        if op == b"shim":
             return HTTP_SHIM
-        if op is not None and self._host_call is not None:
+        if op == b"host" and self._host_call is not None:
             try:
                 with waiting():  # HTTP through the egress gateway: no core needed
-                    return self._host_call(request)
+                    return self._host_call(payload)
             except Exception:
                 return b'{"error": "internal error in the host"}'
         return b'{"error": "unknown request"}'

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import queue
 import threading
 from pathlib import Path
-from typing import Any
 
 from ..._artifacts import manifest, verify_runtime
-from .._base import Invocation, LimitHit, OutputStatus, RawOutcome, RuntimePackages
+from .._base import Invocation, LimitHit, RawOutcome, RuntimePackages
 from .._core import check_not_forked, run_on_guest_thread
+from .._core._outcome import outcome
 from .._pool import Pools, PoolSize, WarmPool, resolve_size
 from ._disk import DISK_TRAP
 from ._doors import JobDoor
-from ._wasi_python import (
-    Guest,
-    TurnResult,
-    WasmRuntime,
-    close_at_exit,
-    compiled_in_cache,
-)
+from ._files import compiled_in_cache
+from ._wasi_python import Guest, TurnResult, WasmRuntime, close_at_exit
 
 __all__ = ["PACKAGES_GUEST_PATH", "PythonEngine"]
 
@@ -225,54 +219,18 @@ def _outcome(done: TurnResult, door: JobDoor) -> RawOutcome:
             )
         else:
             stderr += f"embedsandbox: the guest was stopped by a WebAssembly trap: {done.trapped}\n"
-    exit_code = done.exit_code if done.exit_code is not None else 1
-    if limit is not None and exit_code == 0:
-        exit_code = 1
-    outcome = RawOutcome(
-        exit_code=exit_code, stdout=stdout, stderr=stderr, fuel_used=done.fuel_used, limit_hit=limit
+    return outcome(
+        entry=door.entry,
+        exit_code=done.exit_code,
+        stdout=stdout,
+        stderr=stderr,
+        fuel_used=done.fuel_used,
+        limit=limit,
+        result=door.result,
     )
-    _apply_result(outcome, door.result, stopped=limit is not None, max_bytes=door.max_output_bytes)
-    return outcome
-
-
-def _utf8(text: str) -> int:
-    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def _is_memory_error(stderr: str) -> bool:
     # The bootstrap reports MemoryError through the door; this catches the case where it
     # could not (memory so short that even the report failed).
     return any("MemoryError" in line for line in stderr.rstrip().splitlines()[-8:])
-
-
-def _apply_result(
-    outcome: RawOutcome, result: dict[str, Any] | None, *, stopped: bool, max_bytes: int
-) -> None:
-    if result is None:
-        # No result message: the function never finished (a limit, an exit, a crash).
-        outcome.output_status = OutputStatus.ERROR
-        return
-    status = result.get("status")
-    if status == "valid" and not stopped:
-        output = result.get("output")
-        if isinstance(output, str) and len(output) > max_bytes // 4 and _utf8(output) > max_bytes:
-            # The returned value is an output stream like stdout: capped by output_bytes.
-            outcome.output_status = OutputStatus.ERROR
-            outcome.limit_hit = LimitHit.OUTPUT_SIZE
-            outcome.exit_code = outcome.exit_code or 1
-            return
-        try:
-            json.loads(output) if isinstance(output, str) else None
-        except (ValueError, RecursionError):
-            # Not JSON the host can read (the guest wrote the message itself).
-            output = None
-        if isinstance(output, str):
-            outcome.output_status = OutputStatus.VALID
-            outcome.output_json = output
-            return
-        outcome.output_status = OutputStatus.JSON_SERIALIZATION_ERROR
-        return
-    if status == "json_serialization_error" and not stopped:
-        outcome.output_status = OutputStatus.JSON_SERIALIZATION_ERROR
-        return
-    outcome.output_status = OutputStatus.ERROR

