@@ -650,8 +650,9 @@ def test_concurrent_runs(engine: JavaScriptEngine) -> None:
 
 def test_second_engine_uses_the_compiled_cache(tmp_path: Path) -> None:
     JavaScriptEngine(tmp_path).warmup()
-    # the guest with and without fuel counting, and the TypeScript transformer
-    assert 3 == len(list(tmp_path.glob("*.cwasm")))
+    # the guest with and without fuel counting, the same with the start-up image baked in,
+    # and the TypeScript transformer
+    assert 5 == len(list(tmp_path.glob("*.cwasm")))
     out = JavaScriptEngine(tmp_path).run(Invocation("javascript", "console.log(1)", "script"))
     assert "1\n" == out.stdout
 
@@ -662,5 +663,5 @@ def test_a_first_run_on_a_cold_cache_compiles_every_build_at_once(tmp_path: Path
     assert not engine._cache_files_present()
     out = engine.run(Invocation("javascript", "console.log(1)", "script"))
     assert "1\n" == out.stdout
-    assert 3 == len(list(tmp_path.glob("*.cwasm")))
+    assert 5 == len(list(tmp_path.glob("*.cwasm")))
     assert JavaScriptEngine(tmp_path)._cache_files_present()

@@ -346,6 +346,7 @@ def test_a_new_runtime_reads_the_start_up_image_from_disk(
         raise AssertionError("the start-up image was built again")
 
     monkeypatch.setattr(_runtime.WasmRuntime, "_build_image", no_build)
+    monkeypatch.setattr(_runtime._StartupImage, "_found", {})  # as in a new process
     for metered in (False, True):  # one image serves both builds
         fresh = _runtime.WasmRuntime(cache_dir, metered=metered)
         assert fresh.image() is not None

@@ -30,10 +30,11 @@ loaded (the image becomes guest memory); `load` returns None and the adapter reb
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import json
 import struct
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, cast
@@ -43,7 +44,7 @@ import wasmtime
 from ..._artifacts import write_cache_file
 from ._wasmtime import memory_address
 
-__all__ = ["PAGE", "Snapshot", "differing_runs", "load", "save", "take"]
+__all__ = ["PAGE", "Snapshot", "differing_runs", "load", "read_digest", "save", "take"]
 
 PAGE: Final = 4096
 _WASM_PAGE: Final = 65536
@@ -64,6 +65,27 @@ class Snapshot:
     @property
     def payload_bytes(self) -> int:
         return sum(length for _, length in self.runs)
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """The sha256 of the runs' bytes (what a baked module of it is keyed by)."""
+        return hashlib.sha256(memoryview(self.data)[self.start :]).hexdigest()
+
+    def chunks(self) -> Iterator[tuple[int, memoryview]]:
+        """(offset, bytes) of each run."""
+        view = memoryview(self.data)
+        at = self.start
+        for offset, length in self.runs:
+            yield offset, view[at : at + length]
+            at += length
+
+    def image(self, fresh: bytes) -> bytes:
+        """The whole memory: a fresh instance's (`fresh`) with the runs written over it."""
+        image = bytearray(self.size)
+        image[: min(len(fresh), self.size)] = fresh[: self.size]
+        for offset, chunk in self.chunks():
+            image[offset : offset + len(chunk)] = chunk
+        return bytes(image)
 
     def restore(
         self,
@@ -170,3 +192,24 @@ def load(path: Path, kind: str) -> Snapshot | None:
         return Snapshot(size, data, start, runs, globals, meta)
     except (ValueError, KeyError, TypeError, AttributeError, struct.error):
         return None
+
+
+def read_digest(path: Path, kind: str) -> str | None:
+    """The payload digest a snapshot file of this kind declares (its header only: cheap).
+
+    Not a check of the file: `load` checks the payload against it.
+    """
+    name = kind.encode("ascii")
+    prefix = _MAGIC + bytes([len(name)]) + name
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(prefix) + 8)
+            if not head.startswith(prefix) or len(head) < len(prefix) + 8:
+                return None
+            (length,) = struct.unpack_from("<Q", head, len(prefix))
+            if length > 1 << 20:
+                return None
+            digest = json.loads(handle.read(length))["sha256"]
+    except (OSError, ValueError, KeyError, TypeError, struct.error):
+        return None
+    return digest if isinstance(digest, str) else None

@@ -276,18 +276,33 @@ class GuestInstance(_qjs._Instance):
         # The start-up snapshot this instance holds (None: a blank instance).
         self.image: Snapshot | None = None
 
-    def prepare(self, image: Snapshot) -> None:
-        """Restore the start-up snapshot and reseed Math.random; no guest code runs.
+    def prepare(self, image: Snapshot, *, restore: bool) -> None:
+        """Take the start-up snapshot and reseed Math.random; no guest code runs.
+
+        `restore`: copy the snapshot in (a plain module); else the module has it baked in.
 
         Each instance gets its own Math.random sequence, like a freshly started QuickJS
         (the snapshot holds the state of the process that took it).
         """
-        image.restore(self.store, self.mem, {"__stack_pointer": self.sp})
+        if restore:
+            image.restore(self.store, self.mem, {"__stack_pointer": self.sp})
         seed = int.from_bytes(os.urandom(8), "little") or 1
         self.mem.write(self.store, seed.to_bytes(8, "little"), image.meta["random_state"])
         self.image = image
         for name in _HOT_EXPORTS:
             self._caller(name)
+
+    def prefault(self, pages: tuple[int, ...]) -> None:
+        """Write each page's first byte back: a run finds the pages already its own.
+
+        The copy-on-write copies happen here, ahead of demand, instead of in the run.
+        """
+        base = memory_address(self.mem, self.store)
+        size = self.memory_size()
+        for offset in pages:
+            if 0 <= offset < size:
+                byte = ctypes.c_char.from_address(base + offset)
+                byte.value = byte.value
 
     def fits(self, memory_limit_bytes: int) -> bool:
         """Whether this (pooled) instance's memory is within a run's cap already."""

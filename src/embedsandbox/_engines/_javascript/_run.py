@@ -277,12 +277,9 @@ class Run:
                 return inst
             # A cap below the image: a fresh instance fails the same way it always has.
             inst.close()
-        inst = self.rt.new_instance(memory=cap, deadline_s=self.remaining())
+        inst = self.rt.fresh_guest(memory=cap, deadline_s=self.remaining())
         self.inst = inst
         inst.attach(self, memory=cap, deadline_s=self.remaining())
-        image = self.rt.image()
-        if image is not None:
-            inst.prepare(image)
         return inst
 
     def _instance(self) -> qjs.GuestInstance:
