@@ -3,7 +3,8 @@
 - `_build`: the wasmtime Engine per build (metered or not), the compiled-module disk cache,
   stores with fuel, memory cap and deadline, the fork check;
 - `_ticker`: the one epoch ticker of the process (the wall-clock backstop);
-- `_threads`: the guest threads (large stacks, kept for the next run);
+- `_threads`: the guest threads (large stacks, kept for the next run), and the reaper that
+  frees used guests off the callers' paths;
 - `_snapshot`: an initialised instance's state, restored into fresh instances;
 - `_door`: the host door's framing (op + payload), the same for every guest;
 - `_outcome`: guest facts (exit, trap, limit, function result) -> `RawOutcome`;
@@ -24,7 +25,7 @@ from ._build import (
     store_module,
 )
 from ._snapshot import Snapshot
-from ._threads import run_on_guest_thread
+from ._threads import discard_later, run_on_guest_thread
 from ._ticker import TICKER, EpochTicker
 from ._wasmtime import LazyExports, fast_caller, memory_address
 
@@ -36,6 +37,7 @@ __all__ = [
     "Snapshot",
     "cache_path",
     "check_not_forked",
+    "discard_later",
     "engine_for",
     "fast_caller",
     "load_module",

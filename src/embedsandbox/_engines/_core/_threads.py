@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Final, TypeVar
 
-__all__ = ["IDLE_S", "KEPT", "STACK_SIZE", "run_on_guest_thread"]
+__all__ = ["IDLE_S", "KEPT", "STACK_SIZE", "discard_later", "run_on_guest_thread"]
 
 logger = logging.getLogger("embedsandbox")
 
@@ -126,3 +126,43 @@ def run_on_guest_thread(
     if errors:
         raise errors[0]
     return box[0]
+
+
+class _Reaper:
+    """Frees used guests on one background thread.
+
+    Closing a store and what the guest held (its disk, output slots) takes 1 to 1.5 ms that
+    no caller needs to wait for.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def put(self, discard: Callable[[], None]) -> None:
+        self._queue.put(discard)
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(
+                        target=self._loop, name="embedsandbox-reaper", daemon=True
+                    )
+                    self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            discard = self._queue.get()
+            try:
+                discard()
+            except Exception:
+                logger.debug("freeing a guest failed", exc_info=True)
+            del discard
+
+
+_reaper: Final = _Reaper()
+
+
+def discard_later(discard: Callable[[], None]) -> None:
+    """Call `discard()` (which frees a used guest) soon, on the reaper's thread."""
+    _reaper.put(discard)

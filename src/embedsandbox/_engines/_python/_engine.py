@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import queue
 import threading
 from pathlib import Path
 
 from ..._artifacts import manifest, verify_runtime
 from .._base import Invocation, LimitHit, RawOutcome, RuntimePackages
-from .._core import check_not_forked, run_on_guest_thread
+from .._core import check_not_forked, discard_later, run_on_guest_thread
 from .._core._outcome import outcome
 from .._pool import Pools, PoolSize, WarmPool, resolve_size
 from ._disk import DISK_TRAP
@@ -141,7 +140,7 @@ class PythonEngine:
             done: TurnResult = run_on_guest_thread(execute, cancel=cancel)
         finally:
             if guest is not None:
-                _reaper.put(guest)
+                discard_later(guest.discard)
             if pool is not None:
                 pool.done()
         return _outcome(done, door)
@@ -163,35 +162,6 @@ class PythonEngine:
 
 def _discard(guest: Guest) -> None:
     guest.discard()
-
-
-class _Reaper:
-    """Discards used guests on a background thread.
-
-    Closing a store and removing its folder takes about 1.5 ms no caller needs to wait for.
-    """
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[Guest] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def put(self, guest: Guest) -> None:
-        self._queue.put(guest)
-        if self._thread is None:
-            with self._lock:
-                if self._thread is None:
-                    self._thread = threading.Thread(
-                        target=self._loop, name="embedsandbox-reaper", daemon=True
-                    )
-                    self._thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            self._queue.get().discard()
-
-
-_reaper = _Reaper()
 
 
 def _outcome(done: TurnResult, door: JobDoor) -> RawOutcome:
