@@ -27,7 +27,7 @@ from ._build import (
 from ._snapshot import Snapshot
 from ._threads import discard_later, run_on_guest_thread
 from ._ticker import TICKER, EpochTicker
-from ._wasmtime import LazyExports, fast_caller, memory_address
+from ._wasmtime import LazyExports, fast_caller, lazy_exports, memory_address
 
 __all__ = [
     "MAX_WASM_STACK",
@@ -40,6 +40,7 @@ __all__ = [
     "discard_later",
     "engine_for",
     "fast_caller",
+    "lazy_exports",
     "load_module",
     "memory_address",
     "new_store",

@@ -111,10 +111,9 @@ def differing_runs(image: bytes, fresh: bytes, page: int = PAGE) -> tuple[tuple[
     """The runs of pages where `image` differs from `fresh` (zeros past its end)."""
     runs: list[tuple[int, bytes]] = []
     start: int | None = None
-    zero = bytes(page)
     for offset in range(0, len(image), page):
         want = image[offset : offset + page]
-        have = fresh[offset : offset + page] if offset < len(fresh) else zero[: len(want)]
+        have = fresh[offset : offset + len(want)] if offset < len(fresh) else b""
         if want != have.ljust(len(want), b"\0"):
             if start is None:
                 start = offset

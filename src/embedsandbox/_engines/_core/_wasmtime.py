@@ -8,7 +8,7 @@ This is the only module that imports wasmtime's private modules (`wasmtime._ffi`
 - `set_async_stack_size`: the Config setter wasmtime-py does not wrap;
 - `memory_address`: the host address of a linear memory's first byte.
 
-`tests/guests/test_core_contract.py` checks every name used here, so a new wasmtime-py
+`tests/core/test_core_contract.py` checks every name used here, so a new wasmtime-py
 fails that one test with a clear message instead of somewhere deep in a run.
 """
 
@@ -27,6 +27,7 @@ __all__ = [
     "PRIVATE_NAMES",
     "LazyExports",
     "fast_caller",
+    "lazy_exports",
     "memory_address",
     "set_async_stack_size",
 ]
@@ -45,6 +46,7 @@ PRIVATE_NAMES: Final = (
     "wasmtime._func.maybe_raise_last_exn",
     "wasmtime.Store._context",
     "wasmtime.Instance._instance",
+    "wasmtime.Instance._exports",
     "wasmtime.Func._func",
     "wasmtime.Trap._from_ptr",
     "wasmtime.WasmtimeError._from_ptr",
@@ -67,6 +69,13 @@ def set_async_stack_size(config: wasmtime.Config, size: int) -> bool:
 def memory_address(memory: wasmtime.Memory, store: wasmtime.Store) -> int:
     """The host address of `memory`'s first byte (valid until the memory grows)."""
     return ctypes.addressof(memory.data_ptr(store).contents)
+
+
+def lazy_exports(store: wasmtime.Store, instance: wasmtime.Instance) -> LazyExports:
+    """`LazyExports` of `instance`, also installed as what `instance.exports(store)` returns."""
+    exports = LazyExports(store, instance)
+    instance._exports = exports  # type: ignore[assignment]
+    return exports
 
 
 class LazyExports:
@@ -105,12 +114,17 @@ class LazyExports:
 # Per function type: (param kinds, which params are i64, number of results), or None when
 # the signature is not all-integer (then the public call path is used).
 _Spec = tuple[tuple[int, ...], tuple[bool, ...], int]
-_specs: dict[tuple[int, str], _Spec | None] = {}
+# Keyed by the module's id, holding the module itself: an id is never reused while cached.
+_specs: dict[tuple[int, str], tuple[object, _Spec | None]] = {}
 
 
-def _call_spec(store: wasmtime.Store, key: tuple[int, str], func: wasmtime.Func) -> _Spec | None:
-    if key in _specs:
-        return _specs[key]
+def _call_spec(
+    store: wasmtime.Store, module: object, name: str, func: wasmtime.Func
+) -> _Spec | None:
+    key = (id(module), name)
+    found = _specs.get(key)
+    if found is not None:
+        return found[1]
     ty = func.type(store)
     i32, i64 = wasmtime.ValType.i32(), wasmtime.ValType.i64()
     params = list(ty.params)
@@ -121,7 +135,7 @@ def _call_spec(store: wasmtime.Store, key: tuple[int, str], func: wasmtime.Func)
             ffi.WASMTIME_I32.value if p == i32 else ffi.WASMTIME_I64.value for p in params
         )
         spec = (kinds, tuple(p == i64 for p in params), len(results))
-    _specs[key] = spec
+    _specs[key] = (module, spec)
     return spec
 
 
@@ -136,7 +150,7 @@ def fast_caller(
     result or one i32); others get the public call path. Valid for the store's lifetime:
     callers never call into a closed store.
     """
-    spec = _call_spec(store, (id(module), name), func)
+    spec = _call_spec(store, module, name, func)
     if spec is None:
         return lambda *args: func(store, *args)
     kinds, is64, nresults = spec

@@ -109,6 +109,11 @@ __all__ = [
 # What this module uses of quickjs-rs's private API (the contract test checks each).
 PRIVATE_NAMES: Final = (
     "quickjs_rs._engine._Instance",
+    "quickjs_rs._engine._Instance.c",
+    "quickjs_rs._engine._Instance._host_call",
+    "quickjs_rs._engine._Instance._new_string",
+    "quickjs_rs._engine.QjsRuntime._new_instance",
+    "quickjs_rs._engine._tramp_host_call",
     "quickjs_rs._engine._CUR",
     "quickjs_rs._engine._build_shared_linker",
     "quickjs_rs._engine._read_guest_wasm",

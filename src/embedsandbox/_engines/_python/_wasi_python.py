@@ -37,8 +37,8 @@ from ..._artifacts import write_cache_file
 from ...errors import RuntimeUnavailableError
 from .._core import (
     TICKER,
-    LazyExports,
     engine_for,
+    lazy_exports,
     load_module,
 )
 from .._guest_packages import DEFAULT_PACKAGES_GUEST_PATH, default_python_packages
@@ -362,7 +362,7 @@ class Guest:
             wp.call._watch(store)
             instance = rt.linker.instantiate(store, rt.module)
             # Exports looked up by name when needed (about 5 of 73), here and in the table.
-            self._exports = instance._exports = LazyExports(store, instance)
+            self._exports = lazy_exports(store, instance)
             self._table.bind(wt, store, rt.plain_linker, instance)
             # A revision's packages before the defaults: it may pin another requests.
             path = [packages_guest] if packages_guest is not None else []
