@@ -10,8 +10,10 @@ the globals; most of an interpreter's memory is zero pages a fresh instance alre
 this copies a few MB at most. Adapters keep their own facts about the state in `meta`
 (integers: a handle, an offset), checked when loaded.
 
-Why copy and not bake the state into the module's data segments (Wizer's way, which lets
-wasmtime's copy-on-write memory initialisation map it): see docs/architecture.md, "Snapshots".
+Restoring is one of two ways to give a fresh instance the state; the other bakes it into a
+copy of the module (`_bake.py`), which wasmtime then maps copy-on-write: ~0.4 ms a guest
+instead of ~2.6 ms for the QuickJS image, so the JavaScript engine bakes and keeps restoring
+as its fallback (measured: docs/architecture.md, "Snapshots").
 
 File format (the disk cache; `save`/`load`), little-endian:
 
@@ -44,7 +46,16 @@ import wasmtime
 from ..._artifacts import write_cache_file
 from ._wasmtime import memory_address
 
-__all__ = ["PAGE", "Snapshot", "differing_runs", "load", "read_digest", "save", "take"]
+__all__ = [
+    "PAGE",
+    "Snapshot",
+    "differing_runs",
+    "load",
+    "private_pages",
+    "read_digest",
+    "save",
+    "take",
+]
 
 PAGE: Final = 4096
 _WASM_PAGE: Final = 65536
@@ -212,3 +223,33 @@ def read_digest(path: Path, kind: str) -> str | None:
     except (OSError, ValueError, KeyError, TypeError, struct.error):
         return None
     return digest if isinstance(digest, str) else None
+
+
+def private_pages(
+    memory: wasmtime.Memory, store: wasmtime.Store, size: int
+) -> tuple[int, ...] | None:
+    """Offsets of the pages in `memory`'s first `size` bytes that are this instance's own copy.
+
+    For a baked instance, whose memory starts as a copy-on-write mapping of the module's
+    image, these are the pages written since instantiation, whatever was written (the same
+    bytes too). Read from Linux's /proc/self/pagemap (present, not file-backed); None where
+    that cannot be read.
+    """
+    base = memory_address(memory, store)
+    if base % PAGE:
+        return None
+    first, count = base // PAGE, (size + PAGE - 1) // PAGE
+    try:
+        with open("/proc/self/pagemap", "rb") as pagemap:
+            pagemap.seek(first * 8)
+            raw = pagemap.read(count * 8)
+    except OSError:
+        return None
+    if len(raw) != count * 8:
+        return None
+    present, file_or_shared = 1 << 63, 1 << 61
+    return tuple(
+        i * PAGE
+        for i, (entry,) in enumerate(struct.iter_unpack("<Q", raw))
+        if entry & present and not entry & file_or_shared
+    )
