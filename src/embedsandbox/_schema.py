@@ -22,7 +22,7 @@ import json
 import math
 import time
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
@@ -310,26 +310,45 @@ def _limit(msg: str, loc: tuple[str, ...] = ("input",)) -> RequestValidationErro
     return RequestValidationError(msg, [{"loc": loc, "msg": msg, "type": "json_schema.limit"}])
 
 
+_SCALARS: Final = frozenset({int, float, bool, type(None)})
+
+
 def check_input_size(value: Any) -> None:
     """Refuse an input too deep, with too many values, or too large, before validating it."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    nodes = chars = 0
-    while stack:
-        node, depth = stack.pop()
-        nodes += 1
-        if nodes > MAX_INPUT_NODES:
-            msg = f"input has more than {MAX_INPUT_NODES} values; at most that many are checked"
-            raise _limit(msg + " against an input_schema")
-        if depth > MAX_INPUT_DEPTH:
-            msg = f"input nests arrays and objects deeper than {MAX_INPUT_DEPTH} levels"
-            raise _limit(msg + ", the most checked against an input_schema")
-        if isinstance(node, str):
-            chars += len(node)
-        elif isinstance(node, dict):
-            chars += sum(map(len, node))
-            stack += [(item, depth + 1) for item in node.values()]
-        elif isinstance(node, list):
-            stack += [(item, depth + 1) for item in node]
+    # Level by level, containers only: a scalar is counted where it is found, so a
+    # million-value input takes about 0.1 s.
+    nodes, chars, depth = 1, 0, 1
+    level: list[Any] = [value]
+    while level:
+        deeper: list[Any] = []
+        for node in level:
+            if isinstance(node, dict):
+                chars += sum(map(len, node))
+                children: Iterable[Any] = node.values()
+            elif isinstance(node, list):
+                children = node
+            else:
+                if isinstance(node, str):
+                    chars += len(node)
+                continue
+            if not node:
+                continue
+            nodes += len(node)
+            if nodes > MAX_INPUT_NODES:
+                msg = f"input has more than {MAX_INPUT_NODES} values; at most that many are checked"
+                raise _limit(msg + " against an input_schema")
+            if depth >= MAX_INPUT_DEPTH:
+                msg = f"input nests arrays and objects deeper than {MAX_INPUT_DEPTH} levels"
+                raise _limit(msg + ", the most checked against an input_schema")
+            for child in children:
+                kind = type(child)
+                if kind in _SCALARS:
+                    continue
+                if kind is str:
+                    chars += len(child)
+                else:
+                    deeper.append(child)
+        level, depth = deeper, depth + 1
     size = chars if chars > MAX_INPUT_JSON_BYTES else len(json.dumps(value, default=str))
     if size > MAX_INPUT_JSON_BYTES:
         msg = (

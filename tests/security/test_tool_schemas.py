@@ -229,7 +229,10 @@ def test_pattern_agrees_with_python_re(pattern: str, text: str) -> None:
 # -- uniqueItems ------------------------------------------------------------------------------
 
 
-def test_unique_items_is_fast_and_correct(sb: Sandbox) -> None:
+def test_unique_items_is_linear_and_correct(sb: Sandbox) -> None:
+    # Linear is what is checked: 100,000 items take 0.1-1.3 s on a 2-core Xeon VM, a
+    # quadratic check (or one whose keys an input can make collide) hours. The generous
+    # deadline keeps a slow or shared machine from turning a linear check into TooSlow.
     schema = {"type": "array", "uniqueItems": True}
     tool = sb.tools.create(name="t", code=CODE, language="javascript", input_schema=schema)
     cases: list[tuple[list[Any], bool]] = [
@@ -246,9 +249,11 @@ def test_unique_items_is_fast_and_correct(sb: Sandbox) -> None:
         ([k * (2**61 - 1) for k in range(100_000)], True),  # equal int hashes
     ]
     for items, unique in cases:
-        elapsed, exc = _timed(lambda items=items: validate_input(items, tool.input_schema))
+        elapsed, exc = _timed(
+            lambda items=items: validate_input(items, tool.input_schema, deadline_s=60.0)
+        )
         assert (exc is None) == unique, (items[:3], exc)
-        assert elapsed < 2.0
+        assert elapsed < 10.0
         if exc is not None:
             assert "must not contain duplicate items" in str(exc)
 
