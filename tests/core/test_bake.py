@@ -109,3 +109,21 @@ def test_nonzero_runs_cover_every_nonzero_byte(data: bytes, at: int) -> None:
     assert bytes(image) == _bake.merge_runs(b"", runs, len(image))
     ends = [offset + len(chunk) for offset, chunk in runs]
     assert all(end <= nxt for end, (nxt, _) in zip(ends, runs[1:], strict=False))
+
+
+@given(st.integers(min_value=0, max_value=2**64 - 1), st.sampled_from([32, 64]))
+def test_leb128_round_trips_and_checks_range(value: int, bits: int) -> None:
+    reader = _bake._Reader(_bake._uleb(value))
+    if value >> bits:
+        with pytest.raises(_bake.BakeError, match="LEB128"):
+            reader.uleb(bits)
+    else:
+        assert reader.uleb(bits) == value
+        assert reader.at_end()
+
+
+@given(st.integers(min_value=-(2**63), max_value=2**63 - 1))
+def test_signed_leb128_round_trips(value: int) -> None:
+    reader = _bake._Reader(_bake._sleb(value))
+    assert reader.sleb(64) == value
+    assert reader.at_end()

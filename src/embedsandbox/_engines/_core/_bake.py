@@ -130,36 +130,29 @@ class _Reader:
         self.pos += n
         return b
 
-    def uleb(self, bits: int = 32) -> int:
+    def _leb(self, bits: int) -> tuple[int, int, int]:
+        """The raw LEB128 value, its length in bits and its last byte."""
         result = shift = 0
         while True:
             b = self.byte()
             result |= (b & 0x7F) << shift
             shift += 7
             if not b & 0x80:
-                break
+                return result, shift, b
             if shift >= bits + 7:
                 msg = "LEB128 too long"
                 raise BakeError(msg)
+
+    def uleb(self, bits: int = 32) -> int:
+        result, _, _ = self._leb(bits)
         if result >> bits:
             msg = "LEB128 out of range"
             raise BakeError(msg)
         return result
 
     def sleb(self, bits: int = 32) -> int:
-        result = shift = 0
-        while True:
-            b = self.byte()
-            result |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                break
-            if shift >= bits + 7:
-                msg = "LEB128 too long"
-                raise BakeError(msg)
-        if b & 0x40:
-            result -= 1 << shift
-        return result
+        result, shift, last = self._leb(bits)
+        return result - (1 << shift) if last & 0x40 else result
 
     def name(self) -> str:
         return self.bytes(self.uleb()).decode("utf-8")
