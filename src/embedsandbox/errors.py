@@ -76,7 +76,13 @@ class NotFoundError(EmbedSandboxError, LookupError):
 
 
 class RuntimeUnavailableError(EmbedSandboxError):
-    """An interpreter build is missing, has the wrong version or fails its sha256 check."""
+    """No guest can run: a build is missing or wrong, or wasmtime's trap handlers were replaced.
+
+    An interpreter build is missing, has the wrong version or fails its sha256 check; or a
+    signal handler installed after the first run (`faulthandler.enable()`, `signal.signal`, a
+    native crash reporter) took a signal wasmtime needs to catch a guest's trap, and the
+    message says how to undo it.
+    """
 
     code = "runtime_unavailable"
     status_code = 503

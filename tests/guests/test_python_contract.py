@@ -63,7 +63,6 @@ def test_the_internals_we_call_exist_with_their_signatures() -> None:
     assert callable(wp.home._stack)
     assert callable(wp.zip._extract_data) and callable(wp.zip._data_intact)
     assert wp.limits.TICK_S > 0 and wp.limits.CANCEL_TICKS >= 1
-    assert callable(wp.platform.PLATFORM.trap_handlers_ready)
 
 
 def test_the_snapshot_exports_the_session_entry_points(sandbox: Sandbox) -> None:

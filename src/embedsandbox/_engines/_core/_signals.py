@@ -1,0 +1,119 @@
+"""Whether wasmtime's trap handlers still take the signals a guest's trap raises (Linux).
+
+wasmtime turns a guest's out-of-bounds access, stack overflow or integer fault into a wasm
+trap with signal handlers (SIGSEGV and SIGILL; SIGFPE too on x86-64) that it installs with the
+first Engine, chaining to any handler installed before. A handler installed after that
+(`faulthandler.enable()`, `signal.signal`, a native crash reporter) takes the signal first, and
+a hostile guest's trap would then end or hang the whole process. So every entry into a guest
+checks, by `sigaction` and `dladdr`, that each of those handlers still lies in wasmtime's
+library, and the call is refused (`TrapHandlersReplaced`) if one does not. The check costs a
+few microseconds; other systems are not checked (wasmtime uses Mach ports on macOS).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+from collections.abc import Callable
+from typing import Final
+
+from ...errors import RuntimeUnavailableError
+from ._wasmtime import library_address
+
+__all__ = ["TrapHandlersReplaced", "check_trap_handlers", "replaced_trap_handler"]
+
+TRAP_SIGNALS: Final = ("SIGSEGV", "SIGILL") + (
+    ("SIGFPE",) if os.uname().machine == "x86_64" else ()
+)
+
+
+class TrapHandlersReplaced(RuntimeUnavailableError):
+    """wasmtime's handler for a trap signal was replaced; no guest may run in this process."""
+
+
+class _DlInfo(ctypes.Structure):
+    _fields_ = (
+        ("dli_fname", ctypes.c_char_p),
+        ("dli_fbase", ctypes.c_void_p),
+        ("dli_sname", ctypes.c_char_p),
+        ("dli_saddr", ctypes.c_void_p),
+    )
+
+
+class _Libc:
+    """`sigaction` and `dladdr` as private prototypes (no argtypes set on shared attributes)."""
+
+    def __init__(self) -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        vp = ctypes.c_void_p
+        self.sigaction = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, vp, vp)(("sigaction", libc))
+        self.dladdr = ctypes.CFUNCTYPE(ctypes.c_int, vp, ctypes.POINTER(_DlInfo))(("dladdr", libc))
+        self.wasmtime = self.load_base(library_address())
+        self.known: set[int] = set()
+        self.numbers = tuple((name, int(getattr(signal, name))) for name in TRAP_SIGNALS)
+
+    def load_base(self, address: int | None) -> int | None:
+        """The load base of the shared object holding `address`; None for none (or SIG_DFL/IGN)."""
+        if not address or address == 1:
+            return None
+        info = _DlInfo()
+        if not self.dladdr(address, ctypes.byref(info)):
+            return None
+        return info.dli_fbase or None
+
+    def handler_base(self, signum: int) -> int | None:
+        """The load base of the object holding `signum`'s handler."""
+        # The handler is the first word of `struct sigaction` in glibc and musl alike.
+        buf = (ctypes.c_char * 1024)()  # larger than any struct sigaction
+        if self.sigaction(signum, None, buf) != 0:
+            return None
+        address = ctypes.c_void_p.from_buffer(buf).value
+        if address is not None and address in self.known:
+            return self.wasmtime
+        base = self.load_base(address)
+        if address is not None and base is not None and base == self.wasmtime:
+            self.known.add(address)  # dladdr once per handler, not per run
+        return base
+
+
+_libc: _Libc | None = None
+
+
+def replaced_trap_handler(handler_base: Callable[[int], int | None] | None = None) -> str | None:
+    """The first trap signal whose handler is not wasmtime's, or None when all are.
+
+    Only on Linux; anything that fails counts as replaced (`SIGSEGV`). `handler_base` stands in
+    for reading a signal's handler, for tests.
+    """
+    global _libc
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        if _libc is None:
+            _libc = _Libc()
+        read = handler_base or _libc.handler_base
+        for name, number in _libc.numbers:
+            if _libc.wasmtime is None or read(number) != _libc.wasmtime:
+                return name
+    except Exception:
+        return TRAP_SIGNALS[0]
+    return None
+
+
+def check_trap_handlers() -> None:
+    """Raise `TrapHandlersReplaced` unless a guest's trap would reach wasmtime.
+
+    Call it on entry into a guest, after an Engine exists (wasmtime installs its handlers then).
+    """
+    name = replaced_trap_handler()
+    if name is not None:
+        msg = (
+            f"wasmtime's handler for {name} was replaced after the first guest ran (by "
+            "faulthandler.enable(), signal.signal or a native crash reporter); a trap in a guest "
+            "would end or hang this process, so the run was refused. If faulthandler.enable() "
+            "was called after the first run, faulthandler.disable() undoes it; otherwise "
+            "install crash reporters before the first run, or restart the process"
+        )
+        raise TrapHandlersReplaced(msg)
