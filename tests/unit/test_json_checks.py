@@ -57,22 +57,16 @@ def _ok(value: Any) -> bool:
     return True
 
 
-def _depth(value: Any) -> int:
-    """Levels of containers: 0 for a scalar, 1 for `[]`."""
-    if isinstance(value, dict):
-        return 1 + max(map(_depth, value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max(map(_depth, value), default=0)
-    return 0
+def _depth(value: Any, scalar: int = 0) -> int:
+    """Levels on the longest path from the root, a scalar counting `scalar`.
 
-
-def _levels(value: Any) -> int:
-    """Values on the longest path from the root: 1 for `1` or `[]`, 2 for `[1]`."""
-    if isinstance(value, dict):
-        return 1 + max(map(_levels, value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max(map(_levels, value), default=0)
-    return 1
+    `scalar=0` counts containers (`1` is 0 deep, `[]` and `[1]` 1); `scalar=1` counts values
+    (`1` and `[]` are 1 deep, `[1]` 2).
+    """
+    if isinstance(value, dict | list):
+        children = value.values() if isinstance(value, dict) else value
+        return 1 + max((_depth(child, scalar) for child in children), default=0)
+    return scalar
 
 
 def _nodes(value: Any) -> int:
@@ -121,7 +115,7 @@ def test_check_json_value_counts_bytes() -> None:
 def test_check_input_size_limits_nodes_and_depth(
     value: Any, max_nodes: int, max_depth: int
 ) -> None:
-    expected = _nodes(value) <= max_nodes and _levels(value) <= max_depth
+    expected = _nodes(value) <= max_nodes and _depth(value, scalar=1) <= max_depth
     saved = (_schema.MAX_INPUT_NODES, _schema.MAX_INPUT_DEPTH)
     _schema.MAX_INPUT_NODES, _schema.MAX_INPUT_DEPTH = max_nodes, max_depth  # type: ignore[misc]
     try:

@@ -16,6 +16,7 @@ import ctypes
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Final
 
@@ -51,7 +52,8 @@ class _Libc:
         self.sigaction = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, vp, vp)(("sigaction", libc))
         self.dladdr = ctypes.CFUNCTYPE(ctypes.c_int, vp, ctypes.POINTER(_DlInfo))(("dladdr", libc))
         self.wasmtime = self.load_base(library_address())
-        self.known: set[int] = set()
+        self.known: set[int | None] = set()
+        self._local = threading.local()
         self.numbers = tuple((name, int(getattr(signal, name))) for name in TRAP_SIGNALS)
 
     def load_base(self, address: int | None) -> int | None:
@@ -65,12 +67,17 @@ class _Libc:
 
     def handler_base(self, signum: int) -> int | None:
         """The load base of the object holding `signum`'s handler."""
-        # The handler is the first word of `struct sigaction` in glibc and musl alike.
-        buf = (ctypes.c_char * 1024)()  # larger than any struct sigaction
+        try:
+            buf, handler = self._local.buf
+        except AttributeError:  # one buffer per thread: runs check from several at once
+            buf = (ctypes.c_char * 1024)()  # larger than any struct sigaction
+            # The handler is the first word of `struct sigaction` in glibc and musl alike.
+            handler = ctypes.c_void_p.from_buffer(buf)
+            self._local.buf = (buf, handler)
         if self.sigaction(signum, None, buf) != 0:
             return None
-        address = ctypes.c_void_p.from_buffer(buf).value
-        if address is not None and address in self.known:
+        address = handler.value
+        if address in self.known:
             return self.wasmtime
         base = self.load_base(address)
         if address is not None and base is not None and base == self.wasmtime:

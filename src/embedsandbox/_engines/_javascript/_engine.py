@@ -11,7 +11,7 @@ from typing import Final
 from ..._artifacts import verify_runtime
 from .._base import Invocation, RawOutcome, RuntimePackages
 from .._core import check_not_forked, run_on_guest_thread
-from .._core._snapshot import private_pages
+from .._core._snapshot import PAGE, differing_runs, private_pages
 from .._pool import Pools, PoolSize, WarmPool, resolve_size
 from . import _quickjs as qjs
 from ._run import Run
@@ -33,7 +33,6 @@ _POOL_MEMORY: Final = 4 << 30
 _POOL_DEADLINE_S: Final = 3600.0
 _PLAIN_POOL_KEY: Final = ("javascript", None)
 _DEFAULT_POOL: Final = PoolSize()
-_PAGE: Final = 4096
 
 
 class JavaScriptEngine:
@@ -189,9 +188,9 @@ def _hot_pages(rt: WasmRuntime) -> tuple[int, ...]:
             if written is None:
                 after = bytes(inst.mem.read(inst.store, 0, size))
                 written = tuple(
-                    p
-                    for p in range(0, size, _PAGE)
-                    if before[p : p + _PAGE] != after[p : p + _PAGE]
+                    page
+                    for at, chunk in differing_runs(after, before)
+                    for page in range(at, at + len(chunk), PAGE)
                 )
         finally:
             run.release()
