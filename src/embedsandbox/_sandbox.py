@@ -11,6 +11,7 @@ import enum
 import json
 import logging
 import os
+import re
 import secrets as _random
 import threading
 import time
@@ -173,6 +174,15 @@ class Sandbox:
             validation, limits, the egress gateway, redaction, the execution record. The
             Sandbox owns what it is given, as an httpx Client owns its transport: `close()`
             closes these engines too, so give each Sandbox its own.
+        python_imports: Modules every Python guest starts with imported, besides the common
+            stdlib ones it always has (typing, collections, dataclasses, re, json, math,
+            statistics, fractions, datetime, decimal, random, ...), e.g.
+            `["numpy", "pandas", "matplotlib.pyplot"]`. They are imported once per machine
+            into a guest state (a few seconds for pandas, cached on disk, with a message),
+            which every guest then starts from copy-on-write: `import pandas` in a run
+            costs milliseconds instead of seconds, and a run still sees nothing of another.
+            A module that fails to import is left out (the run that imports it sees the
+            error). Per runtime revision: its `additional_python_imports`.
 
     Raises:
         StoreError: the store file cannot be opened or created, is corrupt or is not an
@@ -196,8 +206,10 @@ class Sandbox:
         max_cached_instances: int = 4,
         processes: int = 0,
         engines: Mapping[str, Engine] | None = None,
+        python_imports: Sequence[str] = (),
     ) -> None:
         supplied = _check_engines(engines)
+        self._python_imports = _check_imports(python_imports)
         base = DEFAULT_LIMITS.model_dump()
         if limits is not None:
             base.update(limits.model_dump(exclude_none=True))
@@ -363,11 +375,19 @@ class Sandbox:
         if self._processes and family in ("python", "javascript"):
             from ._engines._processes import ProcessEngine
 
-            return ProcessEngine(family, self._cache_dir / family, self._pool_size, self._processes)
+            return ProcessEngine(
+                family,
+                self._cache_dir / family,
+                self._pool_size,
+                self._processes,
+                self._python_imports,
+            )
         if family == "python":
             from ._engines._python import PythonEngine
 
-            return PythonEngine(self._cache_dir / "python", pool=self._pool_size)
+            return PythonEngine(
+                self._cache_dir / "python", pool=self._pool_size, imports=self._python_imports
+            )
         if family == "javascript":
             from ._engines._javascript import JavaScriptEngine
 
@@ -792,3 +812,17 @@ def _redact_json(value: Any, values: tuple[str, ...]) -> Any:
     if isinstance(value, dict):
         return {redact(k, values): _redact_json(v, values) for k, v in value.items()}
     return value
+
+
+_MODULE_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def _check_imports(names: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(names, str) or not all(isinstance(name, str) for name in names):
+        msg = f"python_imports must be a list of module names, got {names!r}"
+        raise ConfigurationError(msg)
+    for name in names:
+        if not _MODULE_NAME.fullmatch(name):
+            msg = f"python_imports: {name!r} is not a module name (such as 'numpy' or 'a.b')"
+            raise ConfigurationError(msg)
+    return tuple(dict.fromkeys(names))

@@ -71,10 +71,13 @@ def test_the_snapshot_exports_the_session_entry_points(sandbox: Sandbox) -> None
     assert isinstance(engine, PythonEngine)
     rt = engine._runtime()
     assert isinstance(rt, WasmRuntime)
-    exports = {e.name: str(e.type) for e in rt.module.exports}
+    exports = {e.name: str(e.type) for e in rt.states.code.exports}
     assert {"memory", "turn", "host_alloc"} <= set(exports)
-    imports = {(i.module, i.name) for i in rt.module.imports}
+    imports = {(i.module, i.name) for i in rt.states.code.imports}
     assert ("host", "call") in imports
+    # Split (`_core/_split.py`): the code imports its memory, which a state module defines.
+    assert ("embedsandbox", "memory") in imports
+    assert [e.name for e in rt.states.initial.exports] == ["memory"]
 
 
 def test_turn_semantics_the_bootstrap_depends_on(sandbox: Sandbox) -> None:

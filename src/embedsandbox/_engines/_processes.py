@@ -30,22 +30,31 @@ logger = logging.getLogger("embedsandbox")
 _NO_HOST = b'{"error": "no network access: this run has no http allow list"}'
 
 
-def _local_engine(family: str, cache_dir: Path, pool: PoolSize) -> Engine:
+def _local_engine(
+    family: str, cache_dir: Path, pool: PoolSize, python_imports: tuple[str, ...] = ()
+) -> Engine:
     if family == "python":
         from ._python import PythonEngine
 
-        return PythonEngine(cache_dir, pool=pool)
+        return PythonEngine(cache_dir, pool=pool, imports=python_imports)
     from ._javascript import JavaScriptEngine
 
     return JavaScriptEngine(cache_dir, pool=pool)
 
 
-def _worker_main(conn: Connection, family: str, cache_dir: str, low: int, high: int) -> None:
+def _worker_main(
+    conn: Connection,
+    family: str,
+    cache_dir: str,
+    low: int,
+    high: int,
+    python_imports: tuple[str, ...] = (),
+) -> None:
     """A worker process: run invocations from `conn` until it sends None."""
     import logging as _logging
 
     _logging.getLogger("embedsandbox").setLevel(_logging.ERROR)  # the parent reports
-    engine = _local_engine(family, Path(cache_dir), PoolSize(low, high))
+    engine = _local_engine(family, Path(cache_dir), PoolSize(low, high), python_imports)
     conn.send(("ready", None))
     while True:
         message = conn.recv()
@@ -74,12 +83,14 @@ def _worker_main(conn: Connection, family: str, cache_dir: str, low: int, high: 
 
 
 class _Worker:
-    def __init__(self, family: str, cache_dir: Path, pool: PoolSize) -> None:
+    def __init__(
+        self, family: str, cache_dir: Path, pool: PoolSize, python_imports: tuple[str, ...]
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process = context.Process(
             target=_worker_main,
-            args=(child, family, str(cache_dir), pool.min_cached, pool.max_cached),
+            args=(child, family, str(cache_dir), pool.min_cached, pool.max_cached, python_imports),
             name=f"embedsandbox-{family}-worker",
             daemon=True,
         )
@@ -110,8 +121,16 @@ class _Worker:
 class ProcessEngine:
     """An `Engine` whose runs happen in worker processes. Thread-safe."""
 
-    def __init__(self, family: str, cache_dir: Path, pool: PoolSize, processes: int) -> None:
+    def __init__(
+        self,
+        family: str,
+        cache_dir: Path,
+        pool: PoolSize,
+        processes: int,
+        python_imports: tuple[str, ...] = (),
+    ) -> None:
         self._family = family
+        self._python_imports = python_imports
         self._cache_dir = cache_dir
         self._pool = pool
         self._processes = processes
@@ -131,7 +150,7 @@ class ProcessEngine:
                 self._spawn_locked()
 
     def _spawn_locked(self) -> None:
-        worker = _Worker(self._family, self._cache_dir, self._pool)
+        worker = _Worker(self._family, self._cache_dir, self._pool, self._python_imports)
         self._workers.append(worker)
         self._idle.put(worker)
 

@@ -55,6 +55,7 @@ __all__ = [
     "read_digest",
     "save",
     "take",
+    "touched_pages",
 ]
 
 PAGE: Final = 4096
@@ -225,16 +226,27 @@ def read_digest(path: Path, kind: str) -> str | None:
     return digest if isinstance(digest, str) else None
 
 
-def private_pages(
+def touched_pages(
     memory: wasmtime.Memory, store: wasmtime.Store, size: int
-) -> tuple[int, ...] | None:
-    """Offsets of the pages in `memory`'s first `size` bytes that are this instance's own copy.
+) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """(written, only read): offsets of the pages of `memory`'s first `size` bytes in use.
 
-    For a baked instance, whose memory starts as a copy-on-write mapping of the module's
-    image, these are the pages written since instantiation, whatever was written (the same
-    bytes too). Read from Linux's /proc/self/pagemap (present, not file-backed); None where
-    that cannot be read.
+    For an instance whose memory starts as a copy-on-write mapping of a module's image and
+    has had nothing faulted in ahead: the pages it wrote (its own copies) and the pages it
+    only read (the image's, mapped in). From /proc/self/pagemap; None where it cannot be read.
     """
+    entries = _pagemap(memory, store, size)
+    if entries is None:
+        return None
+    present, file_or_shared = 1 << 63, 1 << 61
+    written = tuple(
+        i * PAGE for i, e in enumerate(entries) if e & present and not e & file_or_shared
+    )
+    read = tuple(i * PAGE for i, e in enumerate(entries) if e & present and e & file_or_shared)
+    return written, read
+
+
+def _pagemap(memory: wasmtime.Memory, store: wasmtime.Store, size: int) -> list[int] | None:
     base = memory_address(memory, store)
     if base % PAGE:
         return None
@@ -247,9 +259,21 @@ def private_pages(
         return None
     if len(raw) != count * 8:
         return None
+    return [entry for (entry,) in struct.iter_unpack("<Q", raw)]
+
+
+def private_pages(
+    memory: wasmtime.Memory, store: wasmtime.Store, size: int
+) -> tuple[int, ...] | None:
+    """Offsets of the pages in `memory`'s first `size` bytes that are this instance's own copy.
+
+    For a baked instance, whose memory starts as a copy-on-write mapping of the module's
+    image, these are the pages written since instantiation, whatever was written (the same
+    bytes too). Read from Linux's /proc/self/pagemap (present, not file-backed); None where
+    that cannot be read.
+    """
+    entries = _pagemap(memory, store, size)
+    if entries is None:
+        return None
     present, file_or_shared = 1 << 63, 1 << 61
-    return tuple(
-        i * PAGE
-        for i, (entry,) in enumerate(struct.iter_unpack("<Q", raw))
-        if entry & present and not entry & file_or_shared
-    )
+    return tuple(i * PAGE for i, e in enumerate(entries) if e & present and not e & file_or_shared)

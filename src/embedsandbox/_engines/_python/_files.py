@@ -1,7 +1,8 @@
 """The Python engine's host files: the compiled interpreter, the stdlib folder, the guest's root.
 
 All live in the engine's cache folder, private to this user. The compiled interpreter is the
-snapshot compiled on the core's metered build (`compiled_path`). The stdlib folder is made
+snapshot's code module compiled on the core's metered build (`compiled_path`), beside the
+memory modules of its guest states (`state_path`). The stdlib folder is made
 once per machine (a 54 MB copy, hashed against the manifest), then trusted by its stamp; the
 root is an empty read-only folder the guest's / is preopened on (every call on it is the
 file table's, served by the in-memory disk).
@@ -20,16 +21,19 @@ from typing import Any
 
 from ..._artifacts import manifest, sha256_of
 from ...errors import RuntimeUnavailableError
-from .._core import cache_path, engine_for, private_file, store_module
+from .._core import cache_path
 
 __all__ = [
-    "adopt_earlier_cache",
     "check_private",
     "compiled_in_cache",
     "compiled_path",
     "placeholder",
+    "state_path",
     "stdlib_folder",
 ]
+
+# The version of the split (code module + memory modules) the cache names carry.
+_SPLIT_LAYOUT = "s1"
 
 
 def check_private(path: Path) -> None:
@@ -140,34 +144,19 @@ def _tuple(value: Any) -> Any:
 
 
 def compiled_path(cache_dir: Path, digest: str) -> Path:
-    """Where the compiled interpreter of the snapshot with this sha256 is cached."""
-    return cache_path(cache_dir, "python-snapshot", digest, True)
+    """Where the compiled code module of the snapshot with this sha256 is cached.
 
-
-def adopt_earlier_cache(cache_dir: Path, digest: str, path: Path) -> None:
-    """Store an earlier version's compiled interpreter under the core's name, if it loads.
-
-    Before the engine core, wasi-python compiled the snapshot and cached it under its own name
-    (`<sha256[:32]>-wasmtime<version>-fuel.cwasm`), with the same code settings: loading that
-    once spares a machine a second compile of one to four minutes.
+    The snapshot is split (`_core/_split.py`): its code, compiled once per machine, imports its
+    memory, and each guest state is a small memory module (`state_path`).
     """
-    import wasmtime
+    return cache_path(cache_dir, f"python-code-{_SPLIT_LAYOUT}", digest, True)
 
-    for old in sorted(cache_dir.glob(f"{digest[:32]}-wasmtime*-fuel.cwasm")):
-        if not private_file(old):
-            continue
-        try:
-            module = wasmtime.Module.deserialize_file(engine_for(True), str(old))
-        except Exception:  # noqa: S112 - another wasmtime's, or torn: the next, or a compile
-            continue
-        store_module(module, path)
-        if path.is_file():
-            old.unlink(missing_ok=True)  # ours (wasi-python wrote it in our folder): 350 MB
-        return
+
+def state_path(cache_dir: Path, digest: str, key: str) -> Path:
+    """Where the compiled memory module of a guest state is cached (`key`: what made it)."""
+    return cache_path(cache_dir, f"python-state-{_SPLIT_LAYOUT}-{key[:24]}", digest, True)
 
 
 def compiled_in_cache(cache_dir: Path, digest: str) -> bool:
-    """Whether the compiled interpreter (or an earlier version's) is in `cache_dir`."""
-    if compiled_path(cache_dir, digest).is_file():
-        return True
-    return any(cache_dir.glob(f"{digest[:32]}-wasmtime*-fuel.cwasm"))
+    """Whether the compiled interpreter's code is in `cache_dir` (else a long compile)."""
+    return compiled_path(cache_dir, digest).is_file()

