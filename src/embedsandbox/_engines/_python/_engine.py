@@ -203,7 +203,7 @@ class PythonEngine:
     def _make_guest_here(self, packages: RuntimePackages | None, prefault: bool = False) -> Guest:
         # On a guest thread (its stack holds the wasm stack).
         guest = self._new_guest(packages)
-        if prefault:
+        if prefault and not guest.reused:  # a reused slot's pages are resident already
             key = packages.pool_key if packages is not None else None
             pages = self._hot_pages.get(key)
             if pages is None:
@@ -285,6 +285,7 @@ def make_guest(
         packages_guest=packages_guest,
         memory_cap=memory_cap,
         state=state,
+        state_key=key,
     )
 
 

