@@ -36,7 +36,7 @@ from ._wasmtime import memory_address
 
 __all__ = ["MAX_GUESTS", "Slot", "Slots", "written_pages", "written_runs"]
 
-MAX_GUESTS: Final = 32
+MAX_GUESTS: Final = 8
 """Guests one store serves before it is closed (each leaves its instances in it)."""
 
 _KEEP: Final = 8  # reset slots kept ready per state
