@@ -155,7 +155,7 @@ class Sandbox:
             instantiated ahead of demand, so a run does not wait for one to start. Each is
             used for exactly one run and then discarded; a background thread refills the
             pool after each run. Default 1 (0 when `max_cached_instances` is 0). An idle
-            Python guest holds about 6 MB of RSS, a JavaScript one about 1.5 MB.
+            Python guest holds about 4 MB of RSS, a JavaScript one about 2 MB.
         max_cached_instances: The most ready guests a pool grows to while runs find it
             empty; after 30 s without a run it shrinks back to `min_cached_instances`.
             Default 4. `0` turns pooling off: every run starts its guest itself. A runtime
