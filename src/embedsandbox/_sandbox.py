@@ -11,7 +11,6 @@ import enum
 import json
 import logging
 import os
-import re
 import secrets as _random
 import threading
 import time
@@ -814,15 +813,14 @@ def _redact_json(value: Any, values: tuple[str, ...]) -> Any:
     return value
 
 
-_MODULE_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
-
-
 def _check_imports(names: Sequence[str]) -> tuple[str, ...]:
+    from ._runtimes._build import MODULE_NAME  # additional_python_imports' own rule
+
     if isinstance(names, str) or not all(isinstance(name, str) for name in names):
         msg = f"python_imports must be a list of module names, got {names!r}"
         raise ConfigurationError(msg)
     for name in names:
-        if not _MODULE_NAME.fullmatch(name):
+        if not MODULE_NAME.fullmatch(name):
             msg = f"python_imports: {name!r} is not a module name (such as 'numpy' or 'a.b')"
             raise ConfigurationError(msg)
     return tuple(dict.fromkeys(names))

@@ -134,6 +134,9 @@ def test_python_imports_make_a_state_with_them_imported(sandbox: Sandbox) -> Non
         ("numpy", "must be a list of module names"),
         (["numpy", "os; import x"], "is not a module name"),
         ([3], "must be a list of module names"),
+        (["\ud800"], "is not a module name"),
+        (["numpy\n"], "is not a module name"),
+        (["a" * 10_000 + "\x00"], "is not a module name"),
     ],
 )
 def test_python_imports_are_checked(value: object, message: str) -> None:

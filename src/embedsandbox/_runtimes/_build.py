@@ -47,7 +47,7 @@ __all__ = [
 # How long one pip or npm call may take before the build fails.
 _TOOL_TIMEOUT_S = 600.0
 _RESULT_FILE = "result.json"
-_MODULE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+MODULE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
 class BuildFailedError(Exception):
@@ -159,7 +159,7 @@ def parse_imports(text: str | None) -> tuple[str, ...]:
     names = [part.strip() for part in re.split(r"[,\n]", text)]
     names = [name for name in names if name]
     for name in names:
-        if not _MODULE_NAME.match(name):
+        if not MODULE_NAME.match(name):
             msg = f"additional_python_imports: {name!r} is not a module name"
             raise ValueError(msg)
     return tuple(dict.fromkeys(names))

@@ -36,6 +36,7 @@ __all__ = [
     "bake",
     "bake_snapshot",
     "check_bakeable",
+    "defined_memory",
     "export_index",
     "merge_runs",
     "nonzero_runs",
@@ -344,16 +345,9 @@ def _data_segments(sections: list[Section]) -> list[int]:
     return modes
 
 
-def check_bakeable(wasm: bytes) -> None:
-    """Raise BakeError if `bake` cannot represent a snapshot of this module faithfully.
-
-    Static checks only: one defined memory 0 (not imported, not shared), no passive data
-    segments. Whether the initialisation changed tables or host state is the caller's to
-    know (e.g. the code has no table.set/table.grow).
-    """
-    sections = parse_sections(wasm)
-    imports = _imports(sections)
-    if imports[KIND_MEMORY]:
+def defined_memory(sections: list[Section]) -> tuple[int, int, int | None]:
+    """(flags, minimum, maximum) of the module's one memory, which it must define itself."""
+    if _imports(sections)[KIND_MEMORY]:
         msg = "memory 0 is imported: its contents belong to the host"
         raise BakeError(msg)
     mem = _section(sections, SEC_MEMORY)
@@ -365,7 +359,19 @@ def check_bakeable(wasm: bytes) -> None:
     if count != 1:
         msg = f"the module defines {count} memories; only one is supported"
         raise BakeError(msg)
-    flags, *_ = _read_limits(r)
+    flags, minimum, maximum, _, _ = _read_limits(r)
+    return flags, minimum, maximum
+
+
+def check_bakeable(wasm: bytes) -> None:
+    """Raise BakeError if `bake` cannot represent a snapshot of this module faithfully.
+
+    Static checks only: one defined memory 0 (not imported, not shared), no passive data
+    segments. Whether the initialisation changed tables or host state is the caller's to
+    know (e.g. the code has no table.set/table.grow).
+    """
+    sections = parse_sections(wasm)
+    flags, _, _ = defined_memory(sections)
     if flags & 0x02:
         msg = "memory 0 is shared"
         raise BakeError(msg)

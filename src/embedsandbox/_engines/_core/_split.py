@@ -40,13 +40,12 @@ from ._bake import (
     WASM_PAGE,
     BakeError,
     _encode_section,
-    _imports,
-    _read_limits,
     _Reader,
     _section,
     _skip_const_expr,
     _sleb,
     _uleb,
+    defined_memory,
     nonzero_runs,
     parse_sections,
 )
@@ -81,18 +80,7 @@ def _limits(minimum: int, maximum: int | None) -> bytes:
 def split(wasm: bytes) -> Split:
     """Split `wasm` (one defined, unshared, 32-bit memory; i32.const segment offsets)."""
     sections = parse_sections(wasm)
-    if _imports(sections)[KIND_MEMORY]:
-        msg = "memory 0 is already imported"
-        raise BakeError(msg)
-    mem = _section(sections, SEC_MEMORY)
-    if mem is None:
-        msg = "the module defines no memory"
-        raise BakeError(msg)
-    r = _Reader(mem.payload)
-    if r.uleb() != 1:
-        msg = "exactly one defined memory is supported"
-        raise BakeError(msg)
-    flags, minimum, maximum, _, _ = _read_limits(r)
+    flags, minimum, maximum = defined_memory(sections)
     if flags & ~0x01:
         msg = "memory 0 is shared, 64-bit or has a custom page size"
         raise BakeError(msg)
