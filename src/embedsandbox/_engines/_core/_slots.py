@@ -31,7 +31,7 @@ from typing import Any, Final
 
 import wasmtime
 
-from ._snapshot import PAGE
+from ._snapshot import PAGE, pagemap_flags
 from ._wasmtime import memory_address
 
 __all__ = ["MAX_GUESTS", "Slot", "Slots", "written_pages", "written_runs"]
@@ -48,25 +48,9 @@ _WRITTEN: Final = bytes(
 )
 
 
-def _pagemap_top(base: int, size: int) -> bytes | None:
-    """The top byte of each pagemap entry of the pages in [base, base + size)."""
-    if base % PAGE:
-        return None
-    first, count = base // PAGE, (size + PAGE - 1) // PAGE
-    try:
-        with open("/proc/self/pagemap", "rb", buffering=0) as pagemap:
-            pagemap.seek(first * 8)
-            raw = pagemap.read(count * 8)
-    except OSError:
-        return None
-    if raw is None or len(raw) != count * 8:
-        return None
-    return raw[7::8]
-
-
 def written_runs(base: int, size: int) -> list[tuple[int, int]] | None:
     """(offset, length) of the runs of pages in [base, base + size) this process wrote."""
-    top = _pagemap_top(base, size)
+    top = pagemap_flags(base, size)
     if top is None:
         return None
     flags = top.translate(_WRITTEN)  # 1 for a written page, else 0

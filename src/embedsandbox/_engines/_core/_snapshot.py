@@ -51,6 +51,7 @@ __all__ = [
     "Snapshot",
     "differing_runs",
     "load",
+    "pagemap_flags",
     "private_pages",
     "read_digest",
     "save",
@@ -235,31 +236,33 @@ def touched_pages(
     has had nothing faulted in ahead: the pages it wrote (its own copies) and the pages it
     only read (the image's, mapped in). From /proc/self/pagemap; None where it cannot be read.
     """
-    entries = _pagemap(memory, store, size)
-    if entries is None:
+    flags = pagemap_flags(memory_address(memory, store), size)
+    if flags is None:
         return None
-    present, file_or_shared = 1 << 63, 1 << 61
-    written = tuple(
-        i * PAGE for i, e in enumerate(entries) if e & present and not e & file_or_shared
-    )
-    read = tuple(i * PAGE for i, e in enumerate(entries) if e & present and e & file_or_shared)
+    present, file_or_shared = 0x80, 0x20
+    written = tuple(i * PAGE for i, f in enumerate(flags) if f & present and not f & file_or_shared)
+    read = tuple(i * PAGE for i, f in enumerate(flags) if f & present and f & file_or_shared)
     return written, read
 
 
-def _pagemap(memory: wasmtime.Memory, store: wasmtime.Store, size: int) -> list[int] | None:
-    base = memory_address(memory, store)
+def pagemap_flags(base: int, size: int) -> bytes | None:
+    """The top byte of the pagemap entry of each page in [base, base + size).
+
+    The one reader of Linux's /proc/self/pagemap here. Bit 0x80: present, 0x40: swapped,
+    0x20: file-page or shared-anon. None where it cannot be read.
+    """
     if base % PAGE:
         return None
     first, count = base // PAGE, (size + PAGE - 1) // PAGE
     try:
-        with open("/proc/self/pagemap", "rb") as pagemap:
+        with open("/proc/self/pagemap", "rb", buffering=0) as pagemap:
             pagemap.seek(first * 8)
             raw = pagemap.read(count * 8)
     except OSError:
         return None
-    if len(raw) != count * 8:
+    if raw is None or len(raw) != count * 8:
         return None
-    return [entry for (entry,) in struct.iter_unpack("<Q", raw)]
+    return raw[7::8]  # little-endian: byte 7 of each entry holds bits 56-63
 
 
 def private_pages(
@@ -272,8 +275,5 @@ def private_pages(
     bytes too). Read from Linux's /proc/self/pagemap (present, not file-backed); None where
     that cannot be read.
     """
-    entries = _pagemap(memory, store, size)
-    if entries is None:
-        return None
-    present, file_or_shared = 1 << 63, 1 << 61
-    return tuple(i * PAGE for i, e in enumerate(entries) if e & present and not e & file_or_shared)
+    touched = touched_pages(memory, store, size)
+    return touched[0] if touched is not None else None
