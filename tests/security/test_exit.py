@@ -6,6 +6,10 @@ ended that thread (pthread_exit), and the unwinding through Rust aborted the pro
 "panic in a function that cannot unwind" (about one exit in four of a 16-run script). Each
 script here runs several times in a subprocess (bounded), in a temporary EMBEDSANDBOX_HOME
 whose cache is the real one (nothing recompiles).
+
+A guest that writes has wasmtime call our write callback on a tokio thread; a write there
+once the interpreter was finalizing aborted the exit the same way (a daemon thread's run
+still printing): so an exit first cancels the turns still running and waits for them.
 """
 
 from __future__ import annotations
@@ -78,6 +82,28 @@ sys.exit(3)
 """
 )
 
+# An atexit hook registered before embedsandbox's own runs after it: it sees how the daemon
+# thread's run ended.
+CANCELLED = """
+import atexit, sys, threading, time
+done = {}
+@atexit.register
+def report():
+    r = done.get("r")
+    print("ended:", r and (r.exit_code, r.stderr.splitlines()[-1]), flush=True)
+from embedsandbox import Sandbox
+sb = Sandbox(store=None)
+started = threading.Event()
+def go():
+    started.set()
+    code = "import time\\nwhile True:\\n    print('x')\\n    time.sleep(0.005)"
+    done["r"] = sb.run_script(language="python", code=code, limits={"execution_timeout": 60})
+threading.Thread(target=go, daemon=True).start()
+started.wait()
+time.sleep(0.5)
+sys.exit(3)
+"""
+
 PROCESSES = (
     _PRELUDE
     + """
@@ -135,6 +161,17 @@ def test_runs_still_going_on_daemon_threads_do_not_hold_or_crash_the_exit(tmp_pa
     for _ in range(RUNS // 2):
         done = _run(tmp_path, IN_FLIGHT, timeout=30)  # their guests have 60 s: not waited for
         _assert_clean(done)
+
+
+def test_a_run_still_going_at_exit_is_cancelled_before_the_interpreter_finalizes(
+    tmp_path: Path,
+) -> None:
+    done = _run(tmp_path, CANCELLED, timeout=30)  # its guest has 60 s
+    assert "panicked" not in done.stderr, done.stderr[-3000:]
+    assert done.returncode == 3, done.stderr[-3000:]
+    assert "ended: (1, 'embedsandbox: the guest was stopped by a WebAssembly trap: cancelled')" in (
+        done.stdout
+    ), done.stdout[-1000:]
 
 
 def test_worker_processes_left_open_exit_cleanly(tmp_path: Path) -> None:

@@ -1,10 +1,15 @@
 """What happens to Python guests at interpreter exit.
 
-Guests not yet discarded (`live`) are discarded at exit, after the engines' pools have stopped
-their fillers (`close_at_exit`), while wasmtime's bindings still exist; then the stores kept
-in slots for reuse are closed (`discard_at_exit`). A guest in a turn is never closed under it.
-Closing a store calls no Python code on wasmtime's threads (its outputs have no finalizer,
-`_wasi_python._send_outputs`): what made exits abort with a Rust panic.
+At exit, first every turn still running (on a daemon thread nobody joins) is cancelled and
+waited for, a bounded time (`EXIT_WAIT_S`, `stopped_at_exit`): a guest that writes output has
+wasmtime call our write callback on one of its tokio threads, and once the interpreter is
+finalizing, Python ends such a thread where it asks for the GIL (pthread_exit), whose
+unwinding through wasmtime's Rust frames aborts the process ("panic in a function that
+cannot unwind"). Then guests not yet discarded (`live`) are discarded, after the engines'
+pools have stopped their fillers (`close_at_exit`), while wasmtime's bindings still exist;
+then the stores kept in slots for reuse are closed (`discard_at_exit`). A guest in a turn is
+never closed under it. Closing a store calls no Python code on wasmtime's threads either (its
+outputs have no finalizer, `_wasi_python._send_outputs`).
 """
 
 from __future__ import annotations
@@ -12,18 +17,59 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["close_at_exit", "discard_at_exit", "live"]
+__all__ = ["EXIT_WAIT_S", "close_at_exit", "discard_at_exit", "live", "stopped_at_exit"]
+
+EXIT_WAIT_S = 2.0  # how long an exit waits for cancelled turns to end (a host call may be slow)
 
 logger = logging.getLogger("embedsandbox")
 
 live: weakref.WeakSet[Any] = weakref.WeakSet()  # Guests: `.busy`, `.discard()`
 _closers: list[weakref.WeakMethod[Callable[[], None]]] = []
 _last: list[Callable[[], None]] = []
+_running: dict[object, threading.Event] = {}  # each turn in progress: its cancel event
+_exiting = False
 _lock = threading.Lock()
+
+
+@contextmanager
+def stopped_at_exit(cancel: threading.Event | None) -> Iterator[threading.Event]:
+    """A turn's cancel event (`cancel`, or a new one), set when the interpreter exits.
+
+    A turn that starts once the exit has begun gets it set already.
+    """
+    event = cancel if cancel is not None else threading.Event()
+    token = object()
+    with _lock:
+        _running[token] = event
+        if _exiting:
+            event.set()
+    try:
+        yield event
+    finally:
+        with _lock:
+            del _running[token]
+
+
+def _stop_running() -> None:
+    global _exiting
+    with _lock:
+        _exiting = True
+        running = list(_running.values())
+    for event in running:
+        event.set()
+    ends = time.monotonic() + EXIT_WAIT_S
+    while time.monotonic() < ends:
+        with _lock:
+            if not _running:
+                return
+        time.sleep(0.002)
+    logger.debug("%d Python guest turn(s) still running at exit", len(_running))
 
 
 def close_at_exit(close: Callable[[], None]) -> None:
@@ -44,6 +90,7 @@ def discard_at_exit(discard: Callable[[], None]) -> None:
 
 @atexit.register
 def _discard_live() -> None:
+    _stop_running()
     with _lock:
         closers = [ref() for ref in _closers]
         last = list(_last)

@@ -49,7 +49,7 @@ from .._guest_packages import DEFAULT_PACKAGES_GUEST_PATH, default_python_packag
 from .._waiting import current_hook, waiting
 from ._disk import DISK_TRAP, Disk, DiskLimit, quota_files
 from ._doors import BOOT_SOURCE, BootDoor
-from ._exit import close_at_exit, discard_at_exit, live
+from ._exit import close_at_exit, discard_at_exit, live, stopped_at_exit
 from ._files import check_private, placeholder, stdlib_folder
 from ._states import States
 
@@ -467,7 +467,8 @@ class Guest:
                 raise RuntimeError(msg)
             self.busy = True  # from here until the turn ends, discard() leaves the store
         try:
-            return self._turn_busy(code, host, fuel, deadline_s, output_bytes, cancel)
+            with stopped_at_exit(cancel) as stop:
+                return self._turn_busy(code, host, fuel, deadline_s, output_bytes, stop)
         finally:
             self.busy = False
 
