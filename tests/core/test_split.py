@@ -7,7 +7,7 @@ import wasmtime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embedsandbox._engines._core import _bake, _split
+from embedsandbox._engines._core import _bake, _code_scan, _split
 
 WAT = r"""(module
   (import "env" "log" (func $log (param i32)))
@@ -98,3 +98,93 @@ def test_a_memory_module_holds_exactly_its_image(writes: dict[int, bytes]) -> No
     memory = wasmtime.Instance(store, module, []).exports(store)["memory"]
     assert isinstance(memory, wasmtime.Memory)
     assert bytes(image) == bytes(memory.read(store, 0, memory.data_len(store)))
+
+
+def _exports(wasm: bytes) -> dict[str, wasmtime.ExternType]:
+    return {e.name: e.type for e in wasmtime.Module(ENGINE, wasm).exports}
+
+
+def test_mutable_globals_are_exported_and_a_reusable_module_is_marked() -> None:
+    wasm = wasmtime.wat2wasm(
+        """(module
+          (global $sp (mut i32) (i32.const 1024)) (global i32 (i32.const 7))
+          (global $big (mut i64) (i64.const 5))
+          (memory 1) (table 1 funcref) (elem (i32.const 0) $f)
+          (func $f (export "f") (result i32)
+            (global.set $sp (i32.add (global.get $sp) (i32.const 1))) (global.get $sp)))"""
+    )  # no import section: the split adds one, in its place before the others
+    parts = _split.split(wasm)
+    assert parts.reusable
+    names = set(_exports(parts.code))
+    assert {"f", "embedsandbox.global.0", "embedsandbox.global.2", _split.REUSABLE} == names
+    store = wasmtime.Store(ENGINE)
+    memory = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(1, None)))
+    ex = wasmtime.Instance(store, wasmtime.Module(ENGINE, parts.code), [memory]).exports(store)
+    assert 1025 == ex["f"](store)  # type: ignore[operator]
+    sp, mark = ex["embedsandbox.global.0"], ex[_split.REUSABLE]
+    assert isinstance(sp, wasmtime.Global) and isinstance(mark, wasmtime.Global)
+    assert (1025, 1) == (sp.value(store), mark.value(store))
+    sp.set_value(store, 1024)  # what a slot does between guests
+    assert 1025 == ex["f"](store)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "(table.set 0 (i32.const 0) (ref.func $f))",
+        "(drop (table.grow 0 (ref.null func) (i32.const 1)))",
+        "(table.fill 0 (i32.const 0) (ref.null func) (i32.const 1))",
+        "(table.copy (i32.const 0) (i32.const 0) (i32.const 1))",
+        "(table.init $e (i32.const 0) (i32.const 0) (i32.const 0))",
+        "(elem.drop $e)",
+        "(memory.init $d (i32.const 0) (i32.const 0) (i32.const 0))",
+        "(data.drop $d)",
+    ],
+)
+def test_code_that_changes_its_tables_or_segments_is_not_reusable(body: str) -> None:
+    wasm = wasmtime.wat2wasm(
+        f"""(module (memory 1) (table 2 funcref) (data $d "x") (elem $e func $f)
+          (func $f (block (result i32) (i32.const 1)) (drop) {body}))"""
+    )
+    found = _code_scan.instance_changes(_code(wasm))
+    assert 1 == sum(found.values()), found
+    parts = _split.split(wasm)
+    assert not parts.reusable
+    assert _split.REUSABLE not in _exports(parts.code)
+
+
+def test_the_scan_reads_simd_exceptions_and_tail_calls() -> None:
+    wasm = wasmtime.wat2wasm(
+        """(module (memory 1) (tag $t (param i32)) (type $v (func))
+          (table 1 funcref) (elem (i32.const 0) $g)
+          (func $g)
+          (func (param i32) (result i32)
+            (drop (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+              (v128.load offset=16 (i32.const 0)) (v128.const i64x2 1 2)))
+            (drop (i32x4.extract_lane 3 (i32x4.splat (local.get 0))))
+            (block $out (try_table (catch $t $out) (catch_all $out) (throw $t (i32.const 1))))
+            (br_table 0 0 (local.get 0))
+            (return_call_indirect (type $v) (i32.const 0))
+            (i32.const 0)))"""
+    )
+    assert {} == _code_scan.instance_changes(_code(wasm))
+    with pytest.raises(_bake.BakeError):
+        _code_scan.instance_changes(_code(wasm)[:-3])  # cut inside the last body
+    assert _split.split(wasm).reusable
+
+
+def _code(wasm: bytes) -> bytes:
+    section = _bake._section(_bake.parse_sections(wasm), _bake.SEC_CODE)
+    assert section is not None
+    return bytes(section.payload)
+
+
+def test_a_sparse_image_is_written_dense_so_that_it_maps_copy_on_write() -> None:
+    image = bytearray(64 * 65536)  # 4 MiB, one page in ten not zero
+    for page in range(0, 1024, 10):
+        image[page * 4096] = 1
+    wasm = _split.memory_module(bytes(image), None)
+    assert len(wasm) > 3 << 20, "one segment over the span, zeros included"
+    dense = bytearray(image)
+    dense[: 2 << 20] = b"\x01" * (2 << 20)
+    assert len(_split.memory_module(bytes(dense), None)) < 3 << 20, "mostly data: zeros left out"

@@ -8,6 +8,12 @@
   into the memory it is given);
 - the *initial image*: the active segments' bytes, as (offset, bytes) runs.
 
+The code module also exports each of its mutable globals (`embedsandbox.global.N`, N its
+index), so that an instance can be put back to where a fresh one starts, and, when its code
+changes nothing else of its instance (no table or segment instructions: `_code_scan.py`), an
+immutable global `embedsandbox.reusable` (1) that says an instance may serve guest after
+guest (`Split.reusable`; the slots read it from the compiled module's exports).
+
 `memory_module` makes a tiny module that only defines memory 0 with an image as its data
 segments and exports it. Instantiated in a store, its memory starts copy-on-write from the
 image (wasmtime's `memory_init_cow`, from the mapped .cwasm), and the code module is
@@ -23,7 +29,7 @@ the pages it writes.
 What a memory module cannot carry is the caller's to know, as for baking: the code module's
 mutable globals start at their original values (so the state must be taken where they are
 back at those: between turns, with the shadow stack unwound), tables, and the dropped state
-of passive segments.
+of passive segments (which a reusable module's code never changes).
 """
 
 from __future__ import annotations
@@ -31,29 +37,57 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._bake import (
+    KIND_GLOBAL,
     KIND_MEMORY,
     MAGIC,
+    SEC_CODE,
     SEC_DATA,
+    SEC_DATACOUNT,
+    SEC_ELEMENT,
     SEC_EXPORT,
+    SEC_FUNCTION,
+    SEC_GLOBAL,
     SEC_IMPORT,
     SEC_MEMORY,
+    SEC_START,
+    SEC_TABLE,
+    SEC_TAG,
     WASM_PAGE,
     BakeError,
+    Section,
     _encode_section,
+    _imports,
     _Reader,
     _section,
     _skip_const_expr,
+    _skip_globaltype,
     _sleb,
     _uleb,
     defined_memory,
     nonzero_runs,
     parse_sections,
 )
+from ._code_scan import instance_changes
 
-__all__ = ["IMPORT_MODULE", "IMPORT_NAME", "Split", "memory_module", "split"]
+__all__ = [
+    "GLOBAL_PREFIX",
+    "IMPORT_MODULE",
+    "IMPORT_NAME",
+    "REUSABLE",
+    "Split",
+    "memory_module",
+    "split",
+]
 
 IMPORT_MODULE = "embedsandbox"
 IMPORT_NAME = "memory"
+GLOBAL_PREFIX = "embedsandbox.global."  # + the index of a mutable global
+REUSABLE = "embedsandbox.reusable"
+# The sections that come after the global section (the export section, the import
+# section) in a module.
+_AFTER_GLOBALS = frozenset((SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_DATACOUNT, SEC_CODE, SEC_DATA))
+_AFTER_EXPORTS = _AFTER_GLOBALS - {SEC_EXPORT}
+_AFTER_IMPORTS = _AFTER_GLOBALS | {SEC_FUNCTION, SEC_TABLE, SEC_MEMORY, SEC_TAG, SEC_GLOBAL}
 
 
 @dataclass(frozen=True)
@@ -64,6 +98,7 @@ class Split:
     image: tuple[tuple[int, bytes], ...]
     minimum: int  # pages
     maximum: int | None  # pages
+    reusable: bool = False  # an instance may serve guest after guest (see the module doc)
 
 
 def _name(text: str) -> bytes:
@@ -116,33 +151,81 @@ def split(wasm: bytes) -> Split:
             msg = "trailing bytes in the data section"
             raise BakeError(msg)
 
+    code = _section(sections, SEC_CODE)
+    try:
+        reusable = code is not None and not instance_changes(code.payload)
+    except BakeError:
+        reusable = False  # code we cannot read is never reused
+    globals_, exports = _globals_and_exports(sections, reusable)
+
     memory_import = _name(IMPORT_MODULE) + _name(IMPORT_NAME) + bytes([KIND_MEMORY])
     memory_import += _limits(minimum, maximum)
+    imports = _section(sections, SEC_IMPORT)
+    if imports is None:
+        import_payload = _uleb(1) + memory_import
+    else:
+        ir = _Reader(imports.payload)
+        count = ir.uleb()
+        import_payload = _uleb(count + 1) + bytes(ir.data[ir.pos :]) + memory_import
+    # The rewritten sections, each emitted where the first section that must follow it is
+    # (or at the end), in their order; the originals are left out.
+    pending = [
+        (_AFTER_IMPORTS, SEC_IMPORT, import_payload),
+        (_AFTER_GLOBALS, SEC_GLOBAL, globals_),
+        (_AFTER_EXPORTS, SEC_EXPORT, exports),
+    ]
     out = bytearray(MAGIC)
-    wrote_import = False
     for sec in sections:
-        if sec.id == SEC_IMPORT:
-            ir = _Reader(sec.payload)
-            count = ir.uleb()
-            payload = _uleb(count + 1) + sec.payload[ir.pos :] + memory_import
-            out += _encode_section(SEC_IMPORT, payload)
-            wrote_import = True
-        elif sec.id == SEC_MEMORY:
-            if not wrote_import:  # no import section: one goes where it would be
-                out += _encode_section(SEC_IMPORT, _uleb(1) + memory_import)
-                wrote_import = True
-        elif sec.id == SEC_DATA:
+        while pending and sec.id in pending[0][0]:
+            _, sid, payload = pending.pop(0)
+            out += _encode_section(sid, payload)
+        if sec.id == SEC_DATA:
             out += _encode_section(SEC_DATA, bytes(new_data))
-        else:
+        elif sec.id not in (SEC_IMPORT, SEC_MEMORY, SEC_GLOBAL, SEC_EXPORT):
             out += sec.raw(wasm)
-    return Split(bytes(out), tuple(image), minimum, maximum)
+    for _, sid, payload in pending:
+        out += _encode_section(sid, payload)
+    return Split(bytes(out), tuple(image), minimum, maximum, reusable)
+
+
+def _globals_and_exports(sections: list[Section], reusable: bool) -> tuple[bytes, bytes]:
+    """The global and export sections' new payloads: mutable globals exported, the mark."""
+    first = _imports(sections)[KIND_GLOBAL]
+    sec = _section(sections, SEC_GLOBAL)
+    r = _Reader(sec.payload if sec is not None else _uleb(0))
+    count = r.uleb()
+    body = r.pos
+    mutable = []
+    for i in range(count):
+        _, mut = _skip_globaltype(r)
+        _skip_const_expr(r)
+        if mut:
+            mutable.append(first + i)
+    entries = [_export(f"{GLOBAL_PREFIX}{index}", index) for index in mutable]
+    defined = bytes(r.data[body : r.pos])
+    if reusable:  # one more global, after every other (no index moves): i32, immutable, 1
+        defined += b"\x7f\x00\x41\x01\x0b"
+        entries.append(_export(REUSABLE, first + count))
+        count += 1
+    sec = _section(sections, SEC_EXPORT)
+    e = _Reader(sec.payload if sec is not None else _uleb(0))
+    old = e.uleb()
+    exports = _uleb(old + len(entries)) + bytes(e.data[e.pos :]) + b"".join(entries)
+    return _uleb(count) + defined, exports
+
+
+def _export(name: str, index: int) -> bytes:
+    return _name(name) + bytes([KIND_GLOBAL]) + _uleb(index)
 
 
 def memory_module(image: bytes, maximum: int | None) -> bytes:
     """A module defining memory 0 (exported as `memory`) whose contents start as `image`.
 
     `image` is the whole memory (its length a multiple of 64 KiB: the minimum); its zero
-    stretches cost nothing (they are left out of the segments).
+    stretches are left out of the segments, unless that would leave the segments less than
+    half the span they cover: wasmtime maps an image copy-on-write only when it is at least
+    half data (or at most 16 MiB), and copies it into every instance otherwise (14 ms for
+    Ruby's 70 MB state, of which 29% is not zero). Then one segment holds it all.
     """
     if len(image) % WASM_PAGE:
         msg = f"an image of {len(image)} bytes is not a whole number of 64 KiB pages"
@@ -152,6 +235,11 @@ def memory_module(image: bytes, maximum: int | None) -> bytes:
         msg = f"{pages} pages exceed the memory's maximum of {maximum}"
         raise BakeError(msg)
     segments = nonzero_runs(image)
+    if segments:
+        start = segments[0][0]
+        span = segments[-1][0] + len(segments[-1][1]) - start
+        if 2 * sum(len(chunk) for _, chunk in segments) < span:
+            segments = [(start, image[start : start + span])]
     data = bytearray(_uleb(len(segments)))
     for offset, chunk in segments:
         signed = offset - (1 << 32) if offset >> 31 else offset

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -28,12 +29,19 @@ __all__ = [
     "compiled_in_cache",
     "compiled_path",
     "placeholder",
+    "prune_cache",
     "state_path",
     "stdlib_folder",
+    "touch",
 ]
 
+STATE_CACHE_BYTES = 2 << 30
+"""The guest states kept on disk: past it, the least recently used are removed."""
+
 # The version of the split (code module + memory modules) the cache names carry.
-_SPLIT_LAYOUT = "s1"
+_SPLIT_LAYOUT = "s2"
+# The compiled snapshot's name in versions before the split: <sha>-wasmtime<v>-<build>.cwasm
+_UNLABELLED = re.compile(r"[0-9a-f]{32}-wasmtime[^/]*\.cwasm")
 
 
 def check_private(path: Path) -> None:
@@ -155,6 +163,60 @@ def compiled_path(cache_dir: Path, digest: str) -> Path:
 def state_path(cache_dir: Path, digest: str, key: str) -> Path:
     """Where the compiled memory module of a guest state is cached (`key`: what made it)."""
     return cache_path(cache_dir, f"python-state-{_SPLIT_LAYOUT}-{key[:24]}", digest, True)
+
+
+def prune_cache(cache_dir: Path, digest: str, *, keep_bytes: int = STATE_CACHE_BYTES) -> int:
+    """Remove the compiled files this version no longer loads; return how many.
+
+    Those are: code modules and guest states of another split layout, snapshot, wasmtime or
+    build (each code module is 300 MB or more, each state 25 to 70 MB), the whole-snapshot
+    modules of versions before the split, and the least recently used states past
+    `keep_bytes` (a state's file is touched when it is loaded). Best effort: a file another
+    process has loaded stays mapped in it; a state removed is rebuilt when next wanted.
+    """
+    code = compiled_path(cache_dir, digest).name
+    suffix = code.removeprefix(f"python-code-{_SPLIT_LAYOUT}")  # -<sha>-wasmtime<v>-<build>-...
+    states: list[tuple[float, int, Path]] = []
+    stale: list[Path] = []
+    try:
+        entries = list(os.scandir(cache_dir))
+    except OSError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        if not name.endswith(".cwasm") or not entry.is_file(follow_symlinks=False):
+            continue
+        if name.startswith("python-state-"):
+            if name.startswith(f"python-state-{_SPLIT_LAYOUT}-") and name.endswith(suffix):
+                st = entry.stat(follow_symlinks=False)
+                states.append((st.st_mtime, st.st_size, Path(entry.path)))
+            else:
+                stale.append(Path(entry.path))
+        elif name != code and (
+            name.startswith(("python-code-", "python-snapshot-")) or _UNLABELLED.match(name)
+        ):
+            stale.append(Path(entry.path))
+    total = 0
+    for _, size, path in sorted(states, reverse=True):  # the newest first
+        total += size
+        if total > keep_bytes:
+            stale.append(path)
+    removed = 0
+    for path in stale:
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def touch(path: Path) -> None:
+    """Mark a cached file as just used (`prune_cache` keeps the most recently used)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 def compiled_in_cache(cache_dir: Path, digest: str) -> bool:

@@ -25,7 +25,7 @@ from .._core import engine_for, load_module
 from .._core._bake import WASM_PAGE, merge_runs
 from .._core._split import Split, memory_module, split
 from ._doors import BOOT_SOURCE
-from ._files import compiled_path, state_path
+from ._files import compiled_path, prune_cache, state_path, touch
 
 __all__ = ["STATE_VERSION", "States", "state_key"]
 
@@ -56,6 +56,7 @@ class States:
         self._states: dict[str, wasmtime.Module] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
+        prune_cache(cache_dir, digest)  # what earlier versions left (300 MB or more each)
 
     @property
     def initial(self) -> wasmtime.Module:
@@ -110,7 +111,12 @@ class States:
             if found is None:
                 if persist:
                     path = state_path(self.cache_dir, self.digest, key)
+                    cached = path.is_file()
                     found = load_module(True, path, build, None, "a Python guest state", "")
+                    if cached:
+                        touch(path)
+                    else:  # one more on disk: the least recently used go past the cap
+                        prune_cache(self.cache_dir, self.digest)
                 else:
                     found = wasmtime.Module(self._engine, build())
                 self._states[key] = found

