@@ -225,3 +225,33 @@ def test_python_imports_modules_from_its_files(sandbox: Sandbox) -> None:
         files=[{"path": "helper.py", "contents": "def twice(x):\n    return 2 * x\n"}],
     )
     assert (0, "42\n") == (result.exit_code, result.stdout), result.stderr
+
+
+@pytest.mark.parametrize("padding", [0, 70_000])  # a job handed to the turn, one from the door
+def test_a_python_job_arrives_exactly_either_way(sandbox: Sandbox, padding: int) -> None:
+    from embedsandbox._engines._python._wasi_python import INLINE_JOB_BYTES
+
+    assert padding == 0 or padding > INLINE_JOB_BYTES
+    tricky = "'\"\\\\ \\n ''' \"\"\" \\x00 \\u00e9 \\U0001f600 ') ; import os; os._exit(9) #"
+    tricky += " \u00e9 \U0001f600"  # and the characters themselves
+    code = f"# {'p' * padding}\nimport sys\nprint(repr({tricky!r}), sys.argv[1:], sys.stdin.read())"
+    args = ["a'b", "c\\d"]
+    result = sandbox.run_script(language="python", code=code, args=args, stdin="in')\"put")
+    assert (0, "") == (result.exit_code, result.stderr), result.stderr
+    assert f"{tricky!r} {args!r} in')\"put\n" == result.stdout
+
+
+def test_python_writes_to_descriptors_1_and_2_land_whole_and_in_order(sandbox: Sandbox) -> None:
+    code = (
+        "import os, sys\n"
+        "for i in range(50):\n"
+        "    os.write(1, b'o%d,' % i)\n"
+        "    os.write(2, b'')\n"
+        "    os.write(2, b'e%d,' % i)\n"
+        "print('end', flush=True)\n"
+        "sys.stderr.write('x' * 70000)\n"
+    )
+    result = sandbox.run_script(language="python", code=code)
+    assert 0 == result.exit_code
+    assert "".join(f"o{i}," for i in range(50)) + "end\n" == result.stdout
+    assert "".join(f"e{i}," for i in range(50)) + "x" * 70000 == result.stderr

@@ -1,6 +1,7 @@
 # Runs INSIDE the Python guest (CPython on wasm32-wasip1). Stdlib only. The host runs it as
 # the module `_embedsandbox` in a fresh guest before any job exists (a warm-up turn; see the
-# end of this file), then runs one job with a second turn, `_embedsandbox_run()`: it asks the host door for the job,
+# end of this file), then runs one job with a second turn, `_embedsandbox_run(job)`: the job
+# comes as its argument (JSON bytes) or, when it is big, from the host door (op "job"); it
 # sets argv, environment and working directory from it, runs the user's code as main.py and,
 # for a function, sends the JSON result back through the door. Each door message is framed
 # as `op:payload` (the host's _engines/_core/_door.py says which ops there are); HTTP goes to
@@ -322,8 +323,8 @@ def warm(path, imports):
     gc.freeze()
 
 
-def run():
-    status = _main()
+def run(job=None):
+    status = _main(job)
     _flush()
     _sys.exit(status)
 
@@ -339,8 +340,8 @@ def _reseed():
         numpy_random.seed()
 
 
-def _main():
-    job = _json.loads(_call("job"))
+def _main(message):
+    job = _json.loads(message if message is not None else _call("job"))
     import os
 
     _reseed()

@@ -82,10 +82,13 @@ class BootDoor:
 
 
 class JobDoor:
-    """Serves one guest's host-door messages. Guest-controlled input: never raises."""
+    """Serves one guest's host-door messages. Guest-controlled input: never raises.
+
+    `job` is the job's message (JSON), which the guest asks for (op "job") or is handed.
+    """
 
     def __init__(self, invocation: Invocation) -> None:
-        self._job = json.dumps(
+        self.job = json.dumps(
             {
                 "code": invocation.code,
                 "entry": invocation.entry,
@@ -124,7 +127,7 @@ class JobDoor:
         if self.calls > DOOR_CALLS:
             return _door_refused()
         if op == b"job":
-            return self._job
+            return self.job
         if op == b"shim":
             return HTTP_SHIM
         if op == b"host" and self._host_call is not None:

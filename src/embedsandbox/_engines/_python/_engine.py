@@ -189,6 +189,7 @@ class PythonEngine:
                 disk_bytes=limits.disk_bytes,
                 disk_files=limits.disk_files,
                 cancel=cancel,
+                job=door.job,
             )
 
         try:
@@ -303,13 +304,15 @@ def _hot_pages(guest: Guest) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """
     try:
         invocation = Invocation(language="python", code="print(1)", entry="script")
+        door = JobDoor(invocation)
         guest.run(
             files={},
-            host=JobDoor(invocation),
+            host=door,
             fuel=_UNCAPPED_FUEL,
             deadline_s=30.0,
             memory_bytes=_POOL_MEMORY_CAP,
             output_bytes=1 << 16,
+            job=door.job,
         )
         touched = guest.touched_pages()
     except Exception:
