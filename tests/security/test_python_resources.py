@@ -418,3 +418,15 @@ def test_the_file_table_internals_the_quota_relies_on_exist() -> None:
     assert {"EDQUOT", "ENOENT", "ENOTDIR", "EISDIR", "EEXIST", "ENOTEMPTY"} <= set(
         wp.Errno.__members__
     )
+
+
+def test_one_huge_write_to_stdout_is_cut_at_the_cap_and_reported_written(
+    sandbox: Sandbox,
+) -> None:
+    # The host reads no more of the guest's buffer than the stream keeps (1 MiB here), and
+    # the guest sees the whole write succeed, as past the cap always.
+    code = "import os, sys\nn = os.write(1, bytes(200 << 20))\nprint(n, file=sys.__stderr__)"
+    result = sandbox.run_script(language="python", code=code, limits={"memory_size": 512})
+    assert 1 << 20 == len(result.stdout)
+    assert "output_size" == result.limit_hit
+    assert str(200 << 20) in result.stderr

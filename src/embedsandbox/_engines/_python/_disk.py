@@ -295,8 +295,12 @@ def quota_files(
             if errno := result(guest, out, 4, 4):
                 return errno
             pointer, size = chosen
-            written = stream.write(guest.read(pointer, size))  # all of it, even past the cap
-            guest.write(out & _MASK32, written.to_bytes(4, "little"))
+            # Read no more than the stream keeps (and one byte, so it sees what it drops): a
+            # write of the guest's whole memory copies at most the cap on the host. All of it
+            # counts as written, as the stream reports past its cap.
+            room = size if stream.cap is None else max(0, stream.cap - len(stream.data))
+            stream.write(guest.read(pointer, min(size, room + 1)))
+            guest.write(out & _MASK32, size.to_bytes(4, "little"))
             return 0
 
         # The trampoline to wasmtime's own file calls is instantiated when a call first needs
