@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar, Unpack
 
 import pydantic
 
@@ -27,6 +27,7 @@ from ._dirs import user_cache_dir
 from ._egress import EgressOptions, Gateway
 from ._engines._base import Engine, Invocation, RawOutcome, RunLimits, RuntimePackages
 from ._engines._pool import PoolSize
+from ._keywords import ExecuteFunctionKeywords, ExecuteKeywords, ExecuteToolKeywords
 from ._runtimes import Runtimes, default_runtimes_dir
 from ._secrets import SecretStore, redact
 from ._store import (
@@ -413,7 +414,7 @@ class Sandbox:
     # -- runs ------------------------------------------------------------------------------
 
     def run_script(
-        self, request: ExecuteRequest | None = None, /, **fields: Any
+        self, request: ExecuteRequest | None = None, /, **fields: Unpack[ExecuteKeywords]
     ) -> ExecuteResponse:
         """Run `code` as a script in a fresh guest and return how it ended.
 
@@ -433,7 +434,10 @@ class Sandbox:
         return response
 
     def run_function(
-        self, request: ExecuteFunctionRequest | None = None, /, **fields: Any
+        self,
+        request: ExecuteFunctionRequest | None = None,
+        /,
+        **fields: Unpack[ExecuteFunctionKeywords],
     ) -> ExecuteFunctionResponse:
         """Run `code`'s `execute(input)` in a fresh guest and return its JSON output.
 
@@ -452,7 +456,11 @@ class Sandbox:
         return response
 
     def run_tool(
-        self, tool_id: str, request: ExecuteToolRequest | None = None, /, **fields: Any
+        self,
+        tool_id: str,
+        request: ExecuteToolRequest | None = None,
+        /,
+        **fields: Unpack[ExecuteToolKeywords],
     ) -> ExecuteToolResponse:
         """Run a tool's `execute(input)` in a fresh guest, like `run_function`.
 
@@ -606,19 +614,26 @@ class Sandbox:
         return raw.exit_code == 0, (raw.stdout + raw.stderr).rstrip()
 
     async def run_script_async(
-        self, request: ExecuteRequest | None = None, /, **fields: Any
+        self, request: ExecuteRequest | None = None, /, **fields: Unpack[ExecuteKeywords]
     ) -> ExecuteResponse:
         """`run_script` on a worker thread, without blocking the event loop."""
         return await self._in_thread(lambda: self.run_script(request, **fields))
 
     async def run_function_async(
-        self, request: ExecuteFunctionRequest | None = None, /, **fields: Any
+        self,
+        request: ExecuteFunctionRequest | None = None,
+        /,
+        **fields: Unpack[ExecuteFunctionKeywords],
     ) -> ExecuteFunctionResponse:
         """`run_function` on a worker thread, without blocking the event loop."""
         return await self._in_thread(lambda: self.run_function(request, **fields))
 
     async def run_tool_async(
-        self, tool_id: str, request: ExecuteToolRequest | None = None, /, **fields: Any
+        self,
+        tool_id: str,
+        request: ExecuteToolRequest | None = None,
+        /,
+        **fields: Unpack[ExecuteToolKeywords],
     ) -> ExecuteToolResponse:
         """`run_tool` on a worker thread, without blocking the event loop."""
         return await self._in_thread(lambda: self.run_tool(tool_id, request, **fields))
@@ -775,7 +790,7 @@ def _new_id() -> str:
     return f"exec_{int(time.time() * 1000):012x}{_random.token_hex(8)}"
 
 
-def _coerce(model: type[_R], request: _R | None, fields: dict[str, Any]) -> _R:
+def _coerce(model: type[_R], request: _R | None, fields: Mapping[str, Any]) -> _R:
     if request is not None:
         if fields:
             msg = "pass either a request model or its fields as keywords, not both"

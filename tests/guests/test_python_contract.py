@@ -90,7 +90,7 @@ def test_turn_semantics_the_bootstrap_depends_on(sandbox: Sandbox) -> None:
 
 
 def test_the_output_stream_internals_we_call_exist() -> None:
-    # `_wasi_python._send_outputs` sets the guest's outputs with a NULL finalizer (a Python
+    # `_outputs.send_outputs` sets the guest's outputs with a NULL finalizer (a Python
     # finalizer run on wasmtime's tokio thread during interpreter exit aborted the process).
     wp = _wp()
     assert callable(wp.ffi.set_custom_outputs)

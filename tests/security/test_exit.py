@@ -89,6 +89,10 @@ import atexit, sys, threading, time
 done = {}
 @atexit.register
 def report():
+    for _ in range(1000):  # the cancelled turn has ended; its thread still builds the result
+        if "r" in done:
+            break
+        time.sleep(0.01)
     r = done.get("r")
     print("ended:", r and (r.exit_code, r.stderr.splitlines()[-1]), flush=True)
 from embedsandbox import Sandbox

@@ -273,7 +273,7 @@ def quota_files(
         # (the first non-empty buffer): forwarded, it went through the trampoline, wasmtime's
         # stream and a tokio thread that calls back into Python, about 0.2 ms a write and 2 ms
         # for a run's first. Once the guest closes or renumbers either (`_stdio` False), every
-        # write is forwarded, and wasmtime's stdout is the same streams (`_send_outputs`).
+        # write is forwarded, and wasmtime's stdout is the same streams (`_outputs.send_outputs`).
         outputs: tuple[Any, Any] | None = None
         _stdio = True
 

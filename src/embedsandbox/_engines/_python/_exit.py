@@ -9,7 +9,7 @@ cannot unwind"). Then guests not yet discarded (`live`) are discarded, after the
 pools have stopped their fillers (`close_at_exit`), while wasmtime's bindings still exist;
 then the stores kept in slots for reuse are closed (`discard_at_exit`). A guest in a turn is
 never closed under it. Closing a store calls no Python code on wasmtime's threads either (its
-outputs have no finalizer, `_wasi_python._send_outputs`).
+outputs have no finalizer, `_outputs.send_outputs`).
 """
 
 from __future__ import annotations

