@@ -13,9 +13,13 @@ runs load with `runtime_revision_id`. Tools (`sb.tools`, `sb.run_tool`) and the 
 """
 
 from ._egress import EgressOptions as EgressOptions
+from ._runtimes import Runtimes as Runtimes
 from ._sandbox import Sandbox as Sandbox
 from ._secrets import Secret as Secret
 from ._secrets import SecretList as SecretList
+from ._secrets import SecretStore as SecretStore
+from ._store import Executions as Executions
+from ._tools import Tools as Tools
 from .errors import EmbedSandboxError as EmbedSandboxError
 from .models import ExecuteFunctionRequest as ExecuteFunctionRequest
 from .models import ExecuteFunctionResponse as ExecuteFunctionResponse
@@ -49,6 +53,7 @@ __all__ = [
     "ExecuteToolResponse",
     "Execution",
     "ExecutionList",
+    "Executions",
     "Limits",
     "ManifestFile",
     "Runtime",
@@ -57,9 +62,12 @@ __all__ = [
     "RuntimeRevision",
     "RuntimeRevisionList",
     "RuntimeStatus",
+    "Runtimes",
     "Sandbox",
     "Secret",
     "SecretList",
+    "SecretStore",
     "Tool",
     "ToolList",
+    "Tools",
 ]

@@ -218,7 +218,7 @@ def _scalar_values(value: str, what: str) -> None:
         raise ValueError(msg)
 
 
-def utf8_size(value: str) -> int:
+def _utf8_size(value: str) -> int:
     """The bytes of `value` in UTF-8; call it after the value passed `_scalar_values`."""
     return len(value) if value.isascii() else len(value.encode("utf-8"))
 
@@ -234,7 +234,7 @@ def _checked_text(value: str, what: str, max_bytes: int, *, controls: bool = Tru
             )
             raise ValueError(msg)
     # At most 4 bytes a character: a short string needs no encoding to be measured.
-    size = len(value) if len(value) * 4 <= max_bytes else utf8_size(value)
+    size = len(value) if len(value) * 4 <= max_bytes else _utf8_size(value)
     if size > max_bytes:
         msg = f"{what} must be at most {max_bytes} bytes of UTF-8, got {size}"
         raise ValueError(msg)
@@ -255,7 +255,9 @@ def _text(
     return check
 
 
-def check_json_value(value: Any, what: str, max_bytes: int, max_depth: int = MAX_JSON_DEPTH) -> Any:
+def _check_json_value(
+    value: Any, what: str, max_bytes: int, max_depth: int = MAX_JSON_DEPTH
+) -> Any:
     """Check a parsed JSON value against the request quotas and return it.
 
     Valid Unicode in every string and key, finite numbers, nesting at most `max_depth`, and
@@ -292,7 +294,7 @@ def check_json_value(value: Any, what: str, max_bytes: int, max_depth: int = MAX
                     size += len(key) + 3
                 elif isinstance(key, str):
                     _scalar_values(key, f"a key in {_json_path(what, path)}")
-                    size += utf8_size(key) + 3
+                    size += _utf8_size(key) + 3
         else:
             pairs = enumerate(item)
         for key, child in pairs:
@@ -327,7 +329,7 @@ def _scalar_size(item: Any, what: str, path: tuple[str | int, ...]) -> int:
     """The compact JSON size of a scalar (0 for a type left to the caller's encoding)."""
     if isinstance(item, str):
         _scalar_values(item, _json_path(what, path))
-        return utf8_size(item) + 2
+        return _utf8_size(item) + 2
     if isinstance(item, bool) or item is None:
         return 5
     if isinstance(item, int):
@@ -358,7 +360,7 @@ def _json_path(what: str, path: tuple[str | int, ...]) -> str:
 
 def _json_check(what: str, max_bytes: int) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
-        return check_json_value(value, what, max_bytes)
+        return _check_json_value(value, what, max_bytes)
 
     return check
 
@@ -416,9 +418,9 @@ class File(_Request):
             msg = f"file path {path!r} must name a file inside the working directory (no '..')"
             raise ValueError(msg)
         for part in parts:
-            if utf8_size(part) > MAX_FILE_NAME_BYTES:
+            if _utf8_size(part) > MAX_FILE_NAME_BYTES:
                 msg = (
-                    f"a part of the file path is {utf8_size(part)} bytes; each part may be "
+                    f"a part of the file path is {_utf8_size(part)} bytes; each part may be "
                     f"at most {MAX_FILE_NAME_BYTES} bytes of UTF-8"
                 )
                 raise ValueError(msg)
@@ -537,7 +539,7 @@ class _RunRequest(_Request):
     @field_validator("env")
     @classmethod
     def _env_size(cls, env: dict[str, str]) -> dict[str, str]:
-        total = sum(utf8_size(name) + utf8_size(value) for name, value in env.items())
+        total = sum(_utf8_size(name) + _utf8_size(value) for name, value in env.items())
         if total > MAX_ENV_TOTAL_BYTES:
             msg = f"env must hold at most {MAX_ENV_TOTAL_BYTES} bytes in all, got {total}"
             raise ValueError(msg)
@@ -546,7 +548,7 @@ class _RunRequest(_Request):
     @field_validator("files")
     @classmethod
     def _files_size(cls, files: list[File]) -> list[File]:
-        total = sum(utf8_size(file.contents) for file in files)
+        total = sum(_utf8_size(file.contents) for file in files)
         if total > MAX_FILES_TOTAL_BYTES:
             msg = f"files must hold at most {MAX_FILES_TOTAL_BYTES} bytes in all, got {total}"
             raise ValueError(msg)
@@ -589,7 +591,7 @@ class ExecuteRequest(_RunRequest):
     @field_validator("args")
     @classmethod
     def _args(cls, args: list[str]) -> list[str]:
-        total = sum(utf8_size(arg) for arg in args)
+        total = sum(_utf8_size(arg) for arg in args)
         if total > MAX_ARGS_TOTAL_BYTES:
             msg = f"args must hold at most {MAX_ARGS_TOTAL_BYTES} bytes in all, got {total}"
             raise ValueError(msg)
@@ -780,7 +782,7 @@ class ExecuteToolRequest(_Request):
                 msg = f"env {var.name!r} is given twice"
                 raise ValueError(msg)
             seen.add(var.name)
-            total += utf8_size(var.name) + utf8_size(var.value or "")
+            total += _utf8_size(var.name) + _utf8_size(var.value or "")
         if total > MAX_ENV_TOTAL_BYTES:
             msg = f"env must hold at most {MAX_ENV_TOTAL_BYTES} bytes in all, got {total}"
             raise ValueError(msg)

@@ -1,4 +1,4 @@
-"""The request-side walks over a JSON input: `check_json_value` and `check_input_size`.
+"""The request-side walks over a JSON input: `_check_json_value` and `check_input_size`.
 
 Both walk containers only and measure scalars in place (for speed); these properties pin
 what they accept to a plain recursive definition.
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from embedsandbox import _schema
 from embedsandbox.errors import RequestValidationError
-from embedsandbox.models import check_json_value
+from embedsandbox.models import _check_json_value
 
 _SCALAR = st.one_of(
     st.none(),
@@ -82,7 +82,7 @@ def _nodes(value: Any) -> int:
 def test_check_json_value_accepts_exactly_the_valid(value: Any, max_depth: int) -> None:
     expected = _ok(value) and _depth(value) <= max_depth
     try:
-        assert check_json_value(value, "input", 1 << 30, max_depth) is value
+        assert _check_json_value(value, "input", 1 << 30, max_depth) is value
     except ValueError as exc:
         assert not expected, exc
         assert str(exc).startswith(("input", "a key in input")), exc
@@ -93,21 +93,21 @@ def test_check_json_value_accepts_exactly_the_valid(value: Any, max_depth: int) 
 def test_check_json_value_names_the_place() -> None:
     value = {"a": [1, {"b": [0.5, float("nan")]}]}
     with pytest.raises(ValueError, match=r"^input\.a\[1\]\.b\[1\]: nan is not a JSON number$"):
-        check_json_value(value, "input", 1 << 20)
+        _check_json_value(value, "input", 1 << 20)
     with pytest.raises(ValueError, match=r"^input\[2\]: an integer may have at most 1000 digits"):
-        check_json_value([1, 2, 10**1000], "input", 1 << 20)
+        _check_json_value([1, 2, 10**1000], "input", 1 << 20)
     with pytest.raises(ValueError, match=r"^a key in input\[0\] is not valid Unicode"):
-        check_json_value([{"\ud800": 1}], "input", 1 << 20)
+        _check_json_value([{"\ud800": 1}], "input", 1 << 20)
     with pytest.raises(ValueError, match=r"^input\[0\]\[0\] is nested more than 2 levels deep"):
-        check_json_value([[[1]]], "input", 1 << 20, 2)
+        _check_json_value([[[1]]], "input", 1 << 20, 2)
 
 
 def test_check_json_value_counts_bytes() -> None:
-    assert check_json_value(["x" * 10] * 10, "input", 200)
+    assert _check_json_value(["x" * 10] * 10, "input", 200)
     with pytest.raises(ValueError, match="must be at most 100 bytes as JSON"):
-        check_json_value(["x" * 10] * 10, "input", 100)
+        _check_json_value(["x" * 10] * 10, "input", 100)
     with pytest.raises(ValueError, match="must be at most 3 bytes as JSON"):
-        check_json_value("long", "input", 3)
+        _check_json_value("long", "input", 3)
 
 
 @settings(max_examples=300)

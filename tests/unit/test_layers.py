@@ -42,7 +42,17 @@ MAY_IMPORT: dict[str, set[str]] = {
         "_tools",
         "_runtimes",
     },
-    "__init__": {"errors", "models", "_egress", "_secrets", "_sandbox"},
+    # The resource types users meet through `sb.tools`, `sb.runtimes`, `sb.executions`.
+    "__init__": {
+        "errors",
+        "models",
+        "_egress",
+        "_secrets",
+        "_sandbox",
+        "_tools",
+        "_runtimes",
+        "_store",
+    },
     # The server reaches the engines only for the waiting-guest hook (`_engines._waiting`).
     "server": {"errors", "models", "_secrets", "_keys", "_sandbox", "_engines"},
     "_cli_resources": {"errors", "_keys", "_sandbox", "server", "cli"},
