@@ -21,6 +21,7 @@ from ._secrets import SecretStore as SecretStore
 from ._store import Executions as Executions
 from ._tools import Tools as Tools
 from .errors import EmbedSandboxError as EmbedSandboxError
+from .errors import ExecutionFailed as ExecutionFailed
 from .models import ExecuteFunctionRequest as ExecuteFunctionRequest
 from .models import ExecuteFunctionResponse as ExecuteFunctionResponse
 from .models import ExecuteRequest as ExecuteRequest
@@ -52,6 +53,7 @@ __all__ = [
     "ExecuteToolRequest",
     "ExecuteToolResponse",
     "Execution",
+    "ExecutionFailed",
     "ExecutionList",
     "Executions",
     "Limits",

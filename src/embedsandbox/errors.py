@@ -12,7 +12,11 @@ never raised: it comes back as data in the result. These are raised::
     ├─ SandboxClosedError(RuntimeError)    sandbox_closed          503   5
     ├─ StoreError(OSError)                 store_unavailable       500   74
     ├─ ConflictError                       conflict                409   2
-    └─ InternalError                       internal_error          500   70
+    ├─ InternalError                       internal_error          500   70
+    └─ ExecutionFailed                     execution_failed        422   1   .response
+
+`ExecutionFailed` is the one exception to the rule above: raised only when the caller asks
+for it, by a result's `raise_for_status()`.
 
 Each class carries a stable `code` slug, the HTTP `status_code` a server answers with, and
 the `exit_code` the command line exits with.
@@ -26,6 +30,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "EmbedSandboxError",
+    "ExecutionFailed",
     "InternalError",
     "LanguageUnavailableError",
     "NotFoundError",
@@ -147,3 +152,24 @@ class InternalError(EmbedSandboxError):
     code = "internal_error"
     status_code = 500
     exit_code = 70
+
+
+class ExecutionFailed(EmbedSandboxError):
+    """A run failed, and its caller asked for that to raise (`response.raise_for_status()`).
+
+    Failed: a non-zero exit code, a limit that ended the run, or (for a function or a tool)
+    an output status other than `valid`. `response` is the result as it was returned, its
+    output already redacted; the message names what failed and the last line of stderr.
+    A server never raises it: there a failing guest is a 200 with the result.
+    """
+
+    code = "execution_failed"
+    status_code = 422
+    exit_code = 1
+
+    def __init__(self, message: str, response: Any = None) -> None:
+        super().__init__(message)
+        self.response = response
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.response))

@@ -14,7 +14,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -26,6 +26,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from .errors import ExecutionFailed
 
 __all__ = [
     "Auth",
@@ -633,6 +635,36 @@ class ExecuteResponse(BaseModel):
     limit_hit: LimitHit | None = None
     """Extension: the limit that ended the run, if any."""
 
+    def raise_for_status(self) -> Self:
+        """Raise `ExecutionFailed` if the run exited non-zero or hit a limit; else return self.
+
+        Our extension, after httpx's `Response.raise_for_status`: `run_script(...)` never
+        raises for what the guest did, so `sb.run_script(...).raise_for_status().stdout`
+        is for callers who want it to.
+        """
+        failure = _failure(self)
+        if failure is not None:
+            raise ExecutionFailed(failure, self)
+        return self
+
+
+def _failure(execution: ExecuteResponse) -> str | None:
+    if execution.limit_hit is not None:
+        what = f"the run hit its {execution.limit_hit.value} limit"
+    elif execution.exit_code != 0:
+        what = f"the run exited with code {execution.exit_code}"
+    else:
+        return None
+    lines = execution.stderr.strip().splitlines()
+    return f"{what}: {lines[-1][:500]}" if lines else what
+
+
+def _output_failure(status: OutputStatus, execution: ExecuteResponse) -> str | None:
+    failure = _failure(execution)
+    if failure is None and status != OutputStatus.VALID:
+        return f"the function's output status is {status.value}"
+    return failure
+
 
 class ExecuteFunctionResponse(BaseModel):
     """A finished function run (Riza's execute-function response)."""
@@ -641,6 +673,17 @@ class ExecuteFunctionResponse(BaseModel):
     """The returned value (JSON), or None unless `output_status` is `valid`."""
     output_status: OutputStatus
     execution: ExecuteResponse
+
+    def raise_for_status(self) -> Self:
+        """Raise `ExecutionFailed` unless the run succeeded with a `valid` output; else self.
+
+        Succeeded: exit code 0 within its limits. Our extension, as
+        `ExecuteResponse.raise_for_status`.
+        """
+        failure = _output_failure(self.output_status, self.execution)
+        if failure is not None:
+            raise ExecutionFailed(failure, self)
+        return self
 
 
 # -- tools -------------------------------------------------------------------------------------
@@ -796,6 +839,17 @@ class ExecuteToolResponse(BaseModel):
     """The returned value (JSON), or None unless `output_status` is `valid`."""
     output_status: OutputStatus
     execution: ExecuteResponse
+
+    def raise_for_status(self) -> Self:
+        """Raise `ExecutionFailed` unless the run succeeded with a `valid` output; else self.
+
+        Succeeded: exit code 0 within its limits. Our extension, as
+        `ExecuteResponse.raise_for_status`.
+        """
+        failure = _output_failure(self.output_status, self.execution)
+        if failure is not None:
+            raise ExecutionFailed(failure, self)
+        return self
 
 
 # -- executions --------------------------------------------------------------------------------

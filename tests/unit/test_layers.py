@@ -15,7 +15,7 @@ ROOT = Path(embedsandbox.__file__).parent
 # the table in docs/architecture.md, "Layers". Units not listed may import nothing of ours.
 MAY_IMPORT: dict[str, set[str]] = {
     "errors": set(),
-    "models": set(),
+    "models": {"errors"},  # `raise_for_status` raises `ExecutionFailed`
     "_dirs": set(),
     "_artifacts": {"errors"},
     "_validation": {"errors", "models"},

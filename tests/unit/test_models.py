@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -198,3 +200,39 @@ def test_python_files_cannot_hide_under_the_stdlib_mount(sb: Sandbox) -> None:
         sb.run_script(
             language="python", code="", files=[{"path": "usr/local/lib/x.py", "contents": ""}]
         )
+
+
+def test_raise_for_status_raises_only_for_a_failed_run() -> None:
+    import pickle
+
+    from embedsandbox import ExecutionFailed
+    from embedsandbox.models import (
+        ExecuteFunctionResponse,
+        ExecuteResponse,
+        ExecuteToolResponse,
+        LimitHit,
+        OutputStatus,
+    )
+
+    def run(**fields: Any) -> ExecuteResponse:
+        values: dict[str, Any] = {"id": "exec_1", "exit_code": 0, "stdout": "", "stderr": ""}
+        return ExecuteResponse.model_validate({"duration": 1, **values, **fields})
+
+    ok = run(stdout="42\n")
+    assert ok.raise_for_status() is ok
+    with pytest.raises(ExecutionFailed, match="exited with code 3: ValueError: bad") as caught:
+        run(exit_code=3, stderr="Traceback\nValueError: bad\n").raise_for_status()
+    assert 3 == caught.value.response.exit_code
+    copied = pickle.loads(pickle.dumps(caught.value))  # noqa: S301 - our own object
+    assert (str(caught.value), 3) == (str(copied), copied.response.exit_code)
+    with pytest.raises(ExecutionFailed, match="hit its execution_timeout limit"):
+        run(exit_code=1, limit_hit=LimitHit.EXECUTION_TIMEOUT).raise_for_status()
+    for model in (ExecuteFunctionResponse, ExecuteToolResponse):
+        good = model(output=1, output_status=OutputStatus.VALID, execution=ok)
+        assert good.raise_for_status() is good
+        with pytest.raises(ExecutionFailed, match="output status is json_serialization_error"):
+            model(
+                output_status=OutputStatus.JSON_SERIALIZATION_ERROR, execution=ok
+            ).raise_for_status()
+        with pytest.raises(ExecutionFailed, match="exited with code 1"):
+            model(output_status=OutputStatus.ERROR, execution=run(exit_code=1)).raise_for_status()
