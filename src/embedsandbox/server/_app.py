@@ -37,12 +37,6 @@ from .._secrets import MAX_SECRET_NAME_CHARS, MAX_SECRET_VALUE_BYTES, Secret, Se
 from ..errors import (
     EmbedSandboxError,
     LanguageUnavailableError,
-    NotFoundError,
-    RuntimeUnavailableError,
-    SandboxClosedError,
-)
-from ..errors import (
-    RequestValidationError as SandboxValidationError,
 )
 from ..models import (
     MAX_MANIFEST_BYTES,
@@ -199,29 +193,37 @@ def _error(status: int, code: int, message: str, **extra: Any) -> JSONResponse:
     return error_response(status, code, message, headers, **extra)
 
 
-def _internal(exc: BaseException) -> JSONResponse:
+def _internal(exc: BaseException, kind: str = "internal_error") -> JSONResponse:
     error_id = f"err_{_random.token_hex(8)}"
-    logger.error("internal error %s", error_id, exc_info=exc)
+    logger.error("%s %s", kind, error_id, exc_info=exc)
+    what = "internal error" if kind == "internal_error" else f"internal error ({kind})"
     return _error(
         500,
         _INTERNAL,
-        f"internal error {error_id}; the server log has its details",
+        f"{what} {error_id}; the server log has its details",
         id=error_id,
     )
 
 
+# The gRPC-style code of Riza's error body for each HTTP status our errors carry.
+_RIZA_CODES = {
+    400: _INVALID_ARGUMENT,
+    404: _NOT_FOUND,
+    409: _FAILED_PRECONDITION,
+    422: _INVALID_ARGUMENT,
+    501: _UNIMPLEMENTED,
+    503: _UNAVAILABLE,
+}
+
+
 def _sandbox_error(exc: EmbedSandboxError) -> JSONResponse:
-    if isinstance(exc, SandboxValidationError) or exc.status_code in (400, 422):
-        return _error(400, _INVALID_ARGUMENT, str(exc))
-    if isinstance(exc, NotFoundError):
-        return _error(404, _NOT_FOUND, str(exc))
-    if exc.status_code == 409:
-        return _error(409, _FAILED_PRECONDITION, str(exc))
-    if isinstance(exc, LanguageUnavailableError):
-        return _error(501, _UNIMPLEMENTED, str(exc))
-    if isinstance(exc, RuntimeUnavailableError | SandboxClosedError):
-        return _error(503, _UNAVAILABLE, str(exc))
-    return _internal(exc)
+    """An error of ours, answered from its class's own `status_code` (and `code`)."""
+    status = exc.status_code
+    if status >= 500 and status not in _RIZA_CODES:
+        # Ours to fix, or the host's (the store's disk): the client gets the error's kind and
+        # an id for the log, never the message (paths, SQL).
+        return _internal(exc, exc.code)
+    return _error(status, _RIZA_CODES.get(status, _INVALID_ARGUMENT), str(exc))
 
 
 def _field_message(errors: Any) -> str:
