@@ -89,3 +89,15 @@ def test_package_is_typed() -> None:
     from importlib import resources
 
     assert resources.files("embedsandbox").joinpath("py.typed").is_file()
+
+
+def test_every_error_crosses_a_process_whole() -> None:
+    import pickle
+
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        copy = pickle.loads(pickle.dumps(cls("what went wrong")))  # noqa: S301 - our own
+        assert (cls, "what went wrong") == (type(copy), str(copy))
+    problems = [{"loc": ("limits", "fuel"), "msg": "too big", "type": "less_than_equal"}]
+    invalid = errors.RequestValidationError("bad request", problems)
+    assert problems == pickle.loads(pickle.dumps(invalid)).errors  # noqa: S301

@@ -71,6 +71,9 @@ class RequestValidationError(ConfigurationError):
         super().__init__(message)
         self.errors: list[dict[str, Any]] = errors or []
 
+    def __reduce__(self) -> tuple[Any, ...]:  # whole across processes, `errors` included
+        return (type(self), (str(self), self.errors))
+
 
 class NotFoundError(EmbedSandboxError, LookupError):
     """An id names nothing that exists."""

@@ -19,7 +19,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from ..errors import EmbedSandboxError, RuntimeUnavailableError
+from ..errors import EmbedSandboxError, InternalError, RuntimeUnavailableError
 from ._base import Engine, Invocation, RawOutcome
 from ._pool import PoolSize
 
@@ -76,9 +76,10 @@ def _worker_main(
             invocation = Invocation(**fields, host_call=ask_parent if has_host else None)
             conn.send(("done", engine.run(invocation)))
         except EmbedSandboxError as exc:
-            conn.send(("error", (type(exc).__name__, str(exc))))
-        except Exception as exc:  # a bug of ours: reported, the worker goes on
-            conn.send(("error", ("RuntimeUnavailableError", f"worker failed: {exc!r}")))
+            exc.__traceback__ = None
+            conn.send(("error", exc))  # pickled whole: its class, message and attributes
+        except Exception as exc:  # a bug of ours: reported as one, and the worker goes on
+            conn.send(("error", InternalError(f"a worker process failed: {exc!r}")))
     engine.close()
 
 
@@ -210,8 +211,10 @@ class ProcessEngine:
                 healthy = True
                 if kind == "done":
                     return payload
-                name, text = payload
-                raise _rebuild(name, text)
+                if isinstance(payload, EmbedSandboxError):
+                    raise payload
+                msg = f"a worker process answered {payload!r}"
+                raise InternalError(msg)
         except (EOFError, OSError, BrokenPipeError):
             msg = f"a {self._family} worker process ended unexpectedly (pid {worker.process.pid})"
             raise RuntimeUnavailableError(msg) from None
@@ -239,15 +242,3 @@ class ProcessEngine:
             worker.stop()
         if self._local is not None:
             self._local.close()
-
-
-def _rebuild(name: str, text: str) -> EmbedSandboxError:
-    from .. import errors
-
-    kind = getattr(errors, name, None)
-    if isinstance(kind, type) and issubclass(kind, EmbedSandboxError):
-        try:
-            return kind(text)
-        except TypeError:
-            pass
-    return RuntimeUnavailableError(text)
