@@ -149,7 +149,7 @@ MAX_ID_BYTES = 128
 
 
 class Language(enum.StrEnum):
-    """A language of the API. Ruby and PHP are valid names with no engine yet."""
+    """A language of the API. PHP is a valid name with no engine yet."""
 
     PYTHON = "python"
     JAVASCRIPT = "javascript"
