@@ -75,6 +75,8 @@ module EmbedSandbox
           OWN_FRAMES.include?(line.split(":", 2).first) || EVAL_FRAME.match?(line)
         end
         error.set_backtrace(kept)
+        # No frame of the user's (a syntax error): Ruby's message alone, not our location.
+        return $stderr.write(error.detailed_message(highlight: false), "\n") if kept.empty?
       end
       $stderr.write(error.full_message(highlight: false))
     rescue Exception # rubocop:disable Lint/RescueException - the report must not raise

@@ -114,7 +114,14 @@ class RubyEngine:
             image: bytes = run_on_guest_thread(lambda: _state_image(build))
             return build.memory_module(image)
 
-        return load_module(True, build.state_path(key), make, None, what, "")
+        path = build.state_path(key)
+        module = load_module(True, path, make, None, what, "")
+        # States of other keys (an older prelude, another wasmtime) are 40-70 MB each.
+        keep = {path.name, build.state_path("initial" + "0" * 25).name}
+        for old in build.folder.glob("ruby-state-*.cwasm"):
+            if old.name not in keep:
+                old.unlink(missing_ok=True)
+        return module
 
     def compiled_in_cache(self) -> bool:
         """Whether the build is fetched and its code module compiled (else ~1 minute)."""
