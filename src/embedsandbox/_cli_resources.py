@@ -121,7 +121,7 @@ def add_commands(commands: Any) -> None:
     create = tools.add_parser("create", help="create a tool", description="Create a tool.")
     create.add_argument("--name", required=True, help="1 to 64 letters, digits, '_' or '-'")
     create.add_argument(
-        "-l", "--language", required=True, choices=["python", "javascript", "typescript"]
+        "-l", "--language", required=True, choices=["python", "javascript", "typescript", "ruby"]
     )
     source = create.add_mutually_exclusive_group(required=True)
     source.add_argument("-c", "--code", help="source defining execute(input)")

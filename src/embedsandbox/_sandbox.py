@@ -87,6 +87,8 @@ _R = TypeVar("_R", bound=pydantic.BaseModel)
 
 # The Python guest's read-only standard library is mounted here, over the working directory.
 _PYTHON_RESERVED = "usr/local/lib/"
+# A Ruby guest's stdlib (packed into the interpreter with wasi-vfs) is served here.
+_RUBY_RESERVED = "usr/local/lib/ruby/"
 # ... and a runtime revision's packages here (`_engines._python.PACKAGES_GUEST_PATH`).
 _PYTHON_PACKAGES_RESERVED = "opt/embedsandbox/"
 
@@ -392,9 +394,13 @@ class Sandbox:
             from ._engines._javascript import JavaScriptEngine
 
             return JavaScriptEngine(self._cache_dir / "javascript", pool=self._pool_size)
+        if family == "ruby":
+            from ._engines._ruby import RubyEngine
+
+            return RubyEngine(self._cache_dir / "ruby")
         msg = (
             f"language {family!r} is part of the API but not available in this installation; "
-            f"available: python, javascript, typescript"
+            f"available: python, javascript, typescript, ruby"
         )
         raise LanguageUnavailableError(msg)
 
@@ -423,7 +429,7 @@ class Sandbox:
 
         Raises:
             RequestValidationError: the request is invalid; no guest was started.
-            LanguageUnavailableError: ruby or php, which have no engine yet.
+            LanguageUnavailableError: php, which has no engine yet.
             RuntimeUnavailableError: the interpreter build is missing or fails its check.
 
         """
@@ -566,6 +572,8 @@ class Sandbox:
         runtime = self._runtimes.get(revision.runtime_id)
         runtime_language = runtime.language
         family = "python" if language == "python" else "javascript"
+        if language == "ruby":  # runtimes build Python or JavaScript packages only
+            family = "ruby"
         if runtime_language.value != family:
             msg = (
                 f"runtime revision {runtime_revision_id!r} is a {runtime_language.value} "
@@ -678,8 +686,17 @@ class Sandbox:
             disk_files=int(merged["disk_files"]),
         )
         language = req.language.value
-        if language not in ("python", "javascript", "typescript"):
+        if language not in ("python", "javascript", "typescript", "ruby"):
             self._engine(language)  # raises LanguageUnavailableError
+        if language == "ruby":
+            for index, file in enumerate(req.files):
+                if (file.path + "/").startswith(_RUBY_RESERVED):
+                    msg = (
+                        f"file path {file.path!r} lies in {_RUBY_RESERVED!r}, where a Ruby "
+                        f"guest sees its interpreter's library; choose another folder"
+                    )
+                    loc = ["files", index, "path"]
+                    raise RequestValidationError(msg, [{"loc": loc, "msg": msg}])
         if language == "python":
             for index, file in enumerate(req.files):
                 if (file.path + "/").startswith(_PYTHON_RESERVED):
@@ -748,7 +765,7 @@ class Sandbox:
         return response, raw
 
 
-ENGINE_FAMILIES: Final = ("javascript", "python")
+ENGINE_FAMILIES: Final = ("javascript", "python", "ruby")
 """The keys `Sandbox(engines=...)` accepts: "javascript" also runs TypeScript."""
 _ENGINE_METHODS: Final = ("run", "warmup", "compiled_in_cache", "close")
 

@@ -151,7 +151,7 @@ MAX_ID_BYTES = 128
 
 
 class Language(enum.StrEnum):
-    """A language of the API. Ruby and PHP are valid names with no engine yet."""
+    """A language of the API. PHP is a valid name with no engine yet."""
 
     PYTHON = "python"
     JAVASCRIPT = "javascript"
@@ -161,11 +161,12 @@ class Language(enum.StrEnum):
 
 
 class FunctionLanguage(enum.StrEnum):
-    """A language that `run_function` accepts."""
+    """A language that `run_function` (and tools) accept; Ruby is our extension of Riza's."""
 
     PYTHON = "python"
     JAVASCRIPT = "javascript"
     TYPESCRIPT = "typescript"
+    RUBY = "ruby"
 
 
 class OutputStatus(enum.StrEnum):
@@ -607,7 +608,7 @@ class ExecuteFunctionRequest(_RunRequest):
     """Run a function `execute(input)` (Riza `POST /v1/execute-function`)."""
 
     language: FunctionLanguage
-    """One of python, javascript, typescript."""
+    """One of python, javascript, typescript, ruby."""
     input: _Input = None
     """Any JSON value, passed as `input`; absent means None / null. At most 10 MiB as JSON,
     nested at most 100 deep."""
@@ -718,7 +719,7 @@ class CreateToolRequest(_Request):
     code: _ToolCode
     """Source that defines `execute(input)`, as for `run_function` (at most 1 MiB)."""
     language: FunctionLanguage
-    """One of python, javascript, typescript."""
+    """One of python, javascript, typescript, ruby."""
     description: _Description = ""
     """What the tool does, for people and for a model choosing tools (at most 8192 chars)."""
     input_schema: JSONSchema | None = None

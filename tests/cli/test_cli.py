@@ -61,6 +61,7 @@ def test_run_python_file_with_args_env_stdin_and_files(tmp_path: Path) -> None:
             "const a: string[] = process.argv.slice(2); console.log(a.join(','))",
             "x\n",
         ),
+        ("ruby", "p ARGV", '["x"]\n'),
     ],
 )
 def test_run_code_in_each_language(language: str, code: str, expected: str) -> None:
@@ -118,7 +119,7 @@ def test_bad_requests_are_clear_errors_without_tracebacks() -> None:
     assert 2 == done.returncode
     assert "execution_timeout" in done.stderr
     assert "Traceback" not in done.stderr
-    done = _cli("run", "-l", "ruby", "-c", "puts 1")
+    done = _cli("run", "-l", "php", "-c", "<?php echo 1;")
     assert 5 == done.returncode
     assert "not available in this installation" in done.stderr
 

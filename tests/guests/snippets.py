@@ -6,16 +6,20 @@ ECHO_ARGS = {
     "python": "import sys, json; print(json.dumps(sys.argv[1:]))",
     "javascript": "console.log(JSON.stringify(process.argv.slice(2)))",
     "typescript": "const a: string[] = process.argv.slice(2); console.log(JSON.stringify(a))",
+    "ruby": 'require "json"; puts JSON.generate(ARGV)',
 }
 ECHO_ENV = {
     "python": "import os, json; print(json.dumps(dict(os.environ)))",
     "javascript": "console.log(JSON.stringify(process.env))",
     "typescript": "console.log(JSON.stringify(process.env as Record<string, string>))",
+    # ENV's strings carry the C locale's encoding (US-ASCII) here: tagged UTF-8 again.
+    "ruby": 'require "json"; puts JSON.generate(ENV.to_h { |k, v| [k, v.dup.force_encoding("UTF-8")] })',
 }
 ECHO_STDIN = {
     "python": "import sys; sys.stdout.write(sys.stdin.read())",
     "javascript": "import fs from 'fs'; console.log(fs.readFileSync(0, 'utf8'))",
     "typescript": "import * as fs from 'fs'; const s: string = fs.readFileSync(0, 'utf8'); console.log(s)",
+    "ruby": "print $stdin.read",
 }
 READ_WRITE_FILE = {
     "python": (
@@ -35,21 +39,29 @@ READ_WRITE_FILE = {
         "fs.writeFileSync('out.txt', data.toUpperCase());\n"
         "console.log(fs.readFileSync('./out.txt', 'utf8'));"
     ),
+    "ruby": (
+        'data = File.read("in/data.txt")\n'
+        'File.write("out.txt", data.upcase)\n'
+        'puts File.read("./out.txt")'
+    ),
 }
 EXIT_3 = {
     "python": "import sys; print('before'); sys.exit(3)",
     "javascript": "console.log('before'); process.exit(3); console.log('after')",
     "typescript": "console.log('before'); process.exit(3 as number); console.log('after')",
+    "ruby": 'puts "before"; exit 3; puts "after"',
 }
 UNCAUGHT = {
     "python": "def boom():\n    raise ValueError('boom')\nboom()",
     "javascript": "function boom() { throw new Error('boom') }\nboom()",
     "typescript": "function boom(): never { throw new Error('boom') }\nboom()",
+    "ruby": "def boom\n  raise 'boom'\nend\nboom",
 }
 SET_GLOBAL = {
     "python": "import builtins; builtins.LEAK = 'x'; open('leak.txt', 'w').write('x')",
     "javascript": "globalThis.LEAK = 'x'; import fs from 'fs'; fs.writeFileSync('leak.txt', 'x')",
     "typescript": "(globalThis as any).LEAK = 'x'; import fs from 'fs'; fs.writeFileSync('leak.txt', 'x')",
+    "ruby": '$LEAK = "x"; File.write("leak.txt", "x")',
 }
 READ_GLOBAL = {
     "python": (
@@ -61,11 +73,13 @@ READ_GLOBAL = {
     "typescript": (
         "import fs from 'fs'; console.log(String((globalThis as any).LEAK), fs.existsSync('leak.txt'))"
     ),
+    "ruby": 'puts "#{$LEAK.inspect} #{File.exist?("leak.txt")}"',
 }
 IDENTITY = {
     "python": "def execute(input):\n    return input",
     "javascript": "function execute(input) { return input }",
     "typescript": "export function execute(input: unknown): unknown { return input }",
+    "ruby": "def execute(input) = input",
 }
 ASYNC_FN = {
     "python": (
@@ -84,52 +98,101 @@ ASYNC_FN = {
         "  await Promise.resolve();\n"
         "  return { doubled: input.n * 2 };\n}"
     ),
+    "ruby": (
+        "def execute(input)\n"
+        "  fiber = Fiber.new { Fiber.yield(input['n'] * 2) }\n"
+        "  { doubled: fiber.resume }\n"
+        "end"
+    ),
 }
 PRINTING_FN = {
     "python": "def execute(input):\n    print('to stdout')\n    return 'value'",
     "javascript": "function execute(input) { console.log('to stdout'); return 'value' }",
     "typescript": "function execute(input: null): string { console.log('to stdout'); return 'value' }",
+    "ruby": "def execute(input)\n  puts 'to stdout'\n  'value'\nend",
 }
 RETURNS_NOTHING = {
     "python": "def execute(input):\n    pass",
     "javascript": "function execute(input) {}",
     "typescript": "function execute(input: unknown): void {}",
+    "ruby": "def execute(input)\nend",
 }
 NOT_SERIALIZABLE = {
     "python": ("def execute(input):\n    return {1, 2}", "set"),
     "javascript": ("function execute(input) { return 10n }", "BigInt"),
     "typescript": ("function execute(input: unknown): bigint { return 10n }", "BigInt"),
+    "ruby": ("def execute(input) = Object.new", "Object"),
 }
 RAISES = {
     "python": "def execute(input):\n    raise KeyError('missing')",
     "javascript": "function execute(input) { throw new TypeError('missing') }",
     "typescript": "function execute(input: unknown): never { throw new TypeError('missing') }",
+    "ruby": "def execute(input) = raise(KeyError, 'missing')",
 }
 NO_EXECUTE = {
     "python": "def run(input):\n    return 1",
     "javascript": "function run(input) { return 1 }",
     "typescript": "function run(input: unknown): number { return 1 }",
+    "ruby": "def run(input) = 1",
 }
 CPU_LOOP = {
     "python": "while True:\n    pass",
     "javascript": "while (true) {}",
     "typescript": "while (true as boolean) {}",
+    "ruby": "loop {}",
 }
 MEMORY_BOMB = {
     "python": "chunks = []\nwhile True:\n    chunks.append(bytearray(1 << 20))",
     "javascript": "const a = []; while (true) a.push('x'.repeat(1 << 16) + a.length)",
     "typescript": "const a: string[] = []; while (true) a.push('x'.repeat(1 << 16) + a.length)",
+    "ruby": 'chunks = []\nloop { chunks << "x" * (1 << 20) }',
 }
 OUTPUT_FLOOD = {
     "python": "while True:\n    print('x' * 100)",
     "javascript": "while (true) console.log('x'.repeat(100))",
     "typescript": "while (true) console.log('x'.repeat(100) as string)",
+    "ruby": 'loop { puts "x" * 100 }',
 }
 DEEP_RECURSION = {
     "python": "import sys\nsys.setrecursionlimit(10**7)\ndef f(n):\n    return f(n + 1)\nf(0)",
     "javascript": "function f(n) { return f(n + 1) + 1 }\nf(0)",
     "typescript": "function f(n: number): number { return f(n + 1) + 1 }\nf(0)",
+    "ruby": "def f(n) = f(n + 1) + 1\nf(0)",
 }
 SLEEP_10 = {
     "python": "import time\ntime.sleep(10)",
+    "ruby": "sleep 10",
+}
+HELLO = {
+    "python": "print('hello')",
+    "javascript": "console.log('hello')",
+    "typescript": "console.log('hello')",
+    "ruby": "puts 'hello'",
+}
+# print(n): format with the number.
+PRINT = {
+    "python": "print({})",
+    "javascript": "console.log({})",
+    "typescript": "console.log({})",
+    "ruby": "puts {}",
+}
+COMMENT = {"python": "#", "javascript": "//", "typescript": "//", "ruby": "#"}
+SUM_TO_1000 = {
+    "python": "print(sum(range(1000)))",
+    "javascript": "let s = 0; for (let i = 0; i < 1000; i++) s += i; console.log(s)",
+    "typescript": "let s = 0; for (let i = 0; i < 1000; i++) s += i; console.log(s)",
+    "ruby": "s = 0; 1000.times { |i| s += i }; puts s",
+}
+OUT_AND_ERR = {
+    "python": "print('guest-out'); import sys; print('guest-err', file=sys.stderr)",
+    "javascript": "console.log('guest-out'); console.error('guest-err')",
+    "typescript": "console.log('guest-out'); console.error('guest-err')",
+    "ruby": "puts 'guest-out'; $stderr.puts 'guest-err'",
+}
+# What READ_GLOBAL prints in a fresh guest.
+NOTHING_LEAKED = {
+    "python": "None False\n",
+    "javascript": "undefined false\n",
+    "typescript": "undefined false\n",
+    "ruby": "nil false\n",
 }

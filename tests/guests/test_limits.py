@@ -32,10 +32,11 @@ def test_execution_timeout_ends_a_cpu_loop(sandbox: Sandbox, language: str) -> N
     assert 0.9 < elapsed < 5
 
 
-def test_execution_timeout_holds_inside_a_host_call(sandbox: Sandbox) -> None:
+@pytest.mark.parametrize("language", sorted(snippets.SLEEP_10))
+def test_execution_timeout_holds_inside_a_host_call(sandbox: Sandbox, language: str) -> None:
     start = time.monotonic()
     result = sandbox.run_script(
-        language="python", code=snippets.SLEEP_10["python"], limits={"execution_timeout": 1}
+        language=language, code=snippets.SLEEP_10[language], limits={"execution_timeout": 1}
     )
     assert time.monotonic() - start < 5
     _ended_by(result, "execution_timeout", "execution_timeout of 1 s")
@@ -62,11 +63,7 @@ def test_fuel_cap_ends_a_busy_loop(sandbox: Sandbox, language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_fuel_is_deterministic(sandbox: Sandbox, language: str) -> None:
-    code = (
-        "print(sum(range(1000)))"
-        if language == "python"
-        else "let s = 0; for (let i = 0; i < 1000; i++) s += i; console.log(s)"
-    )
+    code = snippets.SUM_TO_1000[language]
     cap = {"fuel": 10**12}  # JavaScript counts fuel only under a cap
     used = {
         sandbox.run_script(language=language, code=code, limits=cap).fuel_used for _ in range(3)
@@ -92,9 +89,7 @@ def test_deep_recursion_is_contained_and_the_host_goes_on(sandbox: Sandbox, lang
     result = sandbox.run_script(language=language, code=snippets.DEEP_RECURSION[language])
     assert 0 != result.exit_code
     assert result.stderr
-    after = sandbox.run_script(
-        language=language, code="print(1)" if language == "python" else "console.log(1)"
-    )
+    after = sandbox.run_script(language=language, code=snippets.PRINT[language].format(1))
     assert (0, "1\n") == (after.exit_code, after.stdout)
 
 

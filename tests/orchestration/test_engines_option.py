@@ -66,7 +66,7 @@ def test_languages_without_an_engine_stay_unavailable(make_sandbox: MakeSandbox)
     engine = FakeEngine()
     sb = make_sandbox(engines={"python": engine})
     with pytest.raises(LanguageUnavailableError):
-        sb.run_script(language="ruby", code="puts 1")
+        sb.run_script(language="php", code="<?php echo 1;")
     assert [] == engine.invocations
 
 
@@ -74,14 +74,14 @@ def test_languages_without_an_engine_stay_unavailable(make_sandbox: MakeSandbox)
     ("engines", "expected"),
     [
         (
-            {"ruby": FakeEngine()},
-            "engines has an unknown language family 'ruby'; "
-            "expected one of ['javascript', 'python']",
+            {"php": FakeEngine()},
+            "engines has an unknown language family 'php'; "
+            "expected one of ['javascript', 'python', 'ruby']",
         ),
         (
             {"typescript": FakeEngine()},
             "engines has an unknown language family 'typescript' (TypeScript runs on the "
-            "'javascript' engine); expected one of ['javascript', 'python']",
+            "'javascript' engine); expected one of ['javascript', 'python', 'ruby']",
         ),
         (
             {"python": object()},

@@ -35,6 +35,13 @@ READ_PATH = {
     ),
 }
 READ_PATH["typescript"] = READ_PATH["javascript"]
+READ_PATH["ruby"] = (
+    "begin\n"
+    "  puts File.read(ARGV[0])[0, 50]\n"
+    "rescue SystemCallError => e\n"
+    '  puts "refused #{e.class}"\n'
+    "end"
+)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -144,9 +151,7 @@ def test_limits_contain_hostile_loops_and_the_host_survives(
     gc.collect()
     grown_mib = (process.memory_info().rss - baseline) / (1 << 20)
     assert grown_mib < 64, f"host RSS grew by {grown_mib:.0f} MiB over 9 hostile runs"
-    ok = sandbox.run_script(
-        language=language, code="print(2)" if language == "python" else "console.log(2)"
-    )
+    ok = sandbox.run_script(language=language, code=snippets.PRINT[language].format(2))
     assert (0, "2\n") == (ok.exit_code, ok.stdout)
 
 
@@ -155,11 +160,7 @@ def test_guest_cannot_write_the_hosts_stdio(
     language: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """Threat: a guest writing to the host's own stdout/stderr. Contained: stdio is captured."""
-    code = (
-        "print('guest-out'); import sys; print('guest-err', file=sys.stderr)"
-        if language == "python"
-        else "console.log('guest-out'); console.error('guest-err')"
-    )
+    code = snippets.OUT_AND_ERR[language]
     with Sandbox() as sb:
         result = sb.run_script(language=language, code=code)
     captured = capfd.readouterr()

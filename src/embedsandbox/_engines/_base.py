@@ -72,7 +72,7 @@ HostCall = Callable[[bytes], bytes]
 class Invocation:
     """One execution, fully resolved: everything the guest will see and nothing more."""
 
-    language: Literal["python", "javascript", "typescript"]
+    language: Literal["python", "javascript", "typescript", "ruby"]
     code: str
     entry: Entry
     args: tuple[str, ...] = ()

@@ -1,0 +1,339 @@
+"""`RubyEngine`: runs Ruby invocations, one fresh guest each, from a cached guest state.
+
+A *guest state* is the memory of a guest after `_initialize`, `ruby-init` (with
+`--disable-gems`: 50-100 ms, so never per run) and our prelude (`_guest/ruby_prelude.rb`,
+which also loads json, set and stringio), compiled as a memory module (`_core/_split.py`) and
+cached on disk beside the code module. Every guest is a new store with the state's memory
+mapped copy-on-write and the code module instantiated on it (~1 ms), then one eval of
+`EmbedSandbox.run(job)`, then the store is closed.
+
+What the state fixes for every guest, and how a run gets its own:
+- ENV and ARGV are read once by ruby-init: the prelude replaces them with the job's;
+- the preopened folders (wasi-libc keeps its table in memory): a state is taken with exactly
+  the runs' list, one folder at `/`, which each run fills with its own files;
+- the String hash seed: all guests share it (hash flooding is predictable across guests).
+  The default Random is not in it: no state code uses it, so Ruby seeds it on first use
+  from the guest's own `random_get` (tests check two guests differ);
+- the memory size: it is the floor of a run's memory cap, so the state is built under a
+  small cap (`_STATE_MEMORY_CAP`), which makes Ruby start with a small heap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+import wasmtime
+
+from ...errors import RuntimeUnavailableError
+from .._base import Invocation, LimitHit, RawOutcome
+from .._core import (
+    TICKER,
+    check_not_forked,
+    discard_later,
+    load_module,
+    new_store,
+    run_on_guest_thread,
+)
+from .._core._door import read_result
+from .._core._outcome import outcome
+from ._fetch import build_files
+from ._rubywasm import INIT_ARGS, TAG_RAISE, Build, Instance
+from ._wasi import GuestStop, HostState
+
+__all__ = ["PRELUDE_SOURCE", "RubyEngine"]
+
+logger = logging.getLogger("embedsandbox")
+
+PRELUDE_SOURCE: Final = (
+    resources.files("embedsandbox._guest").joinpath("ruby_prelude.rb").read_text("utf-8")
+)
+# Bump when a state holds something the prelude's source and the init args do not show.
+STATE_VERSION: Final = 1
+# The state is built under this cap: Ruby sizes its heap to fit, and the state's memory
+# (about 40 MiB) is the least any run can have.
+_STATE_MEMORY_CAP: Final = 48 << 20
+_UNCAPPED_FUEL: Final = 2**62  # fuel is counted for every run (one metered build)
+_FATAL_OOM: Final = "[FATAL] failed to allocate memory"
+_TRAP_LINES: Final = {
+    wasmtime.TrapCode.STACK_OVERFLOW: (
+        "SystemStackError: stack level too deep (the guest's stack overflowed)\n"
+    ),
+}
+
+
+@dataclass(slots=True)
+class _Done:
+    """The facts of one finished guest, before the shared rules (`_core._outcome`)."""
+
+    exit_code: int | None
+    stdout: bytes
+    stderr: bytes
+    fuel_used: int
+    limit: LimitHit | None
+    result: str | None  # a function's `result:` payload
+    note: str = ""  # a line for stderr: what stopped a guest that could not say
+
+
+class RubyEngine:
+    """Runs Ruby invocations in fresh ruby.wasm guests. Thread-safe.
+
+    `cache_dir` (`<cache>/ruby`) holds the build fetched from npm, its licence files, the
+    compiled code module (25-60 s to compile, once) and the guest state.
+    """
+
+    def __init__(self, cache_dir: Path) -> None:
+        self._cache_dir = Path(cache_dir)
+        self._build: Build | None = None
+        self._state: wasmtime.Module | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> tuple[Build, wasmtime.Module]:
+        if self._build is None or self._state is None:
+            with self._lock:
+                if self._build is None:
+                    self._build = Build.get(self._cache_dir)
+                if self._state is None:
+                    self._state = self._load_state(self._build)
+        return self._build, self._state
+
+    def _load_state(self, build: Build) -> wasmtime.Module:
+        key = state_key(build.digest)
+        what = "the Ruby guest state"
+
+        def make() -> bytes:
+            image: bytes = run_on_guest_thread(lambda: _state_image(build))
+            return build.memory_module(image)
+
+        path = build.state_path(key)
+        module = load_module(True, path, make, None, what, "")
+        # States of other keys (an older prelude, another wasmtime) are 40-70 MB each.
+        keep = {path.name, build.state_path("initial" + "0" * 25).name}
+        for old in build.folder.glob("ruby-state-*.cwasm"):
+            if old.name not in keep:
+                old.unlink(missing_ok=True)
+        return module
+
+    def compiled_in_cache(self) -> bool:
+        """Whether the build is fetched and its code module compiled (else ~1 minute)."""
+        files = build_files(self._cache_dir)
+        if not all(path.is_file() for path in files.values()):
+            return False
+        try:
+            return Build.code_path_of(self._cache_dir).is_file()
+        except RuntimeUnavailableError:
+            return False
+
+    def warmup(self) -> None:
+        """Fetch and compile the build (or load it from the cache) and make the guest state."""
+        self.run(Invocation(language="ruby", code="", entry="script"))
+
+    def close(self) -> None:
+        """Nothing runs in the background: guests live for one run. Idempotent."""
+
+    def run(self, invocation: Invocation, /) -> RawOutcome:
+        """Run one invocation in a fresh guest and report how it ended."""
+        check_not_forked("Ruby")  # wasmtime and our threads do not survive a fork
+        build, state = self._load()
+        done: _Done = run_on_guest_thread(lambda: _run(build, state, invocation))
+        stderr = done.stderr.decode("utf-8", errors="replace")
+        if done.note:
+            if stderr and not stderr.endswith("\n"):
+                stderr += "\n"
+            stderr += done.note
+        result = None
+        if invocation.entry == "function" and done.result is not None:
+            result = read_result(done.result, invocation.limits.max_output_bytes)
+        return outcome(
+            entry=invocation.entry,
+            exit_code=done.exit_code,
+            stdout=done.stdout.decode("utf-8", errors="replace"),
+            stderr=stderr,
+            fuel_used=done.fuel_used,
+            limit=done.limit,
+            result=result,
+        )
+
+
+def state_key(digest: str) -> str:
+    """The name of the guest state, from everything that went into it."""
+    settings = [digest, STATE_VERSION, INIT_ARGS, PRELUDE_SOURCE, _STATE_MEMORY_CAP, "/"]
+    return hashlib.sha256(json.dumps(settings).encode()).hexdigest()
+
+
+def _wasi(folder: str, stdin: str | None) -> wasmtime.WasiConfig:
+    wasi = wasmtime.WasiConfig()
+    wasi.argv = [INIT_ARGS[0]]
+    wasi.env = []  # the job's own environment is set by the prelude
+    if stdin is not None:
+        wasi.stdin_file = stdin
+    # The only preopen, at / (the state's list must be the same: see the module doc).
+    wasi.preopen_dir(folder, "/")
+    return wasi
+
+
+def _state_image(build: Build) -> bytes:
+    """Initialise a guest from the module's own memory, load the prelude, take its memory."""
+    logger.info("embedsandbox: making the Ruby guest state (once per machine)")
+    folder = tempfile.mkdtemp(prefix="embedsandbox-ruby-state-")
+    host = HostState(
+        max_output_bytes=1 << 20, deadline=time.monotonic() + 120, disk_bytes=0, disk_files=0
+    )
+    store = new_store(
+        True,
+        fuel=_UNCAPPED_FUEL,
+        memory=_STATE_MEMORY_CAP,
+        deadline_s=120,
+        wasi=_wasi(folder, None),
+    )
+    try:
+        with TICKER.active():
+            guest = Instance.new(build, store, build.initial, host)
+            guest.initialize()
+            handle, tag = guest.eval(PRELUDE_SOURCE)
+            ok = tag == 0 and guest.between_evals()
+        if not ok or host.stdout or host.stderr:
+            detail = (host.stderr or host.stdout).decode("utf-8", "replace")[-2000:]
+            msg = f"the Ruby guest state could not be made (tag {tag}): {detail}"
+            raise RuntimeUnavailableError(msg)
+        del handle  # lent to a GC root, as the state's own: nothing of a run
+        return guest.memory_image()
+    finally:
+        store.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _job(invocation: Invocation) -> str:
+    job = {
+        "code": invocation.code,
+        "args": list(invocation.args),
+        "env": dict(invocation.env),
+        "entry": invocation.entry,
+        "input": invocation.input_json,
+    }
+    blob = json.dumps(job).encode("utf-8")  # ASCII: every non-ASCII character escaped
+    # Hex digits only: nothing of the job can end the string literal.
+    return f'EmbedSandbox.run(["{blob.hex()}"].pack("H*"))'
+
+
+def _lay_out(folder: Path, files: dict[str, str]) -> None:
+    # The paths were validated by the Sandbox (relative, no `..`); resolve() checks again.
+    root = folder.resolve()
+    for relative, contents in files.items():
+        path = (root / relative).resolve()
+        if root not in path.parents:
+            msg = f"file path {relative!r} leaves the guest's folder"
+            raise RuntimeUnavailableError(msg)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(contents, encoding="utf-8")
+
+
+def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> _Done:
+    """One guest, from a new store to its outcome (on a guest thread)."""
+    limits = invocation.limits
+    fuel = limits.fuel if limits.fuel is not None else _UNCAPPED_FUEL
+    folder = Path(tempfile.mkdtemp(prefix="embedsandbox-ruby-"))
+    stdin_path: str | None = None
+    store: wasmtime.Store | None = None
+    host = HostState(
+        max_output_bytes=limits.max_output_bytes,
+        deadline=time.monotonic() + limits.deadline_s,
+        disk_bytes=limits.disk_bytes,
+        disk_files=limits.disk_files,
+    )
+    done = _Done(None, b"", b"", 0, None, None)
+    try:
+        files = dict(invocation.files)
+        host.spend_disk(sum(len(c.encode("utf-8")) for c in files.values()), len(files))
+        _lay_out(folder, files)
+        if invocation.stdin:
+            # Beside the guest's folder, not in it: the guest reads it only as its stdin.
+            fd, stdin_path = tempfile.mkstemp(prefix="embedsandbox-ruby-stdin-")
+            with open(fd, "wb") as handle:
+                handle.write(invocation.stdin)
+        store = new_store(
+            True,
+            fuel=fuel,
+            memory=limits.memory_limit_bytes,
+            deadline_s=limits.deadline_s,
+            wasi=_wasi(str(folder), stdin_path),
+        )
+        try:
+            guest = Instance.new(build, store, state, host)
+        except (wasmtime.WasmtimeError, wasmtime.Trap) as e:
+            # The state's memory alone is over the cap.
+            done.limit = LimitHit.MEMORY_SIZE
+            done.note = f"embedsandbox: a Ruby guest needs more memory than memory_size ({e})\n"
+            return done
+        _eval(guest, _job(invocation), done)
+        done.fuel_used = fuel - store.get_fuel()
+    except GuestStop as e:  # before any guest code ran: the files are over the quota
+        done.limit = _STOPS[e.reason]
+    finally:
+        done.stdout, done.stderr = bytes(host.stdout), bytes(host.stderr)
+        if done.limit is None and _FATAL_OOM in done.stderr[-200:].decode("utf-8", "replace"):
+            done.limit = LimitHit.MEMORY_SIZE  # Ruby's GC heap could not grow: a fatal exit
+        if store is not None:
+            discard_later(store.close)
+        discard_later(lambda: _remove(folder, stdin_path))
+    return done
+
+
+_STOPS: Final = {
+    "output": LimitHit.OUTPUT_SIZE,
+    "disk": LimitHit.DISK_SIZE,
+    "deadline": LimitHit.EXECUTION_TIMEOUT,
+}
+
+
+def _eval(guest: Instance, source: str, done: _Done) -> None:
+    with TICKER.active():
+        try:
+            handle, tag = guest.eval(source)
+            reply = guest.string(handle) if tag == 0 else None
+        except GuestStop as e:
+            done.limit = _STOPS[e.reason]
+            return
+        except wasmtime.ExitTrap as e:  # exit! (or a fatal error): WASI proc_exit
+            done.exit_code = e.code
+            return
+        except wasmtime.Trap as e:
+            code = e.trap_code
+            if code == wasmtime.TrapCode.INTERRUPT:
+                done.limit = LimitHit.EXECUTION_TIMEOUT
+            elif code == wasmtime.TrapCode.OUT_OF_FUEL:
+                done.limit = LimitHit.FUEL
+            else:
+                default = f"embedsandbox: the guest was stopped by a WebAssembly trap: {e}\n"
+                done.note = _TRAP_LINES.get(code, default) if code is not None else default
+            return
+    if reply is None:  # the prelude itself raised (an error while reporting one)
+        done.exit_code = 1
+        done.note = f"embedsandbox: the Ruby guest ended with an uncaught error (tag {tag})\n"
+        if tag == TAG_RAISE and done.limit is None:
+            done.note = "embedsandbox: the Ruby guest ended with an uncaught exception\n"
+        return
+    head, _, result = reply.decode("utf-8", "replace").partition("\n")
+    status, _, nomem = head.partition(" ")
+    try:
+        done.exit_code = int(status) & 0xFF
+    except ValueError:
+        done.exit_code = 1
+    if nomem == "1":
+        done.limit = LimitHit.MEMORY_SIZE
+    done.result = result or None
+
+
+def _remove(folder: Path, stdin_path: str | None) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    if stdin_path is not None:
+        Path(stdin_path).unlink(missing_ok=True)

@@ -1,0 +1,86 @@
+# The Ruby guest's prelude: evaluated once when a guest state is built (so every guest starts
+# with it loaded), then called once per run as EmbedSandbox.run(job) by the host.
+#
+# job is the run as JSON: code, args, env, entry ("script" or "function"), input (JSON text). The host reads the return value, a String:
+#   "<exit status> <1 if NoMemoryError was raised, else 0>\n<function result or nothing>"
+# where a function result is "<status>:<json>" (valid, error, json_serialization_error), as
+# the host door's result: op. It only labels this guest's own outcome: every limit is the
+# host's, whatever this code is made to say.
+require "json"
+require "set"
+require "stringio"
+
+module EmbedSandbox
+  # Frames of ours in a backtrace: this prelude (the host's eval), ruby-init's -e, and the
+  # eval that runs main.rb (a C frame: no line number).
+  OWN_FRAMES = ["eval", "-e"].freeze
+  EVAL_FRAME = /\A[^:]*:in '(Kernel|Binding)[.#]eval'\z/
+
+  # An uncaught NoMemoryError is the memory limit (Ruby raises it without a :raise event,
+  # so one the code rescues itself is not seen: the host cannot see a refused memory.grow).
+  @nomem = false
+
+  class << self
+    def run(blob)
+      job = JSON.parse(blob.force_encoding(Encoding::UTF_8))
+      @nomem = false
+      ENV.replace(job["env"])
+      ARGV.replace(job["args"])
+      $0 = "main.rb"
+      $stdout.sync = true
+      $stderr.sync = true
+      status, result = main(job)
+      [$stdout, $stderr].each { |io| io.flush rescue nil }
+      "#{status} #{@nomem ? 1 : 0}\n#{result}"
+    end
+
+    private
+
+    def main(job)
+      function = job["entry"] == "function"
+      TOPLEVEL_BINDING.eval(job["code"], "main.rb", 1)
+      function ? call_execute(job["input"]) : [0, nil]
+    rescue SystemExit => e
+      [e.status, function ? "error:" : nil]
+    rescue NoMemoryError => e
+      @nomem = true
+      report(e)
+      [1, function ? "error:" : nil]
+    rescue Exception => e # rubocop:disable Lint/RescueException - Ruby's own uncaught report
+      report(e)
+      [1, function ? "error:" : nil]
+    end
+
+    def call_execute(input)
+      receiver = TOPLEVEL_BINDING.receiver
+      unless receiver.respond_to?(:execute, true)
+        $stderr.write("main.rb: the code defines no function execute(input); " \
+                      "define it, e.g. def execute(input) = input\n")
+        return [1, "error:"]
+      end
+      value = receiver.__send__(:execute, JSON.parse(input))
+      begin
+        [0, "valid:" + JSON.generate(value, strict: true)]
+      rescue JSON::GeneratorError, TypeError, EncodingError, SystemStackError => e
+        $stderr.write("main.rb: execute(input) returned a #{value.class} that is not JSON " \
+                      "(#{e.message})\n")
+        [1, "json_serialization_error:"]
+      end
+    end
+
+    def report(error)
+      trace = error.backtrace
+      if trace
+        kept = trace.reject do |line|
+          OWN_FRAMES.include?(line.split(":", 2).first) || EVAL_FRAME.match?(line)
+        end
+        error.set_backtrace(kept)
+        # No frame of the user's (a syntax error): Ruby's message alone, not our location.
+        return $stderr.write(error.detailed_message(highlight: false), "\n") if kept.empty?
+      end
+      $stderr.write(error.full_message(highlight: false))
+    rescue Exception # rubocop:disable Lint/RescueException - the report must not raise
+      $stderr.write("#{error.class}\n") rescue nil
+    end
+  end
+end
