@@ -18,7 +18,7 @@ from .models import HTTP, EnvVar, File, FunctionLanguage, Language, Limits
 __all__ = ["ExecuteFunctionKeywords", "ExecuteKeywords", "ExecuteToolKeywords"]
 
 _LanguageName = Literal["python", "javascript", "typescript", "ruby", "php"]
-_FunctionLanguageName = Literal["python", "javascript", "typescript"]
+_FunctionLanguageName = Literal["python", "javascript", "typescript", "ruby"]
 
 
 class _RunKeywords(TypedDict, total=False):

@@ -413,8 +413,12 @@ class Sandbox:
         return not self._engine(Language(language).value).compiled_in_cache()
 
     def warmup(self, languages: list[str] | None = None) -> None:
-        """Compile (or load from the disk cache) the interpreters and fill the warm pools."""
-        for language in languages or ["python", "javascript"]:
+        """Compile (or load from the disk cache) the interpreters and fill the warm pools.
+
+        By default Python, JavaScript and Ruby (whose build is fetched from the npm registry
+        on first use).
+        """
+        for language in languages or ["python", "javascript", "ruby"]:
             self._engine(Language(language).value).warmup()
 
     # -- runs ------------------------------------------------------------------------------
