@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -64,6 +65,16 @@ STATE_VERSION: Final = 1
 _STATE_MEMORY_CAP: Final = 48 << 20
 _UNCAPPED_FUEL: Final = 2**62  # fuel is counted for every run (one metered build)
 _FATAL_OOM: Final = "[FATAL] failed to allocate memory"
+
+
+def _scratch() -> str | None:
+    # A run's folder (mode 0700, removed after it) lives in memory where Linux offers a
+    # memory-backed one, so no guest writes the host's disk; else the system's temp folder.
+    shm = "/dev/shm"  # noqa: S108 - a private folder is made in it, never a fixed name
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+_SCRATCH: Final = _scratch()
 _TRAP_LINES: Final = {
     wasmtime.TrapCode.STACK_OVERFLOW: (
         "SystemStackError: stack level too deep (the guest's stack overflowed)\n"
@@ -184,7 +195,7 @@ def _wasi(folder: str, stdin: str | None) -> wasmtime.WasiConfig:
 def _state_image(build: Build) -> bytes:
     """Initialise a guest from the module's own memory, load the prelude, take its memory."""
     logger.info("embedsandbox: making the Ruby guest state (once per machine)")
-    folder = tempfile.mkdtemp(prefix="embedsandbox-ruby-state-")
+    folder = tempfile.mkdtemp(prefix="embedsandbox-ruby-state-", dir=_SCRATCH)
     host = HostState(
         max_output_bytes=1 << 20, deadline=time.monotonic() + 120, disk_bytes=0, disk_files=0
     )
@@ -241,7 +252,7 @@ def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> _Done:
     """One guest, from a new store to its outcome (on a guest thread)."""
     limits = invocation.limits
     fuel = limits.fuel if limits.fuel is not None else _UNCAPPED_FUEL
-    folder = Path(tempfile.mkdtemp(prefix="embedsandbox-ruby-"))
+    folder = Path(tempfile.mkdtemp(prefix="embedsandbox-ruby-", dir=_SCRATCH))
     stdin_path: str | None = None
     store: wasmtime.Store | None = None
     host = HostState(
@@ -257,7 +268,7 @@ def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> _Done:
         _lay_out(folder, files)
         if invocation.stdin:
             # Beside the guest's folder, not in it: the guest reads it only as its stdin.
-            fd, stdin_path = tempfile.mkstemp(prefix="embedsandbox-ruby-stdin-")
+            fd, stdin_path = tempfile.mkstemp(prefix="embedsandbox-ruby-stdin-", dir=_SCRATCH)
             with open(fd, "wb") as handle:
                 handle.write(invocation.stdin)
         store = new_store(
