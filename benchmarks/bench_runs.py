@@ -75,7 +75,8 @@ from embedsandbox import Sandbox
 
 FIB_PY = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nprint(fib(25))"
 FIB_JS = "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) }\nconsole.log(fib(25))"
-HELLO = {"python": "print('hello')", "javascript": "console.log('hello')"}
+FIB_RB = "def fib(n) = n < 2 ? n : fib(n - 1) + fib(n - 2)\nputs fib(25)"
+HELLO = {"python": "print('hello')", "javascript": "console.log('hello')", "ruby": "puts 'hello'"}
 IDENTITY = {
     "python": "def execute(input):\n    return input",
     "javascript": "function execute(input) { return input }",
@@ -266,6 +267,19 @@ def workloads(sb: Sandbox, peers: bool) -> list[Workload]:
             Runner("`node -e` subprocess", native([node, "-e", HELLO["javascript"]]), "baseline")
         ]
 
+    def rb_native(code: str) -> list[Runner]:
+        # Debian's ruby (`apt-get install ruby`: benchmarks/README.md); without it, no baseline.
+        ruby = shutil.which("ruby")
+        if ruby is None:
+            return []
+        return [
+            Runner(
+                "`ruby --disable-gems -e` subprocess",
+                native([ruby, "--disable-gems", "-e", code]),
+                "baseline",
+            )
+        ]
+
     def json_native() -> Runner:
         return Runner(
             "`json` loads+dumps in-process", lambda: json.dumps(json.loads(big)), "baseline"
@@ -366,6 +380,14 @@ def workloads(sb: Sandbox, peers: bool) -> list[Workload]:
             "javascript 100 KB JSON function",
             [json_native(), Runner("ours", ours_function("javascript", BIG_INPUT))],
         ),
+        Workload(
+            "ruby hello-world script",
+            [*rb_native(HELLO["ruby"]), Runner("ours", ours_script("ruby", HELLO["ruby"]))],
+        ),
+        Workload(
+            "ruby fib(25)",
+            [*rb_native(FIB_RB), Runner("ours", ours_script("ruby", FIB_RB))],
+        ),
     ]
 
 
@@ -456,6 +478,9 @@ def back_to_back_section(options: argparse.Namespace) -> dict[str, BackToBack]:
     natives = [("native `python -S -c`", [sys.executable, "-S", "-c", HELLO["python"]])]
     if node:
         natives.append(("native `node -e`", [node, "-e", HELLO["javascript"]]))
+    ruby = shutil.which("ruby")
+    if ruby:
+        natives.append(("native `ruby -e`", [ruby, "--disable-gems", "-e", HELLO["ruby"]]))
     for name, argv in natives:
         native_runs = max(10, runs // 10)
         found[name] = _back_to_back(
@@ -466,7 +491,7 @@ def back_to_back_section(options: argparse.Namespace) -> dict[str, BackToBack]:
         )
     for label, size in (("pool off", {"max_cached_instances": 0}), ("default pool", {})):
         with _sandbox(options, **size) as sb:
-            sb.warmup(["python", "javascript"])
+            sb.warmup(["python", "javascript", "ruby"])
             cases = [
                 ("python hello", "python", HELLO["python"]),
                 (
@@ -475,6 +500,7 @@ def back_to_back_section(options: argparse.Namespace) -> dict[str, BackToBack]:
                     "from typing import List\n" + HELLO["python"],
                 ),
                 ("javascript hello", "javascript", HELLO["javascript"]),
+                ("ruby hello", "ruby", HELLO["ruby"]),
             ]
             for case, language, code in cases:
                 name = f"{case}, {label}"
@@ -485,15 +511,21 @@ def back_to_back_section(options: argparse.Namespace) -> dict[str, BackToBack]:
                     ),
                     runs,
                 )
+
+    def native_cpu(name: str) -> float | None:
+        key = next(
+            (
+                k
+                for word, k in (("python", "`python -S -c`"), ("ruby", "`ruby -e`"))
+                if word in name
+            ),
+            "`node -e`",
+        )
+        found_native = found.get(f"native {key}")
+        return found_native.cpu_ms if found_native else None
+
     rows = [
-        [r.name, f"{r.runs_per_s:.0f}", f"{r.cpu_ms:.2f}"]
-        + [
-            _ratio(r.cpu_ms, found["native `python -S -c`"].cpu_ms)
-            if "python" in r.name
-            else _ratio(
-                r.cpu_ms, found["native `node -e`"].cpu_ms if "native `node -e`" in found else None
-            )
-        ]
+        [r.name, f"{r.runs_per_s:.0f}", f"{r.cpu_ms:.2f}"] + [_ratio(r.cpu_ms, native_cpu(r.name))]
         for r in found.values()
     ]
     _table(["runs", "runs/s", "CPU ms per run", "CPU vs native"], rows, {1, 2, 3})
@@ -971,6 +1003,11 @@ def targets(
                     rate_limit,
                     at_most=False,
                 )
+    ruby_row = b2b.get("ruby hello, pool off")
+    if ruby_row is not None:  # issue 15's targets
+        check("ruby hello back to back: CPU per run", ruby_row.cpu_ms, "ms", 3)
+    if table and p50("ruby hello-world script") is not None:
+        check("ruby hello p50", p50("ruby hello-world script"), "ms", 5)
     typing_row = b2b.get("python `from typing import List` + hello, default pool")
     hello_row = b2b.get("python hello, default pool")
     if typing_row is not None and hello_row is not None:
