@@ -692,28 +692,17 @@ class Sandbox:
         language = req.language.value
         if language not in ("python", "javascript", "typescript", "ruby"):
             self._engine(language)  # raises LanguageUnavailableError
-        if language == "ruby":
-            for index, file in enumerate(req.files):
-                if (file.path + "/").startswith(_RUBY_RESERVED):
-                    msg = (
-                        f"file path {file.path!r} lies in {_RUBY_RESERVED!r}, where a Ruby "
-                        f"guest sees its interpreter's library; choose another folder"
-                    )
-                    loc = ["files", index, "path"]
-                    raise RequestValidationError(msg, [{"loc": loc, "msg": msg}])
+        reserved = [(_RUBY_RESERVED, "its interpreter's library")] if language == "ruby" else []
         if language == "python":
-            for index, file in enumerate(req.files):
-                if (file.path + "/").startswith(_PYTHON_RESERVED):
+            reserved.append((_PYTHON_RESERVED, "its interpreter's library"))
+            if packages is not None:
+                reserved.append((_PYTHON_PACKAGES_RESERVED, "its runtime's packages"))
+        for index, file in enumerate(req.files):
+            for prefix, what in reserved:
+                if (file.path + "/").startswith(prefix):
                     msg = (
-                        f"file path {file.path!r} lies in {_PYTHON_RESERVED!r}, where a Python "
-                        f"guest sees its interpreter's library; choose another folder"
-                    )
-                    loc = ["files", index, "path"]
-                    raise RequestValidationError(msg, [{"loc": loc, "msg": msg}])
-                if packages is not None and (file.path + "/").startswith(_PYTHON_PACKAGES_RESERVED):
-                    msg = (
-                        f"file path {file.path!r} lies in {_PYTHON_PACKAGES_RESERVED!r}, where "
-                        f"a Python guest sees its runtime's packages; choose another folder"
+                        f"file path {file.path!r} lies in {prefix!r}, where a {language.title()} "
+                        f"guest sees {what}; choose another folder"
                     )
                     loc = ["files", index, "path"]
                     raise RequestValidationError(msg, [{"loc": loc, "msg": msg}])

@@ -189,19 +189,28 @@ def test_a_tampered_tarball_or_wasm_is_refused(
         _fetch.check_files(files)
 
 
-def test_a_runs_folder_is_in_memory_and_gone_after_it(sandbox: Sandbox) -> None:
+def test_a_runs_folder_is_in_memory_and_gone_after_it(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
     import tempfile
 
     from embedsandbox._engines._ruby import _engine
 
-    scratch = _engine._SCRATCH or tempfile.gettempdir()
-    if os.path.isdir("/dev/shm"):
-        assert "/dev/shm" == scratch  # memory-backed: no guest writes the host's disk
+    made: list[str] = []
+    real = tempfile.mkdtemp
+
+    def mkdtemp(*args: Any, **kwargs: Any) -> str:
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(_engine.tempfile, "mkdtemp", mkdtemp)
     code = 'File.write("big.txt", "x" * 100_000); puts Dir.pwd, File.size("big.txt")'
-    before = {n for n in os.listdir(scratch) if n.startswith("embedsandbox-ruby-")}
     for _ in range(3):
         result = sandbox.run_script(language="ruby", code=code, stdin="in")
         assert "/\n100000\n" == result.stdout, result.stderr
-    after = {n for n in os.listdir(scratch) if n.startswith("embedsandbox-ruby-")}
-    assert after <= before, after - before
+    assert 3 == len(made)
+    for folder in made:
+        if os.path.isdir("/dev/shm"):
+            assert folder.startswith("/dev/shm/"), folder  # memory: never the host's disk
+        assert not os.path.exists(folder), f"{folder} was left behind"

@@ -64,6 +64,7 @@ from ._bake import (
     _sleb,
     _uleb,
     defined_memory,
+    merge_runs,
     nonzero_runs,
     parse_sections,
 )
@@ -99,6 +100,11 @@ class Split:
     minimum: int  # pages
     maximum: int | None  # pages
     reusable: bool = False  # an instance may serve guest after guest (see the module doc)
+
+    def initial_memory(self) -> bytes:
+        """A memory module (`memory_module`) holding the module's own initial memory."""
+        image = merge_runs(b"", self.image, self.minimum * WASM_PAGE)
+        return memory_module(image, self.maximum)
 
 
 def _name(text: str) -> bytes:

@@ -22,7 +22,6 @@ import wasmtime
 from ..._artifacts import manifest
 from ...errors import RuntimeUnavailableError
 from .._core import engine_for, load_module
-from .._core._bake import WASM_PAGE, merge_runs
 from .._core._split import Split, memory_module, split
 from ._doors import BOOT_SOURCE
 from ._files import compiled_path, prune_cache, state_path, touch
@@ -87,9 +86,7 @@ class States:
         return self._split
 
     def _initial_memory(self) -> bytes:
-        parts = self._parts()
-        image = merge_runs(b"", parts.image, parts.minimum * WASM_PAGE)
-        return memory_module(image, parts.maximum)
+        return self._parts().initial_memory()
 
     def memory_module(self, image: bytes) -> bytes:
         """A memory module starting as `image` (a guest's whole memory, between turns)."""

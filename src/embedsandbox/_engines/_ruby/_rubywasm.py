@@ -42,7 +42,6 @@ import wasmtime
 
 from ...errors import RuntimeUnavailableError
 from .._core import cache_path, engine_for, lazy_exports, load_module
-from .._core._bake import WASM_PAGE, merge_runs
 from .._core._split import GLOBAL_PREFIX, IMPORT_MODULE, IMPORT_NAME, Split, memory_module, split
 from ._fetch import WASM_MEMBER, check_files, fetch, pinned
 from ._wasi import FORWARD_WAT, HostState, define_shadows
@@ -147,9 +146,7 @@ class Build:
             return self._initial
 
     def _initial_memory(self) -> bytes:
-        parts = self._parts()
-        image = merge_runs(b"", parts.image, parts.minimum * WASM_PAGE)
-        return memory_module(image, parts.maximum)
+        return self._parts().initial_memory()
 
     def memory_module(self, image: bytes) -> bytes:
         """A memory module starting as `image` (a guest's whole memory, between evals)."""
