@@ -188,3 +188,48 @@ def test_a_sparse_image_is_written_dense_so_that_it_maps_copy_on_write() -> None
     dense = bytearray(image)
     dense[: 2 << 20] = b"\x01" * (2 << 20)
     assert len(_split.memory_module(bytes(dense), None)) < 3 << 20, "mostly data: zeros left out"
+
+
+GROWING = r"""(module
+  (import "env" "log" (func $log (param i32)))
+  (memory (export "memory") 1 8)
+  (global $g (mut i32) (i32.const 7))
+  (func (export "grow") (param i32) (result i32)
+    (drop (memory.size))
+    (memory.grow (local.get 0)))
+  (func (export "twice") (param i32 i32) (result i32)
+    (i32.add (memory.grow (local.get 0)) (memory.grow (local.get 1))))
+  (func (export "size") (result i32) (memory.size))
+  (data (i32.const 16) "hi"))"""
+
+
+def test_a_watched_grow_grows_and_a_refused_one_is_remembered() -> None:
+    parts = _split.split(wasmtime.wat2wasm(GROWING), watch_grows=True)
+    store = wasmtime.Store(ENGINE)
+    image = _bake.merge_runs(b"", parts.image, parts.minimum * 65536)
+    memory = wasmtime.Instance(
+        store, wasmtime.Module(ENGINE, _split.memory_module(image, parts.maximum)), []
+    ).exports(store)["memory"]
+    log = wasmtime.Func(store, wasmtime.FuncType([wasmtime.ValType.i32()], []), lambda _: None)
+    ex = wasmtime.Instance(store, wasmtime.Module(ENGINE, parts.code), [log, memory]).exports(store)
+    refused = ex[_split.GROW_REFUSED]
+    assert isinstance(refused, wasmtime.Global)
+    assert 1 == ex["grow"](store, 1) and 0 == refused.value(store)  # type: ignore[operator]
+    assert 2 + 3 == ex["twice"](store, 1, 2) and 0 == refused.value(store)  # type: ignore[operator]
+    assert 5 == ex["size"](store)  # type: ignore[operator]
+    assert -1 == ex["grow"](store, 100), "past the maximum: refused, as without the watch"  # type: ignore[operator]
+    assert 1 == refused.value(store)
+    assert 5 == ex["size"](store)  # type: ignore[operator]
+    # The global is a mutable one like the others: a slot puts it back to 0.
+    names = {e.name for e in wasmtime.Module(ENGINE, parts.code).exports}
+    assert any(
+        n.startswith(_split.GLOBAL_PREFIX) and n != f"{_split.GLOBAL_PREFIX}0" for n in names
+    )
+
+
+def test_the_watch_is_there_only_when_asked_for() -> None:
+    wasm = wasmtime.wat2wasm(GROWING)
+    assert _split.split(wasm).code != _split.split(wasm, watch_grows=True).code
+    assert _split.GROW_REFUSED not in {
+        e.name for e in wasmtime.Module(ENGINE, _split.split(wasm).code).exports
+    }

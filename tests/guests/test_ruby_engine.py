@@ -64,6 +64,32 @@ def test_an_uncaught_no_memory_error_is_the_memory_limit(sandbox: Sandbox) -> No
     assert "NoMemoryError" in stderr
 
 
+@pytest.mark.parametrize("rescue", ["NoMemoryError", "Exception"])
+def test_a_rescued_no_memory_error_is_still_the_memory_limit(sandbox: Sandbox, rescue: str) -> None:
+    """Threat: a guest that rescues NoMemoryError and carries on as if under its cap.
+
+    Contained: the host saw the refused memory.grow (`_core/_growth.py`): memory_size, exit 1.
+    """
+    code = (
+        "begin\n"
+        "  s = 'x' * 500_000_000\n"
+        f"rescue {rescue} => e\n"
+        '  puts "rescued #{e.class}"\n'
+        "end\n"
+        "puts 'done'\n"
+    )
+    code_, stdout, _, limit = _run(
+        sandbox, code, limits={"memory_size": 64, "execution_timeout": 20}
+    )
+    assert (1, "memory_size") == (code_, limit)
+    assert "rescued NoMemoryError\ndone\n" == stdout  # what it printed is kept
+
+
+def test_a_run_under_its_cap_is_not_the_memory_limit(sandbox: Sandbox) -> None:
+    code = "a = Array.new(20) { 'x' * 1_000_000 }; puts a.sum(&:size)"
+    assert (0, "20000000\n", "", None) == _run(sandbox, code, limits={"memory_size": 128})
+
+
 def test_the_disk_quota_stops_a_writer(sandbox: Sandbox) -> None:
     code, _, stderr, limit = _run(
         sandbox, "File.write('big', 'x' * 2_000_000)", limits={"disk_bytes": 1_000_000}

@@ -149,7 +149,9 @@ def test_python_imports_are_checked(value: object, message: str) -> None:
         Sandbox(store=None, python_imports=value)  # type: ignore[arg-type]
 
 
-def test_a_reused_slot_starts_byte_for_byte_in_the_state(sandbox: Sandbox) -> None:
+def test_a_reused_slot_starts_byte_for_byte_in_the_state(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Threat: a guest's memory reused for the next one keeps what the first wrote.
 
     Contained: every page the run wrote is copied back from the state (`_core/_slots.py`);
@@ -158,7 +160,7 @@ def test_a_reused_slot_starts_byte_for_byte_in_the_state(sandbox: Sandbox) -> No
     import ctypes
 
     from embedsandbox._engines._base import Invocation
-    from embedsandbox._engines._core import memory_address, run_on_guest_thread
+    from embedsandbox._engines._core import _slots, memory_address, run_on_guest_thread
     from embedsandbox._engines._python import PythonEngine
     from embedsandbox._engines._python._doors import JobDoor
 
@@ -206,6 +208,10 @@ def test_a_reused_slot_starts_byte_for_byte_in_the_state(sandbox: Sandbox) -> No
         first = engine._new_guest(None)
         slot = first._slot
         assert slot is not None
+        # The slot may come from the pool, worn by earlier guests, and other pools give
+        # theirs back meanwhile: room for it to be kept after this guest either way.
+        slot.guests = 0
+        monkeypatch.setattr(_slots, "_KEEP", 1 << 20)
         rt.slots.take = keep_for(threading.get_ident(), rt.slots, slot)
         try:
             assert run(first, scribble) == b"done\n"

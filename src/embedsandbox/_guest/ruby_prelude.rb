@@ -9,6 +9,7 @@
 require "json"
 require "set"
 require "stringio"
+require "js.so" # the host door (`_guest/ruby_http.rb`; the host: `_engines/_ruby/_door.py`)
 
 module EmbedSandbox
   # Frames of ours in a backtrace: this prelude (the host's eval), ruby-init's -e, and the

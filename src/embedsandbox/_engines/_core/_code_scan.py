@@ -24,7 +24,7 @@ from typing import Final
 
 from ._bake import BakeError
 
-__all__ = ["instance_changes"]
+__all__ = ["instance_changes", "scan_code"]
 
 # How each one-byte opcode's immediates are laid out.
 _NONE, _IDX, _IDX2, _BLOCK, _BR_TABLE, _MEMARG, _LEB, _F32, _F64 = range(9)
@@ -56,6 +56,7 @@ _KIND[0xFC], _KIND[0xFD], _KIND[0xFE] = _FC, _FD, _FE
 
 _OPENS: Final = frozenset((0x02, 0x03, 0x04, 0x06, 0x1F))
 _TABLE_SET: Final = 0x26
+_MEMORY_GROW: Final = 0x40
 # 0xFC sub-opcodes that change an instance's tables or segments, and their immediates.
 _FC_CHANGES: Final = {
     8: "memory.init",
@@ -85,7 +86,21 @@ def instance_changes(code: bytes) -> dict[str, int]:
         raise BakeError(msg) from None
 
 
-def _scan(d: memoryview) -> dict[str, int]:
+def scan_code(code: bytes) -> tuple[dict[str, int], list[int]]:
+    """`instance_changes`, and the offsets of every `memory.grow` opcode, in order.
+
+    The offsets are into the code section's payload (`_growth.py` rewrites them).
+    """
+    sites: list[int] = []
+    try:
+        changes = _scan(memoryview(code), sites)
+    except IndexError:
+        msg = "the code section ends inside an instruction"
+        raise BakeError(msg) from None
+    return changes, sites
+
+
+def _scan(d: memoryview, grows: list[int] | None = None) -> dict[str, int]:
     found: dict[str, int] = {}
     pos = 0
 
@@ -150,6 +165,8 @@ def _scan(d: memoryview) -> dict[str, int]:
             elif kind == _MEMARG:
                 memarg()
             elif kind == _LEB:
+                if op == _MEMORY_GROW and grows is not None:
+                    grows.append(pos - 1)
                 skip_leb()
             elif kind == _BLOCK:
                 depth += 1

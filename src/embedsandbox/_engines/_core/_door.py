@@ -36,7 +36,22 @@ from typing import Final, overload
 
 from ...models import LimitHit, OutputStatus
 
-__all__ = ["OPS", "FunctionResult", "read_result", "split"]
+__all__ = [
+    "MAX_DOOR_CALLS",
+    "MAX_DOOR_MESSAGE_BYTES",
+    "OPS",
+    "FunctionResult",
+    "read_result",
+    "split",
+]
+
+MAX_DOOR_CALLS: Final = 100_000
+"""The most host-door calls one run is served (HTTP requests and the like); past it every
+call is refused with an error reply and the run goes on."""
+MAX_DOOR_MESSAGE_BYTES: Final = 16 << 20
+"""The largest door message read (an HTTP request carries its body in it, base64: a 10 MiB
+body fits); a bigger one is refused unread, as parsing JSON costs the host many times its
+size."""
 
 _OP: Final = re.compile(r"[a-z_]{1,16}")
 _OP_BYTES: Final = re.compile(rb"[a-z_]{1,16}")

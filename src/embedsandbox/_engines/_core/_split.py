@@ -68,10 +68,12 @@ from ._bake import (
     nonzero_runs,
     parse_sections,
 )
-from ._code_scan import instance_changes
+from ._code_scan import scan_code
+from ._growth import GROW_REFUSED, GROWN_GLOBAL, watch_growth
 
 __all__ = [
     "GLOBAL_PREFIX",
+    "GROW_REFUSED",
     "IMPORT_MODULE",
     "IMPORT_NAME",
     "REUSABLE",
@@ -118,8 +120,12 @@ def _limits(minimum: int, maximum: int | None) -> bytes:
     return b"\x01" + _uleb(minimum) + _uleb(maximum)
 
 
-def split(wasm: bytes) -> Split:
-    """Split `wasm` (one defined, unshared, 32-bit memory; i32.const segment offsets)."""
+def split(wasm: bytes, *, watch_grows: bool = False) -> Split:
+    """Split `wasm` (one defined, unshared, 32-bit memory; i32.const segment offsets).
+
+    `watch_grows`: route every `memory.grow` through a hook that stops the guest when the
+    grow is refused and says so in the global `GROW_REFUSED` (`_growth.py`).
+    """
     sections = parse_sections(wasm)
     flags, minimum, maximum = defined_memory(sections)
     if flags & ~0x01:
@@ -158,11 +164,18 @@ def split(wasm: bytes) -> Split:
             raise BakeError(msg)
 
     code = _section(sections, SEC_CODE)
+    sites: list[int] = []
     try:
-        reusable = code is not None and not instance_changes(code.payload)
+        changes, sites = scan_code(code.payload) if code is not None else ({"": 1}, [])
+        reusable = not changes
     except BakeError:
+        if watch_grows:
+            raise  # a grow we cannot find is not watched
         reusable = False  # code we cannot read is never reused
-    globals_, exports = _globals_and_exports(sections, reusable)
+    globals_, exports, refused = _globals_and_exports(sections, reusable, watch_grows)
+    replaced: dict[int, bytes] = {}
+    if watch_grows:
+        replaced = watch_growth(sections, sites, refused)
 
     memory_import = _name(IMPORT_MODULE) + _name(IMPORT_NAME) + bytes([KIND_MEMORY])
     memory_import += _limits(minimum, maximum)
@@ -187,6 +200,8 @@ def split(wasm: bytes) -> Split:
             out += _encode_section(sid, payload)
         if sec.id == SEC_DATA:
             out += _encode_section(SEC_DATA, bytes(new_data))
+        elif sec.id in replaced:
+            out += _encode_section(sec.id, replaced[sec.id])
         elif sec.id not in (SEC_IMPORT, SEC_MEMORY, SEC_GLOBAL, SEC_EXPORT):
             out += sec.raw(wasm)
     for _, sid, payload in pending:
@@ -194,8 +209,14 @@ def split(wasm: bytes) -> Split:
     return Split(bytes(out), tuple(image), minimum, maximum, reusable)
 
 
-def _globals_and_exports(sections: list[Section], reusable: bool) -> tuple[bytes, bytes]:
-    """The global and export sections' new payloads: mutable globals exported, the mark."""
+def _globals_and_exports(
+    sections: list[Section], reusable: bool, watch_grows: bool
+) -> tuple[bytes, bytes, int]:
+    """The global and export sections' new payloads, and the grow watch's global index.
+
+    Mutable globals are exported, the reusable mark and the grow watch's global appended
+    (its index is -1 without the watch).
+    """
     first = _imports(sections)[KIND_GLOBAL]
     sec = _section(sections, SEC_GLOBAL)
     r = _Reader(sec.payload if sec is not None else _uleb(0))
@@ -213,11 +234,17 @@ def _globals_and_exports(sections: list[Section], reusable: bool) -> tuple[bytes
         defined += b"\x7f\x00\x41\x01\x0b"
         entries.append(_export(REUSABLE, first + count))
         count += 1
+    refused = -1
+    if watch_grows:  # after every other too; exported as a mutable global and by its name
+        defined += GROWN_GLOBAL
+        refused = first + count
+        entries += [_export(f"{GLOBAL_PREFIX}{refused}", refused), _export(GROW_REFUSED, refused)]
+        count += 1
     sec = _section(sections, SEC_EXPORT)
     e = _Reader(sec.payload if sec is not None else _uleb(0))
     old = e.uleb()
     exports = _uleb(old + len(entries)) + bytes(e.data[e.pos :]) + b"".join(entries)
-    return _uleb(count) + defined, exports
+    return _uleb(count) + defined, exports, refused
 
 
 def _export(name: str, index: int) -> bytes:

@@ -18,7 +18,7 @@ import wasmtime
 
 from .._base import Invocation, LimitHit, OutputStatus, RawOutcome
 from .._core import TICKER, check_trap_handlers
-from .._core._door import FunctionResult, read_result, split
+from .._core._door import MAX_DOOR_CALLS, FunctionResult, read_result, split
 from .._core._outcome import outcome
 from .._waiting import waiting
 from . import _quickjs as qjs
@@ -37,7 +37,7 @@ _MEMORY_HEADROOM: Final = 4 << 20
 _MAX_RANDOM_BYTES: Final = 65536
 # Host calls (fetch) per run; past it the guest gets a "limit" error reply and the host
 # callback is not called (its per-call work and records stay bounded).
-MAX_HOST_CALLS: Final = 100_000
+MAX_HOST_CALLS: Final = MAX_DOOR_CALLS
 _HOST_CALLS_SPENT: Final = json.dumps(
     {
         "error": f"this execution has made its {MAX_HOST_CALLS} host calls; no more are allowed",

@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Protocol
 
 from .._base import Invocation
-from .._core._door import FunctionResult, read_result, split
+from .._core._door import MAX_DOOR_CALLS, MAX_DOOR_MESSAGE_BYTES, FunctionResult, read_result, split
 from .._waiting import waiting
 
 __all__ = ["BOOT_SOURCE", "DOOR_CALLS", "DOOR_MESSAGE_BYTES", "HTTP_SHIM", "BootDoor", "JobDoor"]
@@ -25,13 +25,13 @@ BOOT_SOURCE = resources.files("embedsandbox._guest").joinpath("python_bootstrap.
 # The most host-door calls one run is served (`_host.call`, framed as `_core/_door.py`
 # says: HTTP requests, the job, the result). Past it every call is refused with an error
 # reply, the run goes on; the result and the memory report are always taken.
-DOOR_CALLS = 100_000
+DOOR_CALLS = MAX_DOOR_CALLS
 
 
 # The largest host-door message read (HTTP requests carry their body in it, base64: a
 # 10 MiB body fits). A bigger one is refused unread: parsing JSON costs the host many times
 # the message's size in objects.
-DOOR_MESSAGE_BYTES = 16 << 20
+DOOR_MESSAGE_BYTES = MAX_DOOR_MESSAGE_BYTES
 
 
 def _door_refused() -> bytes:

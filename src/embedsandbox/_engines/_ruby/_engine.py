@@ -47,16 +47,20 @@ from .._core import (
 )
 from .._core._door import read_result
 from .._core._outcome import outcome
+from ._door import RubyDoor
 from ._fetch import build_files
 from ._rubywasm import INIT_ARGS, TAG_RAISE, Build, Instance
 from ._wasi import GuestStop, HostState
 
-__all__ = ["PRELUDE_SOURCE", "RubyEngine"]
+__all__ = ["HTTP_SOURCE", "PRELUDE_SOURCE", "RubyEngine"]
 
 logger = logging.getLogger("embedsandbox")
 
 PRELUDE_SOURCE: Final = (
     resources.files("embedsandbox._guest").joinpath("ruby_prelude.rb").read_text("utf-8")
+)
+HTTP_SOURCE: Final = (
+    resources.files("embedsandbox._guest").joinpath("ruby_http.rb").read_text("utf-8")
 )
 # Bump when a state holds something the prelude's source and the init args do not show.
 STATE_VERSION: Final = 1
@@ -177,7 +181,15 @@ class RubyEngine:
 
 def state_key(digest: str) -> str:
     """The name of the guest state, from everything that went into it."""
-    settings = [digest, STATE_VERSION, INIT_ARGS, PRELUDE_SOURCE, _STATE_MEMORY_CAP, "/"]
+    settings = [
+        digest,
+        STATE_VERSION,
+        INIT_ARGS,
+        PRELUDE_SOURCE,
+        HTTP_SOURCE,
+        _STATE_MEMORY_CAP,
+        "/",
+    ]
     return hashlib.sha256(json.dumps(settings).encode()).hexdigest()
 
 
@@ -211,6 +223,8 @@ def _state_image(build: Build) -> bytes:
             guest = Instance.new(build, store, build.initial, host)
             guest.initialize()
             handle, tag = guest.eval(PRELUDE_SOURCE)
+            if tag == 0:
+                handle, tag = guest.eval(HTTP_SOURCE)
             ok = tag == 0 and guest.between_evals()
         if not ok or host.stdout or host.stderr:
             detail = (host.stderr or host.stdout).decode("utf-8", "replace")[-2000:]
@@ -260,6 +274,7 @@ def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> _Done:
         deadline=time.monotonic() + limits.deadline_s,
         disk_bytes=limits.disk_bytes,
         disk_files=limits.disk_files,
+        door=RubyDoor(invocation.host_call),
     )
     done = _Done(None, b"", b"", 0, None, None)
     try:
@@ -307,6 +322,13 @@ _STOPS: Final = {
 
 
 def _eval(guest: Instance, source: str, done: _Done) -> None:
+    _eval_job(guest, source, done)
+    if guest.grow_refused():  # the memory cap was hit, whatever the guest did after it
+        done.limit = LimitHit.MEMORY_SIZE
+        done.note = ""
+
+
+def _eval_job(guest: Instance, source: str, done: _Done) -> None:
     with TICKER.active():
         try:
             handle, tag = guest.eval(source)

@@ -16,8 +16,9 @@
   [handle][state] (state 0: no exception; 6: raised, ...); `rstring-ptr(handle) -> string`
   a pointer to [ptr][len] of a copy, freed by `cabi_post_rstring-ptr`.
 
-Its 21 `rb-js-abi-host.*` imports (JavaScript interop) and `resource_drop_js-abi-value` are
-traps: there is no JavaScript here, and no Ruby code reaches them unless it requires `js`.
+Of its 21 `rb-js-abi-host.*` imports (JavaScript interop), `eval-js` and
+`js-value-to-string` (and `resource_drop_js-abi-value`) are the host door (`_door.py`); the
+others are traps: there is no JavaScript here.
 
 The module is split once (`_core/_split.py`) into a code module, compiled once per machine
 (25-60 s on 2 cores, cached) and memory modules: the *initial* one (the module's own data)
@@ -42,7 +43,9 @@ import wasmtime
 
 from ...errors import RuntimeUnavailableError
 from .._core import cache_path, engine_for, lazy_exports, load_module
+from .._core._growth import GROW_REFUSED
 from .._core._split import GLOBAL_PREFIX, IMPORT_MODULE, IMPORT_NAME, Split, memory_module, split
+from ._door import drop_value, eval_js, value_to_string
 from ._fetch import WASM_MEMBER, check_files, fetch, pinned
 from ._wasi import FORWARD_WAT, HostState, define_shadows
 
@@ -56,6 +59,9 @@ TAG_RAISE: Final = 6
 _JS_MODULE: Final = "rb-js-abi-host"
 _CABI: Final = "canonical_abi"
 _JS_TRAP: Final = "JavaScript interop is not available in this sandbox"
+# The code module's name in the cache: bump when `split`'s options for it change
+# (2: every memory.grow watched, `_core/_growth.py`).
+_CODE_LABEL: Final = "ruby-code2"
 
 
 class Build:
@@ -83,6 +89,13 @@ class Build:
             raise RuntimeUnavailableError(msg)
         self.memory_maximum: int | None = memories[0].limits.max
         self.globals = tuple(e.name for e in self.code.exports if e.name.startswith(GLOBAL_PREFIX))
+        if GROW_REFUSED not in {e.name for e in self.code.exports}:
+            msg = f"the compiled Ruby interpreter at {self.code_path()} does not watch its growth"
+            raise RuntimeUnavailableError(msg)
+        # Code modules of other layouts (60 MB each) are not used again.
+        for old in folder.glob("ruby-code*.cwasm"):
+            if old.name != self.code_path().name:
+                old.unlink(missing_ok=True)
         self._initial: wasmtime.Module | None = None
         self._lock = threading.Lock()
         # The code module imports its memory: each guest's is defined in the shared linker
@@ -115,7 +128,7 @@ class Build:
     def code_path_of(folder: Path) -> Path:
         """Where the compiled code module of the pinned build is cached in `folder`."""
         digest: str = pinned()["files"][WASM_MEMBER]
-        return cache_path(folder, "ruby-code", digest, True)
+        return cache_path(folder, _CODE_LABEL, digest, True)
 
     def state_path(self, key: str) -> Path:
         """Where the compiled memory module of a state (by its key) is cached."""
@@ -132,7 +145,7 @@ class Build:
                     "(it is fetched again on next use)"
                 )
                 raise RuntimeUnavailableError(msg)
-            self._split = split(wasm)
+            self._split = split(wasm, watch_grows=True)
         return self._split
 
     @property
@@ -179,7 +192,8 @@ class Instance:
             build.plain_linker.define(store, IMPORT_MODULE, IMPORT_NAME, memory)
             forward = build.plain_linker.instantiate(store, build.forward)
         self = cls(build, store, host, instance, memory)
-        host.bind(memory, lazy_exports(store, forward))
+        realloc = lazy_exports(store, instance)["cabi_realloc"]
+        host.bind(memory, lazy_exports(store, forward), realloc)
         return self
 
     def _export(self, prefix: str) -> Any:
@@ -241,10 +255,22 @@ class Instance:
                 return False
         return bool(self.call("asyncify_get_state") == 0)
 
+    def grow_refused(self) -> bool:
+        """Whether a memory.grow was refused (the guest trapped at its memory cap)."""
+        value = lazy_exports(self.store, self.instance)[GROW_REFUSED].value(self.store)
+        return bool(value)
+
     def memory_image(self) -> bytes:
         """The whole linear memory, as bytes."""
         size = self.memory.data_len(self.store)
         return bytes(self.memory.read(self.store, 0, size))
+
+
+# The interop imports that are the host door (`_door.py`); the others trap.
+_DOOR_IMPORTS: Final[dict[str, Callable[..., None]]] = {
+    "eval-js": eval_js,
+    "js-value-to-string": value_to_string,
+}
 
 
 def _define_ruby_imports(linker: wasmtime.Linker, module: wasmtime.Module) -> None:
@@ -252,7 +278,11 @@ def _define_ruby_imports(linker: wasmtime.Linker, module: wasmtime.Module) -> No
     for item in module.imports:
         if item.module == _JS_MODULE and isinstance(item.type, wasmtime.FuncType):
             name = item.name or ""
-            linker.define_func(item.module, name, item.type, _trap(name))
+            door = _DOOR_IMPORTS.get(name.split(":", 1)[0])
+            if door is not None:
+                linker.define_func(item.module, name, item.type, door, access_caller=True)
+            else:
+                linker.define_func(item.module, name, item.type, _trap(name))
     handles = HostState.handles
     linker.define_func(
         _CABI,
@@ -266,9 +296,8 @@ def _define_ruby_imports(linker: wasmtime.Linker, module: wasmtime.Module) -> No
         wasmtime.FuncType([i32], [i32]),
         lambda handle: handles().get(handle),
     )
-    linker.define_func(
-        _CABI, "resource_drop_js-abi-value", wasmtime.FuncType([i32], []), _trap("drop")
-    )
+    drop = wasmtime.FuncType([i32], [])
+    linker.define_func(_CABI, "resource_drop_js-abi-value", drop, drop_value)
 
 
 def _trap(name: str) -> Callable[..., Any]:

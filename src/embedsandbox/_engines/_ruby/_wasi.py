@@ -34,7 +34,15 @@ from typing import Any, Final
 
 import wasmtime
 
-__all__ = ["FORWARD_WAT", "GuestStop", "Handles", "HostState", "define_shadows"]
+__all__ = [
+    "FORWARD_WAT",
+    "GuestStop",
+    "Handles",
+    "HostState",
+    "define_shadows",
+    "read_memory",
+    "write_memory",
+]
 
 WASI: Final = "wasi_snapshot_preview1"
 _EFAULT: Final = 21
@@ -113,6 +121,7 @@ class HostState:
         deadline: float,
         disk_bytes: int,
         disk_files: int,
+        door: Callable[[bytes], bytes] | None = None,
     ) -> None:
         self.stdout = bytearray()
         self.stderr = bytearray()
@@ -122,13 +131,22 @@ class HostState:
         self.disk_files = disk_files
         self.truncated = False
         self.handles_table = Handles()
+        # The host door (`_door.py`): what answers the guest's messages, and the replies
+        # the guest still holds, by js-abi-value handle.
+        self.door = door
+        self.replies: dict[int, bytes] = {}
+        self.reply_count = 0
         self._plain: dict[str, Any] = {}
         self._forward: Any = None
         self.memory: wasmtime.Memory | None = None
+        self.realloc: Any = None
 
-    def bind(self, memory: wasmtime.Memory, forward: Any) -> None:
-        """Serve the guest whose memory is `memory`; `forward`: its `FORWARD_WAT` instance."""
-        self.memory, self._forward = memory, forward
+    def bind(self, memory: wasmtime.Memory, forward: Any, realloc: Any) -> None:
+        """Serve the guest whose memory is `memory`.
+
+        `forward`: its `FORWARD_WAT` instance; `realloc`: its `cabi_realloc` export.
+        """
+        self.memory, self._forward, self.realloc = memory, forward, realloc
 
     def plain(self, name: str) -> Any:
         """Wasmtime's own WASI function `name` for this guest (called with the caller)."""
@@ -222,10 +240,20 @@ def _iovec_size(caller: Any, iovs: int, count: int) -> int | None:
 
 
 def _write_u32(caller: Any, ptr: int, value: int) -> bool:
+    return write_memory(caller, ptr, struct.pack("<I", value))
+
+
+def read_memory(caller: Any, ptr: int, length: int) -> bytes | None:
+    """`length` bytes of the served guest's memory at `ptr`; None when out of bounds."""
+    return _read(caller, ptr, length)
+
+
+def write_memory(caller: Any, ptr: int, data: bytes) -> bool:
+    """Write `data` into the served guest's memory at `ptr`; False when out of bounds."""
     base, size = _memory(caller)
-    if ptr < 0 or ptr + 4 > size:
+    if ptr < 0 or ptr + len(data) > size:
         return False
-    ctypes.memmove(base + ptr, struct.pack("<I", value), 4)
+    ctypes.memmove(base + ptr, data, len(data))
     return True
 
 
