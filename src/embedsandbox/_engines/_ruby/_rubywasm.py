@@ -275,6 +275,10 @@ _DOOR_IMPORTS: Final[dict[str, Callable[..., None]]] = {
 
 def _define_ruby_imports(linker: wasmtime.Linker, module: wasmtime.Module) -> None:
     i32 = wasmtime.ValType.i32()
+    names = {(item.name or "").split(":", 1)[0] for item in module.imports}
+    if not names >= set(_DOOR_IMPORTS):
+        msg = f"the Ruby interpreter does not import {sorted(_DOOR_IMPORTS)}: no host door"
+        raise RuntimeUnavailableError(msg)
     for item in module.imports:
         if item.module == _JS_MODULE and isinstance(item.type, wasmtime.FuncType):
             name = item.name or ""
