@@ -268,10 +268,12 @@ def workloads(sb: Sandbox, peers: bool) -> list[Workload]:
         ]
 
     def rb_native(code: str) -> list[Runner]:
-        # Debian's ruby (`apt-get install ruby`: benchmarks/README.md); without it, no baseline.
+        # Debian's ruby (`apt-get install ruby`, see docs/benchmarks.md) when it is on the
+        # PATH; else ruby.wasm as an embedder without a guest state runs it: a fresh
+        # instance of the module's own memory, ruby-init, one eval.
         ruby = shutil.which("ruby")
         if ruby is None:
-            return []
+            return [Runner("ruby.wasm fresh init (no state)", ruby_fresh_init(code), "baseline")]
         return [
             Runner(
                 "`ruby --disable-gems -e` subprocess",
@@ -279,6 +281,33 @@ def workloads(sb: Sandbox, peers: bool) -> list[Workload]:
                 "baseline",
             )
         ]
+
+    def ruby_fresh_init(code: str) -> Callable[[], object]:
+        from embedsandbox._engines._core import new_store, run_on_guest_thread
+        from embedsandbox._engines._ruby._rubywasm import Build, Instance
+        from embedsandbox._engines._ruby._wasi import HostState
+
+        build = Build.get(sb._cache_dir / "ruby")
+
+        def once() -> object:
+            host = HostState(
+                max_output_bytes=1 << 20,
+                deadline=time.monotonic() + 60,
+                disk_bytes=1 << 20,
+                disk_files=100,
+            )
+            store = new_store(True, fuel=2**62, memory=1 << 30, deadline_s=60, wasi=None)
+            try:
+                guest = Instance.new(build, store, build.initial, host)
+                guest.initialize()
+                _, tag = guest.eval(code + "\n$stdout.flush")
+                if tag != 0 or not host.stdout:
+                    raise SystemExit(f"ruby.wasm fresh init failed (tag {tag})")
+                return bytes(host.stdout)
+            finally:
+                store.close()
+
+        return lambda: run_on_guest_thread(once)
 
     def json_native() -> Runner:
         return Runner(
