@@ -71,7 +71,7 @@ from typing import Any
 
 import psutil
 
-from embedsandbox import Sandbox
+from embedsandbox import PoolOptions, Sandbox
 
 FIB_PY = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nprint(fib(25))"
 FIB_JS = "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) }\nconsole.log(fib(25))"
@@ -661,7 +661,7 @@ def threads_section(sb: Sandbox, options: argparse.Namespace) -> dict[str, float
         f" {per_thread} runs per thread per round. 'processes=2' is a Sandbox whose guests run in"
         " 2 worker processes; its last column compares its 2 threads with 1 thread in-process.\n"
     )
-    workers = Sandbox(store=None, processes=2)
+    workers = Sandbox(store=None, pool=PoolOptions(processes=2))
     workers.warmup()
     in_process = dict(_thread_cases(sb))
     ratios: dict[str, float] = {}

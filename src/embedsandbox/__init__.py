@@ -13,6 +13,7 @@ runs load with `runtime_revision_id`. Tools (`sb.tools`, `sb.run_tool`) and the 
 """
 
 from ._egress import EgressOptions as EgressOptions
+from ._options import PoolOptions as PoolOptions
 from ._runtimes import Runtimes as Runtimes
 from ._sandbox import Sandbox as Sandbox
 from ._secrets import Secret as Secret
@@ -58,6 +59,7 @@ __all__ = [
     "Executions",
     "Limits",
     "ManifestFile",
+    "PoolOptions",
     "Runtime",
     "RuntimeList",
     "RuntimePackage",

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from . import _paths
 from ._store import default_store_path
 from .errors import ConfigurationError, NotFoundError, StoreError
 
@@ -42,7 +43,7 @@ _PROJECT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 def data_dir() -> Path:
     """`$EMBEDSANDBOX_HOME`, else the user data folder: where the default store and keys live."""
-    return default_store_path().parent
+    return _paths.data_dir()
 
 
 def check_project(project: str) -> str:

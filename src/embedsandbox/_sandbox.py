@@ -14,6 +14,7 @@ import os
 import secrets as _random
 import threading
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -23,11 +24,12 @@ from typing import Any, Final, Literal, TypeVar, Unpack
 
 import pydantic
 
-from ._dirs import user_cache_dir
 from ._egress import EgressOptions, Gateway
 from ._engines._base import Engine, Invocation, RawOutcome, RunLimits, RuntimePackages
 from ._engines._pool import PoolSize
 from ._keywords import ExecuteFunctionKeywords, ExecuteKeywords, ExecuteToolKeywords
+from ._options import PoolOptions
+from ._paths import cache_dir
 from ._runtimes import Runtimes, default_runtimes_dir
 from ._secrets import SecretStore, redact
 from ._store import (
@@ -114,12 +116,38 @@ DEFAULT_STORE: Final = _Default.STORE
 """`Sandbox(store=...)`'s default: the file `default_store_path()` names."""
 
 
+def _deprecated(name: str, instead: str, stacklevel: int) -> None:
+    msg = f"Sandbox({name}=...) is deprecated; use Sandbox({instead})"
+    warnings.warn(msg, DeprecationWarning, stacklevel=stacklevel + 1)
+
+
+def _pool_options(
+    pool: PoolOptions | None,
+    min_cached_instances: int | None,
+    max_cached_instances: int | None,
+    processes: int | None,
+) -> PoolOptions:
+    """`pool`, or the PoolOptions the deprecated loose keywords spell (never both)."""
+    loose = {
+        "min_cached_instances": min_cached_instances,
+        "max_cached_instances": max_cached_instances,
+        "processes": processes,
+    }
+    given = {name: value for name, value in loose.items() if value is not None}
+    if not given:
+        return pool if pool is not None else PoolOptions()
+    if pool is not None:
+        names = ", ".join(given)
+        msg = f"give the pool settings once: pool=PoolOptions(...) or {names}, not both"
+        raise ConfigurationError(msg)
+    for name in given:
+        _deprecated(name, f"pool=PoolOptions({name}=...)", stacklevel=3)
+    return PoolOptions(**given)
+
+
 def default_cache_dir() -> Path:
     """Where compiled interpreters are cached: `$EMBEDSANDBOX_HOME/cache`, else the user cache."""
-    home = os.environ.get("EMBEDSANDBOX_HOME")
-    if home:
-        return Path(home) / "cache"
-    return user_cache_dir()
+    return cache_dir()
 
 
 class Sandbox:
@@ -137,14 +165,10 @@ class Sandbox:
         cache_dir: Where compiled interpreters are kept (the first Python compile takes about a
             minute on 2 cores). Default: `$EMBEDSANDBOX_HOME/cache`, else the user's cache folder.
         max_workers: Threads for the async methods. Default: the number of CPUs.
-        allow_private_networks: The non-public ranges guests may reach (for an allowed
-            host, for tests and intranets): a list of CIDRs such as `["127.0.0.1/32"]`, True
-            for every loopback, private, link-local and other non-public range, or False
-            (the default) for none. Only the Sandbox's owner opens a range: an allow entry
-            naming a private IP does not. Cloud metadata addresses stay refused always.
-        egress: The egress gateway's caps (redirects, requests per run, body sizes, request
-            timeout, CA bundle, wildcard credentials); see `EgressOptions`. The ranges of
-            `allow_private_networks` are added to its field of the same name.
+        egress: The egress gateway's settings: the non-public ranges guests may reach
+            (`allow_private_networks`, e.g. `["127.0.0.1/32"]`; default none), its caps
+            (redirects, requests per run, body sizes, request timeout), CA bundle, wildcard
+            credentials; see `EgressOptions`.
         store: Where tools, their revisions, secrets and the execution history are kept: a
             SQLite file path (created mode 0600 if missing; it holds secret values), or
             `":memory:"` for a store that ends with this Sandbox. Default: the file
@@ -153,21 +177,9 @@ class Sandbox:
         runtimes_dir: Where built runtime revisions (pip and npm packages) are kept,
             content-addressed and shared by identical builds. Default:
             `$EMBEDSANDBOX_HOME/runtimes`, else `runtimes` in the user data folder.
-        min_cached_instances: Guests per language (and per runtime revision in use) kept
-            instantiated ahead of demand, so a run does not wait for one to start. Each is
-            used for exactly one run and then discarded; a background thread refills the
-            pool after each run. Default 1 (0 when `max_cached_instances` is 0). An idle
-            Python guest holds about 4 MB of RSS, a JavaScript one about 2 MB.
-        max_cached_instances: The most ready guests a pool grows to while runs find it
-            empty; after 30 s without a run it shrinks back to `min_cached_instances`.
-            Default 4. `0` turns pooling off: every run starts its guest itself. A runtime
-            can set its own pair (`runtimes.create(..., min_cached_instances=...)`).
-        processes: Worker processes per language that run the guests (each with its own
-            warm pools of the sizes above), for throughput across cores: fresh guests do
-            not scale across threads of one process. Default 0: guests run in this process.
-            A worker takes about 0.3 s to start and 60 MB of RSS; a run pays about 0.2 ms
-            to cross. Outbound HTTP is still performed (and credentials added) here. Workers
-            are spawned: a script must guard its entry point (`if __name__ == "__main__":`).
+        pool: Warm pools (guests made ahead of demand, one run each) and worker processes;
+            see `PoolOptions`. Default: one ready guest per language in use, growing to 4
+            while runs find the pool empty, in this process.
         engines: Engines to use instead of the ones the Sandbox would create, by language
             family: `"python"`, and `"javascript"` (which runs JavaScript and TypeScript).
             Each is an object with the `Engine` protocol's `run`, `warmup`,
@@ -185,6 +197,9 @@ class Sandbox:
             costs milliseconds instead of seconds, and a run still sees nothing of another.
             A module that fails to import is left out (the run that imports it sees the
             error). Per runtime revision: its `additional_python_imports`.
+        allow_private_networks, min_cached_instances, max_cached_instances, processes:
+            Deprecated spellings of `egress=EgressOptions(allow_private_networks=...)` and
+            `pool=PoolOptions(...)`; they still work and warn (`DeprecationWarning`).
 
     Raises:
         StoreError: the store file cannot be opened or created, is corrupt or is not an
@@ -200,15 +215,16 @@ class Sandbox:
         limits: Limits | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
         max_workers: int | None = None,
-        allow_private_networks: bool | Sequence[str] = False,
         egress: EgressOptions | None = None,
         store: str | os.PathLike[str] | None | Literal[_Default.STORE] = DEFAULT_STORE,
         runtimes_dir: str | os.PathLike[str] | None = None,
-        min_cached_instances: int | None = None,
-        max_cached_instances: int = 4,
-        processes: int = 0,
+        pool: PoolOptions | None = None,
         engines: Mapping[str, Engine] | None = None,
         python_imports: Sequence[str] = (),
+        allow_private_networks: bool | Sequence[str] | None = None,
+        min_cached_instances: int | None = None,
+        max_cached_instances: int | None = None,
+        processes: int | None = None,
     ) -> None:
         supplied = _check_engines(engines)
         self._python_imports = _check_imports(python_imports)
@@ -221,25 +237,15 @@ class Sandbox:
             msg = f"max_workers must be at least 1, got {max_workers!r}"
             raise ConfigurationError(msg)
         self._max_workers = max_workers or os.cpu_count() or 2
-        try:
-            low = (
-                min(1, max_cached_instances)
-                if min_cached_instances is None
-                else min_cached_instances
-            )
-            self._pool_size = PoolSize(low, max_cached_instances)
-        except (ValueError, TypeError):
-            msg = (
-                "min_cached_instances and max_cached_instances must be integers with "
-                f"0 <= min <= max, got min={min_cached_instances!r}, max={max_cached_instances!r}"
-            )
-            raise ConfigurationError(msg) from None
-        if not isinstance(processes, int) or not 0 <= processes <= 64:
-            msg = f"processes must be an integer from 0 to 64, got {processes!r}"
-            raise ConfigurationError(msg)
-        self._processes = processes
+        pool = _pool_options(pool, min_cached_instances, max_cached_instances, processes)
+        self._pool_size = PoolSize(pool.min_cached, pool.max_cached_instances)
+        self._processes = pool.processes
         egress = egress if egress is not None else EgressOptions()
-        self._egress = egress.with_private_networks(allow_private_networks)
+        if allow_private_networks is not None:
+            instead = "egress=EgressOptions(allow_private_networks=...)"
+            _deprecated("allow_private_networks", instead, stacklevel=2)
+            egress = egress.with_private_networks(allow_private_networks)
+        self._egress = egress
         if store is DEFAULT_STORE:
             store = default_store_path()
         self._store_path: str | None = None if store is None else os.fspath(store)

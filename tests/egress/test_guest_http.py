@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from embedsandbox import Sandbox
-from embedsandbox._egress import EgressOptions
+from embedsandbox import EgressOptions, Sandbox
 from embedsandbox.errors import NotFoundError
 
 from .conftest import Server
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.guest
 
 @pytest.fixture(scope="module")
 def sb() -> Sandbox:
-    with Sandbox(allow_private_networks=["127.0.0.1/32"]) as sandbox:
+    with Sandbox(egress=EgressOptions(allow_private_networks=["127.0.0.1/32"])) as sandbox:
         yield sandbox  # type: ignore[misc]
 
 

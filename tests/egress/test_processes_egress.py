@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from embedsandbox import Sandbox
+from embedsandbox import EgressOptions, PoolOptions, Sandbox
 
 from .conftest import Server
 
@@ -12,7 +12,9 @@ from .conftest import Server
 def test_a_workers_guest_reaches_an_allowed_host_with_the_parents_credentials(
     server: Server,
 ) -> None:
-    with Sandbox(store=None, allow_private_networks=True, processes=1) as sb:
+    with Sandbox(
+        store=None, egress=EgressOptions(allow_private_networks=True), pool=PoolOptions(processes=1)
+    ) as sb:
         token = "tok-" + secrets.token_hex(16)
         secret = sb.secrets.create(name="api-token", value=token)
         code = (
@@ -61,7 +63,11 @@ def test_credentials_never_cross_to_the_worker(server: Server) -> None:
     original = _processes._Worker
     _processes._Worker = Spy  # type: ignore[misc]
     try:
-        with Sandbox(store=None, allow_private_networks=True, processes=1) as sb:
+        with Sandbox(
+            store=None,
+            egress=EgressOptions(allow_private_networks=True),
+            pool=PoolOptions(processes=1),
+        ) as sb:
             token = "tok-" + secrets.token_hex(16)
             secret = sb.secrets.create(name="api-token", value=token)
             result = sb.run_script(

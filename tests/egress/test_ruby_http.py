@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from embedsandbox import Sandbox
-from embedsandbox._egress import EgressOptions
+from embedsandbox import EgressOptions, Sandbox
 
 from .conftest import Server
 
@@ -21,7 +20,9 @@ pytestmark = pytest.mark.guest
 
 @pytest.fixture(scope="module")
 def sb() -> Sandbox:
-    with Sandbox(allow_private_networks=["127.0.0.1/32"], store=None) as sandbox:
+    with Sandbox(
+        store=None, egress=EgressOptions(allow_private_networks=["127.0.0.1/32"])
+    ) as sandbox:
         yield sandbox  # type: ignore[misc]
 
 

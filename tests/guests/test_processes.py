@@ -1,4 +1,4 @@
-"""`Sandbox(processes=N)`: the same runs, in worker processes."""
+"""`Sandbox(pool=PoolOptions(processes=N))`: the same runs, in worker processes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from embedsandbox import Sandbox
+from embedsandbox import PoolOptions, Sandbox
 from embedsandbox._engines._processes import ProcessEngine
 from embedsandbox.errors import ConfigurationError, RuntimeUnavailableError
 
@@ -18,7 +18,7 @@ from embedsandbox.errors import ConfigurationError, RuntimeUnavailableError
 def workers(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     sandbox.warmup()  # compiled once, in the shared cache
     store = tmp_path_factory.mktemp("procs") / "store.sqlite3"
-    with Sandbox(store=store, cache_dir=sandbox._cache_dir, processes=2) as sb:
+    with Sandbox(store=store, cache_dir=sandbox._cache_dir, pool=PoolOptions(processes=2)) as sb:
         sb.warmup()
         yield sb
 
@@ -81,7 +81,7 @@ def test_a_worker_that_dies_is_replaced(workers: Sandbox) -> None:
 
 
 def test_close_stops_the_workers(sandbox: Sandbox, tmp_path: Path) -> None:
-    sb = Sandbox(store=None, cache_dir=sandbox._cache_dir, processes=1)
+    sb = Sandbox(store=None, cache_dir=sandbox._cache_dir, pool=PoolOptions(processes=1))
     assert sb.run_script(language="javascript", code="console.log(5)").stdout == "5\n"
     processes = [w.process for w in _engine(sb, "javascript")._workers]
     sb.close()
@@ -90,4 +90,4 @@ def test_close_stops_the_workers(sandbox: Sandbox, tmp_path: Path) -> None:
 
 def test_processes_is_checked() -> None:
     with pytest.raises(ConfigurationError, match="processes must be an integer from 0 to 64"):
-        Sandbox(store=None, processes=-1)
+        Sandbox(store=None, pool=PoolOptions(processes=-1))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from embedsandbox import Sandbox
+from embedsandbox import PoolOptions, Sandbox
 from embedsandbox._engines._base import Invocation, RunLimits, RuntimePackages
 from embedsandbox._engines._pool import PoolSize, WarmPool
 from embedsandbox._engines._python import PythonEngine
@@ -20,8 +20,7 @@ def pooled(tmp_path_factory: pytest.TempPathFactory, sandbox: Sandbox) -> Sandbo
     with Sandbox(
         store=None,
         cache_dir=sandbox._cache_dir,
-        min_cached_instances=1,
-        max_cached_instances=2,
+        pool=PoolOptions(min_cached_instances=1, max_cached_instances=2),
     ) as sb:
         sb.warmup(["python"])
         yield sb
@@ -104,7 +103,7 @@ def test_runs_from_the_pool_report_fuel_and_stdin(pooled: Sandbox) -> None:
 
 
 def test_close_stops_the_filler_and_frees_the_guests(sandbox: Sandbox) -> None:
-    sb = Sandbox(store=None, cache_dir=sandbox._cache_dir, min_cached_instances=2)
+    sb = Sandbox(store=None, cache_dir=sandbox._cache_dir, pool=PoolOptions(min_cached_instances=2))
     sb.run_script(language="python", code="pass")
     pool = _python_pool(sb)
     assert pool.wait_ready(2, timeout=30)
@@ -120,7 +119,9 @@ def test_close_stops_the_filler_and_frees_the_guests(sandbox: Sandbox) -> None:
 
 def test_max_zero_turns_pooling_off(sandbox: Sandbox) -> None:
     before = {id(t) for t in _pool_threads()}
-    with Sandbox(store=None, cache_dir=sandbox._cache_dir, max_cached_instances=0) as sb:
+    with Sandbox(
+        store=None, cache_dir=sandbox._cache_dir, pool=PoolOptions(max_cached_instances=0)
+    ) as sb:
         assert sb.run_script(language="python", code="print(2)").stdout == "2\n"
         engine = sb._engine("python")
         assert isinstance(engine, PythonEngine)
@@ -132,7 +133,7 @@ def test_pool_sizes_are_checked(sandbox: Sandbox) -> None:
     from embedsandbox.errors import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="0 <= min <= max"):
-        Sandbox(store=None, min_cached_instances=3, max_cached_instances=1)
+        Sandbox(store=None, pool=PoolOptions(min_cached_instances=3, max_cached_instances=1))
 
 
 def test_additional_imports_are_loaded_before_the_guest_is_handed_out(

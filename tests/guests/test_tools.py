@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from embedsandbox import ExecuteToolRequest, Sandbox
+from embedsandbox import EgressOptions, ExecuteToolRequest, Sandbox
 from embedsandbox.errors import NotFoundError, RequestValidationError
 
 from ..conftest import LANGUAGES
@@ -34,7 +34,9 @@ SCHEMA = {"type": "object", "properties": {"n": {"type": "integer"}}, "required"
 
 @pytest.fixture
 def sb(tmp_path: Path) -> Iterator[Sandbox]:
-    with Sandbox(store=tmp_path / "store.sqlite3", allow_private_networks=True) as sandbox:
+    with Sandbox(
+        store=tmp_path / "store.sqlite3", egress=EgressOptions(allow_private_networks=True)
+    ) as sandbox:
         yield sandbox
 
 

@@ -135,7 +135,9 @@ JS_PROBE = (
 @pytest.fixture(scope="module")
 def opened() -> Iterator[Sandbox]:
     """A Sandbox whose owner opened 127.0.0.1 and ::1 only (not 127.0.0.2)."""
-    with Sandbox(allow_private_networks=["127.0.0.1/32", "::1/128"], store=None) as sb:
+    with Sandbox(
+        store=None, egress=EgressOptions(allow_private_networks=["127.0.0.1/32", "::1/128"])
+    ) as sb:
         yield sb
 
 
@@ -423,7 +425,7 @@ def test_metadata_stays_refused_whatever_the_options(language: str) -> None:
         {"host": "169.254.170.2"},
         {"host": "64:ff9b::a9fe:a9fe"},
     ]
-    with Sandbox(allow_private_networks=True, store=None) as sb:
+    with Sandbox(store=None, egress=EgressOptions(allow_private_networks=True)) as sb:
         lines = probe(sb, language, [(url, {}) for url in urls], allow)
     assert all(line.startswith("refused") and "metadata" in line for line in lines), lines
 

@@ -28,7 +28,7 @@ RUNS = 8
 
 _PRELUDE = """
 import asyncio, os, sys, threading, time
-from embedsandbox import Sandbox
+from embedsandbox import PoolOptions, Sandbox
 """
 
 MIXED = (
@@ -112,7 +112,7 @@ PROCESSES = (
     _PRELUDE
     + """
 if __name__ == "__main__":  # the workers are spawned: they import this file
-    sb = Sandbox(store=None, processes=2)
+    sb = Sandbox(store=None, pool=PoolOptions(processes=2))
     sb.run_script(language="python", code="print(7)")
     sb.run_script(language="javascript", code="console.log(8)")
     print(9)

@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from embedsandbox import Sandbox
+from embedsandbox import PoolOptions, Sandbox
 from embedsandbox._engines._python import _doors
 
 from ._outcomes import KIB, MIB, ended_by_disk, fine
@@ -298,7 +298,9 @@ def test_no_run_leaves_anything_in_the_temp_folder(
     private = tmp_path / "temp"
     private.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(private))
-    with Sandbox(store=None, cache_dir=sandbox._cache_dir, min_cached_instances=1) as sb:
+    with Sandbox(
+        store=None, cache_dir=sandbox._cache_dir, pool=PoolOptions(min_cached_instances=1)
+    ) as sb:
         for code, limits in [
             ("open('a', 'w').write('x' * 1000); open('/tmp/b', 'w').write('y')", {}),
             (BYTE_FLOODS["a write loop"], {"disk_bytes": 4 * MIB}),

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from embedsandbox import Sandbox
+from embedsandbox import PoolOptions, Sandbox
 from embedsandbox._engines._python import PREIMPORTED
 
 pytestmark = pytest.mark.guest
@@ -67,7 +67,9 @@ def test_a_run_that_mutates_the_shared_modules_leaves_no_trace(
     sandbox: Sandbox, pooled: bool
 ) -> None:
     most = 2 if pooled else 0
-    with Sandbox(store=None, cache_dir=sandbox._cache_dir, max_cached_instances=most) as sb:
+    with Sandbox(
+        store=None, cache_dir=sandbox._cache_dir, pool=PoolOptions(max_cached_instances=most)
+    ) as sb:
         for _ in range(3):
             mutated = sb.run_script(language="python", code=MUTATE)
             assert mutated.stdout == "mutated\n", mutated.stderr
@@ -101,8 +103,8 @@ def test_python_imports_make_a_state_with_them_imported(sandbox: Sandbox) -> Non
     with Sandbox(
         store=None,
         cache_dir=sandbox._cache_dir,
-        max_cached_instances=0,
         python_imports=["numpy", "pandas"],
+        pool=PoolOptions(max_cached_instances=0),
     ) as sb:
         base = sb.run_script(language="python", code="pass")
         imported = sb.run_script(

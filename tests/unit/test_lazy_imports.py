@@ -17,7 +17,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from embedsandbox._dirs import user_cache_dir, user_data_dir
+from embedsandbox._paths import user_cache_dir, user_data_dir
 
 LAZY = ("urllib3", "jsonschema", "referencing", "http.client", "ssl", "idna")
 

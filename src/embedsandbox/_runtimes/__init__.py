@@ -8,7 +8,6 @@ its state lives in the store (`_repository`) and its artifact on disk, content-a
 from __future__ import annotations
 
 import enum
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from typing import Any, Final
 
 import pydantic
 
-from .._dirs import user_data_dir
+from .._paths import runtimes_dir
 from .._store import Database
 from .._validation import check_cached_instances, check_page, validation_error
 from ..errors import ConflictError, NotFoundError, RequestValidationError, SandboxClosedError
@@ -67,10 +66,7 @@ Verify = Callable[[Path, tuple[str, ...]], tuple[bool, str]]
 
 def default_runtimes_dir() -> Path:
     """Where runtime artifacts are kept: `$EMBEDSANDBOX_HOME/runtimes`, else the user data dir."""
-    home = os.environ.get("EMBEDSANDBOX_HOME")
-    if home:
-        return Path(home) / "runtimes"
-    return user_data_dir() / "runtimes"
+    return runtimes_dir()
 
 
 class _Builder:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-from .._dirs import user_data_dir
+from .._paths import STORE_FILE_NAME, store_path
 from ..errors import NotFoundError, SandboxClosedError, StoreError
 from ._schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -30,7 +30,6 @@ __all__ = ["BUSY_TIMEOUT_S", "MEMORY", "STORE_FILE_NAME", "Database", "default_s
 
 MEMORY: Final = ":memory:"
 """The path of a store that lives in memory and ends with its `Sandbox`."""
-STORE_FILE_NAME: Final = "store.sqlite3"
 """The store's file name in the data directory."""
 BUSY_TIMEOUT_S: Final = 30.0
 """How long a write waits for another process's lock on the same file."""
@@ -52,10 +51,7 @@ def cursor_seq(conn: sqlite3.Connection, table: str, item_id: str, noun: str) ->
 
 def default_store_path() -> Path:
     """`$EMBEDSANDBOX_HOME/store.sqlite3`, else `store.sqlite3` in the user data directory."""
-    home = os.environ.get("EMBEDSANDBOX_HOME")
-    if home:
-        return Path(home) / STORE_FILE_NAME
-    return user_data_dir() / STORE_FILE_NAME
+    return store_path()
 
 
 class Database:
