@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ._keys import DEFAULT_PROJECT, KeyStore, project_store_path
-from ._sandbox import Sandbox
+from ._sandbox import PoolOptions, Sandbox
 from .errors import RequestValidationError
 
 __all__ = ["add_commands", "dispatch"]
@@ -327,7 +327,9 @@ def _compile_before_serving(cache_dir: Path | None) -> None:
     # never inside the first request.
     from .cli import _warm
 
-    with Sandbox(store=None, cache_dir=cache_dir, max_cached_instances=0) as sandbox:
+    with Sandbox(
+        store=None, cache_dir=cache_dir, pool=PoolOptions(max_cached_instances=0)
+    ) as sandbox:
         for language in ("python", "javascript"):
             _warm(sandbox, language)
 

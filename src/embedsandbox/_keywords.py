@@ -28,6 +28,7 @@ class _RunKeywords(TypedDict, total=False):
     http: HTTP | Mapping[str, Any] | None
     limits: Limits | Mapping[str, Any] | None
     runtime_revision_id: str | None
+    output_files: Sequence[str]
 
 
 class ExecuteKeywords(_RunKeywords, total=False):
@@ -53,3 +54,4 @@ class ExecuteToolKeywords(TypedDict, total=False):
     http: HTTP | Mapping[str, Any] | None
     revision_id: str | None
     limits: Limits | Mapping[str, Any] | None
+    output_files: Sequence[str]

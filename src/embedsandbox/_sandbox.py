@@ -6,6 +6,7 @@ by every run: each run still gets a fresh guest) and a small thread pool for the
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import enum
 import json
@@ -57,6 +58,9 @@ from .errors import (
 from .models import (
     DEFAULT_DISK_BYTES,
     DEFAULT_DISK_FILES,
+    DEFAULT_OUTPUT_FILE_BYTES,
+    DEFAULT_OUTPUT_FILES_BYTES,
+    DEFAULT_OUTPUT_FILES_COUNT,
     ExecuteFunctionRequest,
     ExecuteFunctionResponse,
     ExecuteRequest,
@@ -64,14 +68,16 @@ from .models import (
     ExecuteToolRequest,
     ExecuteToolResponse,
     Language,
+    LeftOutFile,
     LimitHit,
     Limits,
+    OutputFile,
     OutputStatus,
     RuntimeLanguage,
     RuntimeStatus,
 )
 
-__all__ = ["DEFAULT_STORE", "Sandbox", "default_cache_dir", "default_store_path"]
+__all__ = ["DEFAULT_STORE", "PoolOptions", "Sandbox", "default_cache_dir", "default_store_path"]
 
 logger = logging.getLogger("embedsandbox")
 
@@ -82,6 +88,9 @@ DEFAULT_LIMITS = Limits(
     output_bytes=1 << 20,
     disk_bytes=DEFAULT_DISK_BYTES,
     disk_files=DEFAULT_DISK_FILES,
+    output_files_bytes=DEFAULT_OUTPUT_FILES_BYTES,
+    output_file_bytes=DEFAULT_OUTPUT_FILE_BYTES,
+    output_files_count=DEFAULT_OUTPUT_FILES_COUNT,
 )
 """The limits a run gets when neither the request nor the Sandbox names them."""
 
@@ -197,6 +206,9 @@ class Sandbox:
             costs milliseconds instead of seconds, and a run still sees nothing of another.
             A module that fails to import is left out (the run that imports it sees the
             error). Per runtime revision: its `additional_python_imports`.
+        record_files: Keep the files a run returns (`output_files`) in its execution record
+            too. Default False: the history records which files were left out, but not the
+            returned files' contents, which can be large.
         allow_private_networks, min_cached_instances, max_cached_instances, processes:
             Deprecated spellings of `egress=EgressOptions(allow_private_networks=...)` and
             `pool=PoolOptions(...)`; they still work and warn (`DeprecationWarning`).
@@ -221,6 +233,7 @@ class Sandbox:
         pool: PoolOptions | None = None,
         engines: Mapping[str, Engine] | None = None,
         python_imports: Sequence[str] = (),
+        record_files: bool = False,
         allow_private_networks: bool | Sequence[str] | None = None,
         min_cached_instances: int | None = None,
         max_cached_instances: int | None = None,
@@ -228,6 +241,7 @@ class Sandbox:
     ) -> None:
         supplied = _check_engines(engines)
         self._python_imports = _check_imports(python_imports)
+        self._record_files = bool(record_files)
         base = DEFAULT_LIMITS.model_dump()
         if limits is not None:
             base.update(limits.model_dump(exclude_none=True))
@@ -446,7 +460,7 @@ class Sandbox:
         req = _coerce(ExecuteRequest, request, fields)
         invocation = self._invocation(req, entry="script", stdin=req.stdin, args=req.args)
         response = self._execute(invocation, req.language.value)[0]
-        self._record(lambda: script_record(req, response))
+        self._record(lambda: script_record(req, response, keep_files=self._record_files))
         return response
 
     def run_function(
@@ -468,7 +482,7 @@ class Sandbox:
         """
         req = _coerce(ExecuteFunctionRequest, request, fields)
         response = self._function(req, _input_json(req.input))
-        self._record(lambda: function_record(req, response))
+        self._record(lambda: function_record(req, response, keep_files=self._record_files))
         return response
 
     def run_tool(
@@ -525,6 +539,7 @@ class Sandbox:
                 http=req.http,
                 limits=req.limits,
                 runtime_revision_id=tool.runtime_revision_id,
+                output_files=req.output_files,
             )
         except pydantic.ValidationError as exc:  # a secret value with NUL, say; never shown
             name = "ExecuteToolRequest"
@@ -535,7 +550,14 @@ class Sandbox:
         )
         # The stored request is the tool request (secret ids), never `function_request`.
         self._record(
-            lambda: tool_record(tool.id, tool.revision_id, tool.language.value, req, response)
+            lambda: tool_record(
+                tool.id,
+                tool.revision_id,
+                tool.language.value,
+                req,
+                response,
+                keep_files=self._record_files,
+            )
         )
         return response
 
@@ -694,6 +716,9 @@ class Sandbox:
             max_output_bytes=int(merged["output_bytes"]),
             disk_bytes=int(merged["disk_bytes"]),
             disk_files=int(merged["disk_files"]),
+            output_files_bytes=int(merged["output_files_bytes"]),
+            output_file_bytes=int(merged["output_file_bytes"]),
+            output_files_count=int(merged["output_files_count"]),
         )
         language = req.language.value
         if language not in ("python", "javascript", "typescript", "ruby"):
@@ -729,6 +754,7 @@ class Sandbox:
             host_call=gateway.handle_json,
             redaction_values=gateway.redaction_values,
             packages=packages,
+            output_files=tuple(req.output_files),
         )
 
     def _execute(self, invocation: Invocation, language: str) -> tuple[ExecuteResponse, RawOutcome]:
@@ -760,8 +786,19 @@ class Sandbox:
             started_at=started_at,
             fuel_used=raw.fuel_used,
             limit_hit=raw.limit_hit,
+            files=[_output_file(path, data) for path, data in raw.files],
+            files_left_out=[LeftOutFile(path=p, reason=r) for p, r in raw.files_left_out],
+            files_left_out_count=raw.files_left_out_count,
         )
         return response, raw
+
+
+def _output_file(path: str, data: bytes) -> OutputFile:
+    try:
+        return OutputFile(path=path, contents=data.decode("utf-8"), encoding="utf-8")
+    except UnicodeDecodeError:
+        text = base64.b64encode(data).decode("ascii")
+        return OutputFile(path=path, contents=text, encoding="base64")
 
 
 ENGINE_FAMILIES: Final = ("javascript", "python", "ruby")

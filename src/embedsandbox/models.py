@@ -30,6 +30,8 @@ from pydantic import (
 from .errors import ExecutionFailed
 
 __all__ = [
+    "LeftOutFile",
+    "OutputFile",
     "Auth",
     "BasicAuth",
     "BearerAuth",
@@ -148,6 +150,22 @@ MAX_MANIFEST_BYTES = 1 << 20
 """The largest runtime manifest (`manifest_file.contents`), in bytes of UTF-8 (1 MiB)."""
 MAX_ID_BYTES = 128
 """The longest id a request may name (`runtime_revision_id`, `revision_id`, `secret_id`)."""
+MAX_OUTPUT_FILE_PATTERNS = 100
+"""The most glob patterns in `output_files`."""
+MAX_OUTPUT_PATTERN_BYTES = 1 << 10
+"""The longest `output_files` pattern, in bytes of UTF-8 (1 KiB)."""
+DEFAULT_OUTPUT_FILES_BYTES = 10 << 20
+"""`limits.output_files_bytes`' default: what the returned files may hold in all (10 MiB)."""
+MAX_OUTPUT_FILES_BYTES = 256 << 20
+"""The highest `limits.output_files_bytes` and `limits.output_file_bytes` (256 MiB)."""
+DEFAULT_OUTPUT_FILE_BYTES = 10 << 20
+"""`limits.output_file_bytes`' default: the largest file returned (10 MiB)."""
+DEFAULT_OUTPUT_FILES_COUNT = 100
+"""`limits.output_files_count`' default: the most files returned."""
+MAX_OUTPUT_FILES_COUNT = 10_000
+"""The highest `limits.output_files_count`."""
+MAX_FILES_LEFT_OUT_LISTED = 100
+"""The most files `files_left_out` names; `files_left_out_count` counts them all."""
 
 
 class Language(enum.StrEnum):
@@ -397,6 +415,19 @@ class Limits(_Request):
     disk_files: Annotated[int, Strict(), Field(ge=0, le=MAX_DISK_FILES)] | None = None
     """Extension: files and folders the run may have at once, the request's included; one
     more ends the run (`limit_hit` `disk_size`). Default 10,000; at most 100,000."""
+    output_files_bytes: Annotated[int, Strict(), Field(ge=0, le=MAX_OUTPUT_FILES_BYTES)] | None = (
+        None
+    )
+    """Extension: what the files returned for `output_files` may hold in all, in bytes.
+    Default 10 MiB; at most 256 MiB. A file past it is named in `files_left_out`."""
+    output_file_bytes: Annotated[int, Strict(), Field(ge=0, le=MAX_OUTPUT_FILES_BYTES)] | None = (
+        None
+    )
+    """Extension: the largest file returned for `output_files`, in bytes. Default 10 MiB."""
+    output_files_count: Annotated[int, Strict(), Field(ge=0, le=MAX_OUTPUT_FILES_COUNT)] | None = (
+        None
+    )
+    """Extension: the most files returned for `output_files`. Default 100; at most 10,000."""
 
 
 class File(_Request):
@@ -511,6 +542,28 @@ def _check_env_name(name: str) -> None:
         raise ValueError(msg)
 
 
+def _output_pattern(pattern: str) -> str:
+    _checked_text(pattern, "an output_files pattern", MAX_OUTPUT_PATTERN_BYTES, controls=False)
+    parts = pattern.split("/")
+    if pattern.startswith("/") or "\\" in pattern or ".." in parts:
+        msg = (
+            f"output_files pattern {pattern!r} must be a relative glob such as '*.png' or "
+            "'out/**' (no leading '/', no '..', no backslash)"
+        )
+        raise ValueError(msg)
+    normal = "/".join(part for part in parts if part not in ("", "."))
+    if not normal:
+        msg = f"output_files pattern {pattern!r} names no file; e.g. '*.png' or 'out/**'"
+        raise ValueError(msg)
+    return normal
+
+
+_OutputPatterns = Annotated[
+    list[Annotated[str, Strict(), AfterValidator(_output_pattern)]],
+    Field(max_length=MAX_OUTPUT_FILE_PATTERNS),
+]
+
+
 class _RunRequest(_Request):
     code: _Code
     """The program's source, at most 1 MiB of UTF-8."""
@@ -528,6 +581,10 @@ class _RunRequest(_Request):
     """Per-run limits; fields left out take the Sandbox's defaults."""
     runtime_revision_id: _Id | None = None
     """A runtime revision whose packages the guest loads."""
+    output_files: _OutputPatterns = Field(default_factory=list)
+    """Extension: glob patterns, relative to the working directory, of files to hand back
+    after the run (`"*.png"`, `"out/**"`: `*` within a folder, `**` across folders). At most
+    100. The files come back in the response's `files`; caps in `limits`."""
 
     @field_validator("env", mode="before")
     @classmethod
@@ -614,6 +671,26 @@ class ExecuteFunctionRequest(_RunRequest):
     nested at most 100 deep."""
 
 
+class OutputFile(BaseModel):
+    """Extension: a file the run left behind that `output_files` asked for."""
+
+    path: str
+    """Relative to the working directory, as a POSIX path."""
+    contents: str
+    """The file's bytes: its text when `encoding` is `utf-8`, else base64."""
+    encoding: Literal["utf-8", "base64"]
+    """`utf-8` for a file that is valid UTF-8, else `base64`."""
+
+
+class LeftOutFile(BaseModel):
+    """Extension: a file that matched `output_files` but was not returned, and why."""
+
+    path: str
+    reason: str
+    """Which cap it was past (`output_file_bytes`, `output_files_bytes`,
+    `output_files_count`), or that it is not a regular file."""
+
+
 class ExecuteResponse(BaseModel):
     """A finished script run (Riza's execute response), also nested in function results."""
 
@@ -635,6 +712,12 @@ class ExecuteResponse(BaseModel):
     """
     limit_hit: LimitHit | None = None
     """Extension: the limit that ended the run, if any."""
+    files: list[OutputFile] = Field(default_factory=list)
+    """Extension: the files `output_files` asked for, in path order, within the caps."""
+    files_left_out: list[LeftOutFile] = Field(default_factory=list)
+    """Extension: files that matched but were not returned (the first 100), and why."""
+    files_left_out_count: int = 0
+    """Extension: how many matched files were not returned in all."""
 
     def raise_for_status(self) -> Self:
         """Raise `ExecutionFailed` if the run exited non-zero or hit a limit; else return self.
@@ -815,6 +898,8 @@ class ExecuteToolRequest(_Request):
     """Run this revision of the tool (any earlier one stays runnable); None: the current one."""
     limits: Limits | None = None
     """Extension: per-run limits, as for `run_function`."""
+    output_files: _OutputPatterns = Field(default_factory=list)
+    """Extension: files to hand back after the run, as for `run_script`."""
 
     @field_validator("env")
     @classmethod

@@ -90,6 +90,9 @@ def test_json_prints_the_full_response() -> None:
         "started_at",
         "fuel_used",
         "limit_hit",
+        "files",
+        "files_left_out",
+        "files_left_out_count",
     } == set(body)
     assert ("1\n", 0) == (body["stdout"], body["exit_code"])
 

@@ -196,3 +196,39 @@ NOTHING_LEAKED = {
     "typescript": "undefined false\n",
     "ruby": "nil false\n",
 }
+# Leaves report.txt (text), out/img.bin (bytes 0..255), out/deep/n.txt and skip.log behind.
+WRITE_OUTPUTS = {
+    "python": (
+        "import os\n"
+        "open('report.txt', 'w').write('total: 42 é\\n')\n"
+        "os.makedirs('out/deep')\n"
+        "open('out/img.bin', 'wb').write(bytes(range(256)))\n"
+        "open('out/deep/n.txt', 'w').write('n')\n"
+        "open('skip.log', 'w').write('no')\n"
+    ),
+    "javascript": (
+        "const fs = require('fs');\n"
+        "fs.writeFileSync('report.txt', 'total: 42 é\\n');\n"
+        "fs.mkdirSync('out/deep', { recursive: true });\n"
+        "fs.writeFileSync('out/img.bin', Uint8Array.from({ length: 256 }, (_, i) => i));\n"
+        "fs.writeFileSync('out/deep/n.txt', 'n');\n"
+        "fs.writeFileSync('skip.log', 'no');\n"
+    ),
+    "typescript": (
+        "import * as fs from 'fs';\n"
+        "const text: string = 'total: 42 é\\n';\n"
+        "fs.writeFileSync('report.txt', text);\n"
+        "fs.mkdirSync('out/deep', { recursive: true });\n"
+        "fs.writeFileSync('out/img.bin', Uint8Array.from({ length: 256 }, (_, i: number) => i));\n"
+        "fs.writeFileSync('out/deep/n.txt', 'n');\n"
+        "fs.writeFileSync('skip.log', 'no');\n"
+    ),
+    "ruby": (
+        "require 'fileutils'\n"
+        "File.write('report.txt', \"total: 42 é\\n\")\n"
+        "FileUtils.mkdir_p('out/deep')\n"
+        "File.binwrite('out/img.bin', (0..255).map(&:chr).join.b)\n"
+        "File.write('out/deep/n.txt', 'n')\n"
+        "File.write('skip.log', 'no')\n"
+    ),
+}

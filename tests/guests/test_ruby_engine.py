@@ -221,6 +221,7 @@ def test_a_runs_folder_is_in_memory_and_gone_after_it(
     import os
     import tempfile
 
+    from embedsandbox._engines._core._threads import discarded
     from embedsandbox._engines._ruby import _engine
 
     made: list[str] = []
@@ -236,6 +237,7 @@ def test_a_runs_folder_is_in_memory_and_gone_after_it(
         result = sandbox.run_script(language="ruby", code=code, stdin="in")
         assert "/\n100000\n" == result.stdout, result.stderr
     assert 3 == len(made)
+    assert discarded(timeout=30)  # folders are removed off the caller's path, by the reaper
     for folder in made:
         if os.path.isdir("/dev/shm"):
             assert folder.startswith("/dev/shm/"), folder  # memory: never the host's disk

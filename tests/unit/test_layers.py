@@ -57,7 +57,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "_store",
     },
     # The server reaches the engines only for the waiting-guest hook (`_engines._waiting`).
-    "server": {"errors", "models", "_secrets", "_keys", "_sandbox", "_engines"},
+    "server": {"errors", "models", "_options", "_secrets", "_keys", "_sandbox", "_engines"},
     "_cli_resources": {"errors", "_keys", "_sandbox", "server", "cli"},
     "cli": {"errors", "models", "_sandbox", "_cli_resources"},
     "__main__": {"cli"},

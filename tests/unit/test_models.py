@@ -136,6 +136,9 @@ def test_sandbox_limits_merge_with_defaults() -> None:
             output_bytes=1 << 20,
             disk_bytes=64 << 20,
             disk_files=10_000,
+            output_files_bytes=10 << 20,
+            output_file_bytes=10 << 20,
+            output_files_count=100,
         )
         == sb.limits
     )
@@ -188,8 +191,12 @@ def test_wire_shape_of_requests_round_trips() -> None:
             "output_bytes": None,
             "disk_bytes": None,
             "disk_files": None,
+            "output_files_bytes": None,
+            "output_file_bytes": None,
+            "output_files_count": None,
         },
         "runtime_revision_id": None,
+        "output_files": ["*.png", "out/**"],
     }
     req = ExecuteRequest.model_validate(wire)
     assert wire == req.model_dump(mode="json")

@@ -41,6 +41,10 @@ class RunLimits:
     # What the run's files may hold (bytes) and how many files and folders it may have.
     disk_bytes: int = 64 << 20
     disk_files: int = 10_000
+    # What `output_files` may hand back: bytes in all, bytes per file, files.
+    output_files_bytes: int = 10 << 20
+    output_file_bytes: int = 10 << 20
+    output_files_count: int = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,8 @@ class Invocation:
     redaction_values: tuple[str, ...] = ()
     # A runtime revision's packages (`runtime_revision_id`); None for the plain interpreter.
     packages: RuntimePackages | None = None
+    # Glob patterns (validated, relative to the working directory) of files to hand back.
+    output_files: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -103,6 +109,11 @@ class RawOutcome:
     # Functions only: the returned value as JSON text (None unless status is VALID).
     output_json: str | None = None
     output_status: OutputStatus | None = None
+    # `output_files`: what is handed back (path, bytes), in path order, and what was not
+    # (path, reason: the first `MAX_LEFT_OUT` of `left_out_count`).
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    files_left_out: list[tuple[str, str]] = field(default_factory=list)
+    files_left_out_count: int = 0
 
 
 class Engine(Protocol):

@@ -2985,7 +2985,26 @@
     return toExitCode(exitCodeValue);
   }
 
-  const harness = { run, tick, finish };
+  // `output_files`: called by the host after a run that finished (never after a stop).
+  // listFiles: every file as [path, size in bytes], JSON; fileData: one file's contents,
+  // "t" + its text or "b" + its bytes in base64.
+  function listFiles() {
+    const out = [];
+    for (const k of files.keys()) out.push([k, byteLen(files.get(k))]);
+    return JSONStringify(out);
+  }
+  function fileData(key) {
+    const v = files.get(key);
+    if (v === undefined) return "";
+    if (typeof v === "string") return "t" + v;
+    let binary = "";
+    for (let i = 0; i < v.length; i += 8192) {
+      binary += StringCtor.fromCharCode.apply(null, v.subarray(i, i + 8192));
+    }
+    return "b" + G.btoa(binary);
+  }
+
+  const harness = { run, tick, finish, listFiles, fileData };
 
   // ================================================================ phase 2: per run
   // Called by the host once per run with the run's configuration (JSON text); returns the

@@ -9,7 +9,7 @@ response's text has already been redacted of every credential the run was given.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from .._secrets import REDACTED
 from .._validation import check_page
@@ -80,18 +80,37 @@ def _execution(language: str, response: ExecuteResponse, details: Any) -> Execut
     )
 
 
-def script_record(request: ExecuteRequest, response: ExecuteResponse) -> Execution:
-    """The record of a `run_script`."""
+_Response = TypeVar("_Response", ExecuteResponse, ExecuteFunctionResponse, ExecuteToolResponse)
+
+
+def _kept(response: _Response, keep_files: bool) -> _Response:
+    """The response as recorded: the files `output_files` returned only when asked."""
+    if keep_files:
+        return response
+    if isinstance(response, ExecuteResponse):
+        return response.model_copy(update={"files": []}) if response.files else response
+    execution = response.execution
+    if not execution.files:
+        return response
+    return response.model_copy(update={"execution": execution.model_copy(update={"files": []})})
+
+
+def script_record(
+    request: ExecuteRequest, response: ExecuteResponse, *, keep_files: bool = False
+) -> Execution:
+    """The record of a `run_script` (its returned files only with `keep_files`)."""
     stored = request.model_copy(update={"http": redact_http(request.http)})
+    response = _kept(response, keep_files)
     details = ScriptExecutionDetails(request=stored, response=response)
     return _execution(request.language.value, response, details)
 
 
 def function_record(
-    request: ExecuteFunctionRequest, response: ExecuteFunctionResponse
+    request: ExecuteFunctionRequest, response: ExecuteFunctionResponse, *, keep_files: bool = False
 ) -> Execution:
-    """The record of a `run_function`."""
+    """The record of a `run_function` (its returned files only with `keep_files`)."""
     stored = request.model_copy(update={"http": redact_http(request.http)})
+    response = _kept(response, keep_files)
     details = FunctionExecutionDetails(request=stored, response=response)
     return _execution(request.language.value, response.execution, details)
 
@@ -102,9 +121,12 @@ def tool_record(
     language: str,
     request: ExecuteToolRequest,
     response: ExecuteToolResponse,
+    *,
+    keep_files: bool = False,
 ) -> Execution:
     """The record of a `run_tool`. `request.env` holds `secret_id`s, never resolved values."""
     stored = request.model_copy(update={"http": redact_http(request.http)})
+    response = _kept(response, keep_files)
     details = ToolExecutionDetails(
         tool_id=tool_id, request=stored, response=response, revision_id=revision_id
     )

@@ -32,6 +32,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, StrictInt
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .._keys import KeyStore, project_store_path
+from .._options import PoolOptions
 from .._sandbox import Sandbox
 from .._secrets import MAX_SECRET_NAME_CHARS, MAX_SECRET_VALUE_BYTES, Secret, SecretList
 from ..errors import (
@@ -300,7 +301,7 @@ class _Projects:
                 sandbox = Sandbox(
                     store=project_store_path(project, self._options.store),
                     cache_dir=self._options.cache_dir,
-                    processes=self._options.processes,
+                    pool=PoolOptions(processes=self._options.processes),
                 )
                 self._sandboxes[project] = sandbox
             return sandbox

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Final, TypeVar
 
-__all__ = ["IDLE_S", "KEPT", "STACK_SIZE", "discard_later", "run_on_guest_thread"]
+__all__ = ["IDLE_S", "KEPT", "STACK_SIZE", "discard_later", "discarded", "run_on_guest_thread"]
 
 logger = logging.getLogger("embedsandbox")
 
@@ -166,3 +166,10 @@ _reaper: Final = _Reaper()
 def discard_later(discard: Callable[[], None]) -> None:
     """Call `discard()` (which frees a used guest) soon, on the reaper's thread."""
     _reaper.put(discard)
+
+
+def discarded(timeout: float) -> bool:
+    """Wait until every discard queued so far has run (tests); False after `timeout` s."""
+    done = threading.Event()
+    _reaper.put(done.set)  # one queue, one thread: it runs after every earlier discard
+    return done.wait(timeout)

@@ -7,11 +7,13 @@ and turns what happened (exit, limit, trap, function result) into a `RawOutcome`
 
 from __future__ import annotations
 
+import base64
 import ctypes
 import json
 import os
 import posixpath
 import time
+from collections.abc import Callable
 from typing import Final
 
 import wasmtime
@@ -20,6 +22,7 @@ from .._base import Invocation, LimitHit, OutputStatus, RawOutcome
 from .._core import TICKER, check_trap_handlers
 from .._core._door import MAX_DOOR_CALLS, FunctionResult, read_result, split
 from .._core._outcome import outcome
+from .._core._outfiles import Entry, collect
 from .._waiting import waiting
 from . import _quickjs as qjs
 from ._modules import Modules
@@ -92,6 +95,7 @@ class Run:
         self.user_fuel: int | None = None
         self.inst: qjs.GuestInstance | None = None
         self.host_calls = 0
+        self.output_files = RawOutcome(0, "", "")  # `output_files`, once the run finished
         packages = inv.packages
         node_modules = None
         if packages is not None and packages.node_modules is not None:
@@ -241,9 +245,34 @@ class Run:
                 self._ctx = qjs.new_context(self._new_instance)
                 harness = self._setup(self._ctx)
                 self._drive(harness)
+                if self.inv.output_files and self.limit is None and not self.stopped:
+                    self._collect_files(harness)
             except (qjs.GuestStop, qjs.GuestDead, Exception) as e:
                 self._classify_failure(e)
             return self._outcome(fuel_used=self._fuel_used())
+
+    def _collect_files(self, harness: qjs.QjsHandle) -> None:
+        """`output_files`, from the guest's in-memory `fs` (a run that finished only)."""
+        listing = json.loads(harness.call_method("listFiles").to_python())
+
+        def reader(path: str) -> Callable[[], bytes]:
+            def read() -> bytes:
+                data = harness.call_method("fileData", path).to_python()
+                self._check_deadline()
+                if not isinstance(data, str) or not data:
+                    return b""
+                if data[0] == "b":
+                    return base64.b64decode(data[1:])
+                return data[1:].encode("utf-8", "surrogatepass")
+
+            return read
+
+        entries = [
+            Entry(path, int(size), reader(path))
+            for path, size in listing
+            if isinstance(path, str) and isinstance(size, int)
+        ]
+        collect(entries, self.inv.output_files, self.inv.limits, self.output_files)
 
     def release(self) -> None:
         """Free the guest (the store and its memory). Idempotent."""
@@ -428,7 +457,7 @@ class Run:
             return 0
 
     def _outcome(self, *, fuel_used: int | None) -> RawOutcome:
-        return outcome(
+        raw = outcome(
             entry=self.inv.entry,
             exit_code=self.exit_code,
             stdout=self.stdout.text(),
@@ -437,3 +466,7 @@ class Run:
             limit=self.limit,
             result=self.result,
         )
+        found = self.output_files
+        raw.files, raw.files_left_out = found.files, found.files_left_out
+        raw.files_left_out_count = found.files_left_out_count
+        return raw

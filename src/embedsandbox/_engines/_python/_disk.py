@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+
+from .._core._outfiles import Entry
 
 __all__ = ["DISK_TRAP", "Disk", "DiskLimit", "quota_files"]
 
@@ -64,6 +66,18 @@ class Disk:
     def clear(self) -> None:
         self.top = _Node({}, False)
         self.bytes = self.count = 0
+
+    def entries(self) -> Iterator[Entry]:
+        """Every file, by its path under / (for `output_files`); the disk has no links."""
+        stack: list[tuple[str, _Node]] = [("", self.top)]
+        while stack:
+            prefix, folder = stack.pop()
+            for name, node in (folder.children or {}).items():
+                path = f"{prefix}{name}"
+                if node.children is None:
+                    yield Entry(path, len(node.data), _constant(node.data))
+                else:
+                    stack.append((path + "/", node))
 
     # Lookups.
 
@@ -253,6 +267,10 @@ class Disk:
 
 
 @functools.cache
+def _constant(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
 def quota_files(
     files: type,
     memory: Callable[[Any], Any],

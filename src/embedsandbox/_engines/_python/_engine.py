@@ -10,6 +10,7 @@ from ..._artifacts import manifest, verify_runtime
 from .._base import Invocation, LimitHit, RawOutcome, RuntimePackages
 from .._core import check_not_forked, discard_later, run_on_guest_thread
 from .._core._outcome import outcome
+from .._core._outfiles import collect
 from .._pool import Pools, PoolSize, WarmPool, resolve_size
 from ._disk import DISK_TRAP
 from ._doors import JobDoor
@@ -174,12 +175,13 @@ class PythonEngine:
         pool = self._pool(invocation.packages)
         guest = pool.take() if pool is not None else None
         cancel = threading.Event()
+        files = RawOutcome(0, "", "")  # `output_files`: taken before the guest is discarded
 
         def execute() -> TurnResult:
             nonlocal guest
             if guest is None:
                 guest = self._make_guest_here(invocation.packages)
-            return guest.run(
+            done = guest.run(
                 files=dict(invocation.files),
                 host=door,
                 fuel=limits.fuel if limits.fuel is not None else _UNCAPPED_FUEL,
@@ -191,6 +193,9 @@ class PythonEngine:
                 cancel=cancel,
                 job=door.job,
             )
+            if invocation.output_files:
+                collect(guest.disk.entries(), invocation.output_files, limits, files)
+            return done
 
         try:
             done: TurnResult = run_on_guest_thread(execute, cancel=cancel)
@@ -199,7 +204,10 @@ class PythonEngine:
                 discard_later(guest.discard)
             if pool is not None:
                 pool.done()
-        return _outcome(done, door)
+        raw = _outcome(done, door)
+        raw.files, raw.files_left_out = files.files, files.files_left_out
+        raw.files_left_out_count = files.files_left_out_count
+        return raw
 
     def _make_guest_here(self, packages: RuntimePackages | None, prefault: bool = False) -> Guest:
         # On a guest thread (its stack holds the wasm stack).

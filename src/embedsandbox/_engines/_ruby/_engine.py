@@ -47,6 +47,7 @@ from .._core import (
 )
 from .._core._door import read_result
 from .._core._outcome import outcome
+from .._core._outfiles import collect, folder_entries
 from ._door import RubyDoor
 from ._fetch import build_files
 from ._rubywasm import INIT_ARGS, TAG_RAISE, Build, Instance
@@ -97,6 +98,7 @@ class _Done:
     limit: LimitHit | None
     result: str | None  # a function's `result:` payload
     note: str = ""  # a line for stderr: what stopped a guest that could not say
+    files: RawOutcome | None = None  # `output_files`: what the guest left behind
 
 
 class RubyEngine:
@@ -168,7 +170,7 @@ class RubyEngine:
         result = None
         if invocation.entry == "function" and done.result is not None:
             result = read_result(done.result, invocation.limits.max_output_bytes)
-        return outcome(
+        raw = outcome(
             entry=invocation.entry,
             exit_code=done.exit_code,
             stdout=done.stdout.decode("utf-8", errors="replace"),
@@ -177,6 +179,10 @@ class RubyEngine:
             limit=done.limit,
             result=result,
         )
+        if done.files is not None:
+            raw.files, raw.files_left_out = done.files.files, done.files.files_left_out
+            raw.files_left_out_count = done.files.files_left_out_count
+        return raw
 
 
 def state_key(digest: str) -> str:
@@ -308,6 +314,9 @@ def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> _Done:
         done.stdout, done.stderr = bytes(host.stdout), bytes(host.stderr)
         if done.limit is None and _FATAL_OOM in done.stderr[-200:].decode("utf-8", "replace"):
             done.limit = LimitHit.MEMORY_SIZE  # Ruby's GC heap could not grow: a fatal exit
+        if invocation.output_files:  # before the folder is removed
+            done.files = RawOutcome(0, "", "")
+            collect(folder_entries(folder), invocation.output_files, limits, done.files)
         if store is not None:
             discard_later(store.close)
         discard_later(lambda: _remove(folder, stdin_path))
