@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
-from .models import HTTP, EnvVar, File, FunctionLanguage, Language, Limits
+from .models import HTTP, EnvVar, File, FunctionLanguage, Language, Limits, SessionLimits
 
-__all__ = ["ExecuteFunctionKeywords", "ExecuteKeywords", "ExecuteToolKeywords"]
+__all__ = ["ExecuteFunctionKeywords", "ExecuteKeywords", "ExecuteToolKeywords", "SessionKeywords"]
 
 _LanguageName = Literal["python", "javascript", "typescript", "ruby", "php"]
 _FunctionLanguageName = Literal["python", "javascript", "typescript", "ruby"]
@@ -55,3 +55,16 @@ class ExecuteToolKeywords(TypedDict, total=False):
     revision_id: str | None
     limits: Limits | Mapping[str, Any] | None
     output_files: Sequence[str]
+
+
+class SessionKeywords(TypedDict, total=False):
+    """`session`'s keywords: `CreateSessionRequest`'s fields."""
+
+    language: FunctionLanguage | _FunctionLanguageName
+    args: Sequence[str]
+    env: Mapping[str, str]
+    files: Sequence[File | Mapping[str, Any]]
+    http: HTTP | Mapping[str, Any] | None
+    runtime_revision_id: str | None
+    limits: Limits | Mapping[str, Any] | None
+    session_limits: SessionLimits | Mapping[str, Any] | None

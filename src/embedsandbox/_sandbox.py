@@ -28,11 +28,24 @@ import pydantic
 from ._egress import EgressOptions, Gateway
 from ._engines._base import Engine, Invocation, RawOutcome, RunLimits, RuntimePackages
 from ._engines._pool import PoolSize
-from ._keywords import ExecuteFunctionKeywords, ExecuteKeywords, ExecuteToolKeywords
+from ._keywords import (
+    ExecuteFunctionKeywords,
+    ExecuteKeywords,
+    ExecuteToolKeywords,
+    SessionKeywords,
+)
 from ._options import PoolOptions
 from ._paths import cache_dir
 from ._runtimes import Runtimes, default_runtimes_dir
 from ._secrets import SecretStore, redact
+from ._sessions import (
+    DEFAULT_CALL_TIMEOUT_S,
+    DEFAULT_SESSION_LIMITS,
+    MAX_SESSIONS,
+    Plumbing,
+    Session,
+    Sessions,
+)
 from ._store import (
     Database,
     ExecutionLog,
@@ -42,6 +55,7 @@ from ._store import (
     default_store_path,
     function_record,
     script_record,
+    session_record,
     tool_record,
 )
 from ._store._db import MEMORY
@@ -61,6 +75,7 @@ from .models import (
     DEFAULT_OUTPUT_FILE_BYTES,
     DEFAULT_OUTPUT_FILES_BYTES,
     DEFAULT_OUTPUT_FILES_COUNT,
+    CreateSessionRequest,
     ExecuteFunctionRequest,
     ExecuteFunctionResponse,
     ExecuteRequest,
@@ -206,6 +221,7 @@ class Sandbox:
             costs milliseconds instead of seconds, and a run still sees nothing of another.
             A module that fails to import is left out (the run that imports it sees the
             error). Per runtime revision: its `additional_python_imports`.
+        max_sessions: The most sessions (`session()`) open at once. Default 64.
         record_files: Keep the files a run returns (`output_files`) in its execution record
             too. Default False: the history records which files were left out, but not the
             returned files' contents, which can be large.
@@ -234,6 +250,7 @@ class Sandbox:
         engines: Mapping[str, Engine] | None = None,
         python_imports: Sequence[str] = (),
         record_files: bool = False,
+        max_sessions: int = MAX_SESSIONS,
         allow_private_networks: bool | Sequence[str] | None = None,
         min_cached_instances: int | None = None,
         max_cached_instances: int | None = None,
@@ -242,6 +259,10 @@ class Sandbox:
         supplied = _check_engines(engines)
         self._python_imports = _check_imports(python_imports)
         self._record_files = bool(record_files)
+        if not isinstance(max_sessions, int) or not 0 <= max_sessions <= 10_000:
+            msg = f"max_sessions must be an integer from 0 to 10000, got {max_sessions!r}"
+            raise ConfigurationError(msg)
+        self._sessions = Sessions(max_sessions)
         base = DEFAULT_LIMITS.model_dump()
         if limits is not None:
             base.update(limits.model_dump(exclude_none=True))
@@ -295,7 +316,11 @@ class Sandbox:
         self.close()
 
     def close(self) -> None:
-        """Stop the async worker threads and close the engines (`engines=` ones too). Idempotent."""
+        """Close the sessions and engines (`engines=` ones too), stop the worker threads.
+
+        Idempotent.
+        """
+        self._sessions.close()
         with self._lock:
             self._closed = True
             executor, self._executor = self._executor, None
@@ -573,13 +598,7 @@ class Sandbox:
                 invocation, redaction_values=invocation.redaction_values + secret_values
             )
         execution, raw = self._execute(invocation, req.language.value)
-        status = raw.output_status or OutputStatus.ERROR
-        output = json.loads(raw.output_json) if raw.output_json is not None else None
-        if status is not OutputStatus.VALID:
-            output = None
-        elif invocation.redaction_values:
-            output = _redact_json(output, invocation.redaction_values)
-        return ExecuteFunctionResponse(output=output, output_status=status, execution=execution)
+        return function_response(raw, execution, invocation.redaction_values)
 
     def _record(self, build: Callable[[], Any]) -> None:
         # One INSERT in its own short transaction, after the run (not timed in `duration`).
@@ -653,6 +672,95 @@ class Sandbox:
         )
         return raw.exit_code == 0, (raw.stdout + raw.stderr).rstrip()
 
+    def session(
+        self,
+        request: CreateSessionRequest | None = None,
+        /,
+        **fields: Unpack[SessionKeywords],
+    ) -> Session:
+        """Start a session: one guest kept for many calls, its state persisting between them.
+
+        Takes a `CreateSessionRequest` or its fields as keywords: `language`, `args`, `env`,
+        `files`, `http`, `runtime_revision_id`, `limits` (each call's: time, default 60 s;
+        fuel; output; output files; and the session's disk) and `session_limits` (the whole
+        session's: memory 1024 MiB, 1000 calls, idle 900 s, lifetime 3600 s, fuel, 100 MiB of
+        output). See `Session` for its calls.
+
+        Raises:
+            RequestValidationError: the request is invalid.
+            ConflictError: `max_sessions` sessions are open already.
+            LanguageUnavailableError: the language's engine keeps no sessions.
+            NotFoundError: a `secret_id` or the runtime revision does not exist.
+
+        """
+        req = _coerce(CreateSessionRequest, request, fields)
+        self._sessions.reserve()
+        language = req.language.value
+        engine = self._engine(language)
+        make = getattr(engine, "session", None)
+        if not callable(make):
+            msg = f"sessions are not available for {language}: its engine keeps no guest"
+            raise LanguageUnavailableError(msg)
+        whole = DEFAULT_SESSION_LIMITS.model_copy(
+            update=req.session_limits.model_dump(exclude_none=True) if req.session_limits else {}
+        )
+        per_call = self._limits.model_dump()
+        per_call["execution_timeout"] = DEFAULT_CALL_TIMEOUT_S
+        if req.limits is not None:
+            per_call.update(req.limits.model_dump(exclude_none=True))
+        per_call["memory_size"] = whole.memory_size
+        run_req = ExecuteRequest(
+            language=req.language,
+            code="",
+            env=req.env,
+            files=req.files,
+            http=req.http,
+            limits=Limits(**per_call),
+            runtime_revision_id=req.runtime_revision_id,
+        )
+        invocation = self._invocation(run_req, entry="script", args=req.args)
+        engine_session = make(invocation)
+
+        def gateway(deadline: float) -> tuple[Any, tuple[str, ...]]:
+            found = Gateway(req.http, self._secrets, self._egress, deadline=deadline)
+            return found.handle_json, found.redaction_values
+
+        keep = self._record_files
+        plumbing = Plumbing(
+            run_limits=run_limits,
+            gateway=gateway,
+            respond=respond,
+            record=self._record,
+            record_call=lambda *a: session_record(*a, keep_files=keep),
+            function_response=function_response,
+            run_async=self._in_thread,
+            new_id=_new_id,
+        )
+        session = Session(
+            session_id=f"ses_{int(time.time() * 1000):012x}{_random.token_hex(8)}",
+            language=Language(language),
+            engine_session=engine_session,
+            call_limits=per_call,
+            session_limits=whole,
+            plumbing=plumbing,
+            on_close=self._sessions.forget,
+        )
+        self._sessions.add(session)
+        return session
+
+    def get_session(self, session_id: str) -> Session:
+        """The open session with this id (sessions live in this Sandbox's process).
+
+        Raises:
+            NotFoundError: no open session has this id (it may have closed).
+
+        """
+        found = self._sessions.get(session_id) if isinstance(session_id, str) else None
+        if found is None:
+            msg = f"session {session_id!r} does not exist or is closed"
+            raise NotFoundError(msg)
+        return found
+
     async def run_script_async(
         self, request: ExecuteRequest | None = None, /, **fields: Unpack[ExecuteKeywords]
     ) -> ExecuteResponse:
@@ -709,17 +817,7 @@ class Sandbox:
         merged = self._limits.model_dump()
         if req.limits is not None:
             merged.update(req.limits.model_dump(exclude_none=True))
-        limits = RunLimits(
-            deadline_s=float(merged["execution_timeout"]),
-            memory_limit_bytes=int(merged["memory_size"]) << 20,
-            fuel=merged["fuel"],
-            max_output_bytes=int(merged["output_bytes"]),
-            disk_bytes=int(merged["disk_bytes"]),
-            disk_files=int(merged["disk_files"]),
-            output_files_bytes=int(merged["output_files_bytes"]),
-            output_file_bytes=int(merged["output_file_bytes"]),
-            output_files_count=int(merged["output_files_count"]),
-        )
+        limits = run_limits(merged)
         language = req.language.value
         if language not in ("python", "javascript", "typescript", "ruby"):
             self._engine(language)  # raises LanguageUnavailableError
@@ -766,31 +864,72 @@ class Sandbox:
         start = time.perf_counter()
         raw = engine.run(invocation)
         duration_ms = round((time.perf_counter() - start) * 1000)
-        stdout, stderr = raw.stdout, raw.stderr
-        if invocation.redaction_values:
-            # Defence in depth: the gateway never shows a credential to the guest, but if an
-            # upstream echoed one in a form the gateway could not catch, it stops here.
-            stdout = redact(stdout, invocation.redaction_values)
-            stderr = redact(stderr, invocation.redaction_values)
-        if raw.limit_hit is not None:
-            line = _LIMIT_LINES[raw.limit_hit](invocation.limits)
-            if stderr and not stderr.endswith("\n"):
-                stderr += "\n"
-            stderr += f"embedsandbox: the run was ended by its limit: {line}\n"
-        response = ExecuteResponse(
-            id=execution_id,
-            exit_code=raw.exit_code,
-            stdout=stdout,
-            stderr=stderr,
-            duration=duration_ms,
-            started_at=started_at,
-            fuel_used=raw.fuel_used,
-            limit_hit=raw.limit_hit,
-            files=[_output_file(path, data) for path, data in raw.files],
-            files_left_out=[LeftOutFile(path=p, reason=r) for p, r in raw.files_left_out],
-            files_left_out_count=raw.files_left_out_count,
-        )
+        redaction = invocation.redaction_values
+        response = respond(raw, invocation.limits, redaction, execution_id, started_at, duration_ms)
         return response, raw
+
+
+def run_limits(merged: Mapping[str, Any]) -> RunLimits:
+    """`Limits` fields (every one set) in the engines' units."""
+    return RunLimits(
+        deadline_s=float(merged["execution_timeout"]),
+        memory_limit_bytes=int(merged["memory_size"]) << 20,
+        fuel=merged["fuel"],
+        max_output_bytes=int(merged["output_bytes"]),
+        disk_bytes=int(merged["disk_bytes"]),
+        disk_files=int(merged["disk_files"]),
+        output_files_bytes=int(merged["output_files_bytes"]),
+        output_file_bytes=int(merged["output_file_bytes"]),
+        output_files_count=int(merged["output_files_count"]),
+    )
+
+
+def function_response(
+    raw: RawOutcome, execution: ExecuteResponse, redaction_values: tuple[str, ...]
+) -> ExecuteFunctionResponse:
+    """The API's function response for an engine's outcome (the output redacted)."""
+    status = raw.output_status or OutputStatus.ERROR
+    output = json.loads(raw.output_json) if raw.output_json is not None else None
+    if status is not OutputStatus.VALID:
+        output = None
+    elif redaction_values:
+        output = _redact_json(output, redaction_values)
+    return ExecuteFunctionResponse(output=output, output_status=status, execution=execution)
+
+
+def respond(
+    raw: RawOutcome,
+    limits: RunLimits,
+    redaction_values: tuple[str, ...],
+    execution_id: str,
+    started_at: datetime,
+    duration_ms: int,
+) -> ExecuteResponse:
+    """The API's response for an engine's outcome: redacted, with the limit's stderr line."""
+    stdout, stderr = raw.stdout, raw.stderr
+    if redaction_values:
+        # Defence in depth: the gateway never shows a credential to the guest, but if an
+        # upstream echoed one in a form the gateway could not catch, it stops here.
+        stdout = redact(stdout, redaction_values)
+        stderr = redact(stderr, redaction_values)
+    if raw.limit_hit is not None:
+        line = _LIMIT_LINES[raw.limit_hit](limits)
+        if stderr and not stderr.endswith("\n"):
+            stderr += "\n"
+        stderr += f"embedsandbox: the run was ended by its limit: {line}\n"
+    return ExecuteResponse(
+        id=execution_id,
+        exit_code=raw.exit_code,
+        stdout=stdout,
+        stderr=stderr,
+        duration=duration_ms,
+        started_at=started_at,
+        fuel_used=raw.fuel_used,
+        limit_hit=raw.limit_hit,
+        files=[_output_file(path, data) for path, data in raw.files],
+        files_left_out=[LeftOutFile(path=p, reason=r) for p, r in raw.files_left_out],
+        files_left_out_count=raw.files_left_out_count,
+    )
 
 
 def _output_file(path: str, data: bytes) -> OutputFile:

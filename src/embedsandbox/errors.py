@@ -12,6 +12,7 @@ never raised: it comes back as data in the result. These are raised::
     ├─ SandboxClosedError(RuntimeError)    sandbox_closed          503   5
     ├─ StoreError(OSError)                 store_unavailable       500   74
     ├─ ConflictError                       conflict                409   2
+    │  └─ SessionClosedError               session_closed          409   2   .reason
     ├─ InternalError                       internal_error          500   70
     └─ ExecutionFailed                     execution_failed        422   1   .response
 
@@ -38,6 +39,7 @@ __all__ = [
     "RuntimeUnavailableError",
     "SandboxClosedError",
     "SecretKeyError",
+    "SessionClosedError",
     "StoreError",
 ]
 
@@ -147,6 +149,23 @@ class ConflictError(EmbedSandboxError):
     code = "conflict"
     status_code = 409
     exit_code = 2
+
+
+class SessionClosedError(ConflictError):
+    """The session takes no more calls: it was closed, or a call or a session limit ended it.
+
+    `reason` says which (`closed`, `limit`, `max_calls`, `idle_timeout`, `max_lifetime`,
+    `fuel`, `output_bytes`, `sandbox_closed`); the message says what to do.
+    """
+
+    code = "session_closed"
+
+    def __init__(self, message: str, reason: str = "closed") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.reason))
 
 
 class InternalError(EmbedSandboxError):

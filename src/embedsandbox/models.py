@@ -3,6 +3,9 @@
 Field names, enums and defaults follow the API exactly; our additions are marked "Extension"
 and are optional extra fields, so a client of the API that ignores them sees the same shape.
 Requests reject unknown fields. Every limit and default is documented on its field.
+
+One module on purpose, though long: every wire shape in one place, in the order of the API
+reference (runs, tools, runtimes, executions, then our sessions).
 """
 
 from __future__ import annotations
@@ -30,11 +33,10 @@ from pydantic import (
 from .errors import ExecutionFailed
 
 __all__ = [
-    "LeftOutFile",
-    "OutputFile",
     "Auth",
     "BasicAuth",
     "BearerAuth",
+    "CreateSessionRequest",
     "CreateToolRequest",
     "DeletedRuntime",
     "EnvVar",
@@ -54,9 +56,11 @@ __all__ = [
     "HTTPAllow",
     "HeaderAuth",
     "Language",
+    "LeftOutFile",
     "LimitHit",
     "Limits",
     "ManifestFile",
+    "OutputFile",
     "OutputStatus",
     "QueryAuth",
     "Runtime",
@@ -67,6 +71,10 @@ __all__ = [
     "RuntimeRevisionList",
     "RuntimeStatus",
     "ScriptExecutionDetails",
+    "SessionCallRequest",
+    "SessionExecutionDetails",
+    "SessionInfo",
+    "SessionLimits",
     "Tool",
     "ToolExecutionDetails",
     "ToolList",
@@ -941,6 +949,140 @@ class ExecuteToolResponse(BaseModel):
 # -- executions --------------------------------------------------------------------------------
 
 
+MAX_SESSION_CALLS = 1_000_000
+"""The highest `session_limits.max_calls`."""
+MAX_SESSION_SECONDS = 7 * 24 * 3600
+"""The highest `session_limits.idle_timeout` and `max_lifetime`, in seconds (a week)."""
+MAX_FUNCTION_NAME_BYTES = 255
+
+
+class SessionLimits(_Request):
+    """Extension: what a whole session may use; a field left out takes the default shown."""
+
+    memory_size: (
+        Annotated[int, Strict(), Field(ge=MIN_MEMORY_SIZE_MIB, le=MAX_MEMORY_SIZE_MIB)] | None
+    ) = None
+    """The guest's memory in MiB, for the whole session. Default 1024; from 64 to 4096."""
+    max_calls: Annotated[int, Strict(), Field(ge=1, le=MAX_SESSION_CALLS)] | None = None
+    """Calls the session may take; one more is refused (`session_closed`). Default 1000."""
+    idle_timeout: Annotated[float, Strict(), Field(gt=0, le=MAX_SESSION_SECONDS)] | None = None
+    """Seconds without a call after which the session is closed. Default 900."""
+    max_lifetime: Annotated[float, Strict(), Field(gt=0, le=MAX_SESSION_SECONDS)] | None = None
+    """Seconds from its start after which the session is closed. Default 3600."""
+    fuel: Annotated[int, Strict(), Field(ge=1, le=MAX_FUEL)] | None = None
+    """WebAssembly instructions all calls together may use; the call that passes it ends
+    the session (`limit_hit` `fuel`). Default: no cap."""
+    output_bytes: Annotated[int, Strict(), Field(ge=1, le=1 << 40)] | None = None
+    """Bytes of stdout and stderr all calls together may produce; a call is capped at what is
+    left, and the session ends when nothing is. Default 100 MiB."""
+
+
+def _function_name(name: str) -> str:
+    _checked_text(name, "the function name", MAX_FUNCTION_NAME_BYTES, controls=False)
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*[?!]?", name):
+        msg = f"function {name!r} must be an identifier such as 'execute' or 'step_2'"
+        raise ValueError(msg)
+    return name
+
+
+class CreateSessionRequest(_Request):
+    """Extension: start a session (`POST /v1/sessions`, `Sandbox.session`)."""
+
+    language: FunctionLanguage
+    """One of python, javascript, typescript, ruby (the languages with sessions)."""
+    args: Annotated[
+        list[
+            Annotated[str, Strict(), AfterValidator(_text(MAX_ARG_BYTES, "an argument", nul=False))]
+        ],
+        Field(max_length=MAX_ARGS),
+    ] = Field(default_factory=list)
+    """The arguments every call sees (`sys.argv[1:]`, `ARGV`, `process.argv.slice(2)`)."""
+    env: Annotated[dict[Annotated[str, Strict()], _EnvValue], Field(max_length=MAX_ENV)] = Field(
+        default_factory=dict
+    )
+    """The guest's environment, exactly, for every call; quotas as for `run_script`."""
+    files: Annotated[list[File], Field(max_length=MAX_FILES)] = Field(default_factory=list)
+    """Files laid out under the working directory before the first call."""
+    http: HTTP | None = None
+    """Outbound HTTP policy of every call; none means no network."""
+    runtime_revision_id: _Id | None = None
+    """A runtime revision whose packages the guest loads."""
+    limits: Limits | None = None
+    """Each call's limits (a call's own `limits` override them field by field): time (default
+    60 s a call), fuel, output, output files; and the session's disk (`disk_bytes`,
+    `disk_files`). `memory_size` is not taken here: see `session_limits`."""
+    session_limits: SessionLimits | None = None
+    """What the whole session may use (memory, calls, idle time, lifetime, fuel, output)."""
+
+    @field_validator("env", mode="before")
+    @classmethod
+    def _env_names(cls, env: Any) -> Any:
+        if isinstance(env, dict):
+            for name in env:
+                if isinstance(name, str):
+                    _check_env_name(name)
+        return env
+
+    @field_validator("limits")
+    @classmethod
+    def _no_memory(cls, limits: Limits | None) -> Limits | None:
+        if limits is not None and limits.memory_size is not None:
+            msg = "a session's memory is session_limits.memory_size, not limits.memory_size"
+            raise ValueError(msg)
+        return limits
+
+
+class SessionCallRequest(_Request):
+    """Extension: one call of a session (`POST /v1/sessions/{id}/execute`)."""
+
+    code: _Code = ""
+    """Code run in the session, after the calls before it (their globals, imports, files)."""
+    function: Annotated[str, Strict(), AfterValidator(_function_name)] | None = None
+    """Then call this function (defined by this call's code or an earlier one) with
+    `input`; the answer is a function's (`output`, `output_status`)."""
+    input: _Input = None
+    """The function's input (JSON), as for `run_function`."""
+    stdin: Annotated[str, Strict(), AfterValidator(_text(MAX_STDIN_BYTES, "stdin"))] = ""
+    """This call's standard input."""
+    limits: Limits | None = None
+    """This call's limits, over the session's `limits`: time, fuel, output, output files."""
+    output_files: _OutputPatterns = Field(default_factory=list)
+    """Files to hand back after this call, as for `run_script`."""
+
+    @field_validator("limits")
+    @classmethod
+    def _call_fields_only(cls, limits: Limits | None) -> Limits | None:
+        if limits is None:
+            return None
+        fixed = [
+            name
+            for name in ("memory_size", "disk_bytes", "disk_files")
+            if getattr(limits, name) is not None
+        ]
+        if fixed:
+            msg = f"{', '.join(fixed)} belong to the session, not to one call"
+            raise ValueError(msg)
+        return limits
+
+
+class SessionInfo(BaseModel):
+    """Extension: a session (`GET /v1/sessions/{id}`)."""
+
+    id: str
+    language: Language
+    created_at: datetime
+    calls: int
+    """Calls taken so far."""
+    closed: bool
+    closed_reason: str | None = None
+    """Why it closed: `closed` (by its owner), `limit` (a call hit one), `max_calls`,
+    `idle_timeout`, `max_lifetime`, `fuel`, `output_bytes`, `sandbox_closed`."""
+    fuel_used: int = 0
+    """Instructions its calls used in all."""
+    output_bytes: int = 0
+    """Bytes of stdout and stderr its calls produced in all."""
+
+
 class ScriptExecutionDetails(BaseModel):
     """What a `run_script` was asked and answered."""
 
@@ -972,11 +1114,24 @@ class ToolExecutionDetails(BaseModel):
     """Extension: the tool revision that ran."""
 
 
+class SessionExecutionDetails(BaseModel):
+    """Extension: what one call of a session was asked and answered."""
+
+    type: Literal["session"] = "session"
+    session_id: str
+    request: SessionCallRequest
+    response: ExecuteResponse | ExecuteFunctionResponse
+    """An `ExecuteFunctionResponse` when the call named a `function`."""
+
+
 ExecutionDetails = Annotated[
-    ScriptExecutionDetails | FunctionExecutionDetails | ToolExecutionDetails,
+    ScriptExecutionDetails
+    | FunctionExecutionDetails
+    | ToolExecutionDetails
+    | SessionExecutionDetails,
     Field(discriminator="type"),
 ]
-"""One of the three details shapes, told apart by `type` (script, function, tool)."""
+"""One of the details shapes, told apart by `type` (script, function, tool; our session)."""
 
 
 class Execution(BaseModel):
@@ -990,6 +1145,8 @@ class Execution(BaseModel):
     exit_code: int
     started_at: datetime
     details: ExecutionDetails | None = None
+    session_id: str | None = None
+    """Extension: the session the run was a call of, if any."""
 
 
 class _Page(BaseModel):

@@ -64,7 +64,15 @@ def test_every_kind_of_run_is_recorded(sb: Sandbox) -> None:
     assert ran == record.details.response
     # The wire shape: details carry their type, and the record round-trips through JSON.
     wire = json.loads(record.model_dump_json())
-    assert {"id", "language", "duration", "exit_code", "started_at", "details"} == set(wire)
+    assert {
+        "id",
+        "language",
+        "duration",
+        "exit_code",
+        "started_at",
+        "details",
+        "session_id",
+    } == set(wire)
     assert "tool" == wire["details"]["type"]
     assert record == Execution.model_validate(wire)
 

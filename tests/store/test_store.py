@@ -139,7 +139,7 @@ def test_a_store_at_migration_3_is_migrated_and_keeps_its_runtimes(tmp_path: Pat
         updated = sb.runtimes.update("rt_old", min_cached_instances=0, max_cached_instances=2)
         assert (0, 2) == (updated.min_cached_instances, updated.max_cached_instances)
     conn = sqlite3.connect(path)
-    assert 5 == SCHEMA_VERSION == conn.execute("PRAGMA user_version").fetchone()[0]
+    assert 6 == SCHEMA_VERSION == conn.execute("PRAGMA user_version").fetchone()[0]
     columns = {row[1]: row[2] for row in conn.execute("PRAGMA table_info(runtimes)")}
     assert "INTEGER" == columns["min_cached_instances"] == columns["max_cached_instances"]
     conn.close()

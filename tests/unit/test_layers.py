@@ -30,6 +30,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "_runtimes": {"errors", "models", "_validation", "_paths", "_store"},
     "_keys": {"errors", "_paths", "_store"},
     "testing": {"errors", "models", "_engines", "_egress"},
+    "_sessions": {"errors", "models", "_validation", "_engines"},
     "_sandbox": {
         "errors",
         "models",
@@ -38,6 +39,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "_paths",
         "_options",
         "_secrets",
+        "_sessions",
         "_store",
         "_egress",
         "_engines",

@@ -17,6 +17,7 @@ from ..models import LimitHit, OutputStatus
 
 __all__ = [
     "Engine",
+    "EngineSession",
     "Entry",
     "HostCall",
     "Invocation",
@@ -25,6 +26,7 @@ __all__ = [
     "RawOutcome",
     "RunLimits",
     "RuntimePackages",
+    "SessionCall",
 ]
 
 Entry = Literal["script", "function"]
@@ -116,8 +118,48 @@ class RawOutcome:
     files_left_out_count: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class SessionCall:
+    """One call of a session: code run in the session's guest, then maybe a function of it.
+
+    `function`: the name of a function (defined by this call's code or an earlier one) to
+    call with `input_json`; its result is reported as a function's. `limits`: this call's
+    time, fuel and output (the memory and disk are the session's).
+    """
+
+    code: str
+    limits: RunLimits
+    function: str | None = None
+    input_json: str = "null"
+    stdin: bytes = b""
+    host_call: HostCall | None = None
+    output_files: tuple[str, ...] = ()
+
+
+class EngineSession(Protocol):
+    """One guest kept for a session's calls, in order. Not thread-safe: one call at a time."""
+
+    def run(self, call: SessionCall, /) -> RawOutcome:
+        """Run one call; a call that hits a limit or traps leaves the session `dead`."""
+        ...
+
+    @property
+    def dead(self) -> bool:
+        """Whether the guest can take no more calls (a limit or trap ended one)."""
+        ...
+
+    def close(self) -> None:
+        """Free the guest. Idempotent."""
+        ...
+
+
 class Engine(Protocol):
-    """Runs an `Invocation` in a fresh guest. Implementations must be thread-safe."""
+    """Runs an `Invocation` in a fresh guest. Implementations must be thread-safe.
+
+    An engine that keeps guests for sessions also has `session(invocation) -> EngineSession`:
+    the invocation gives the session's language, env, args, files, memory and disk limits and
+    packages (its code is not run).
+    """
 
     def run(self, invocation: Invocation, /) -> RawOutcome: ...
 

@@ -268,6 +268,10 @@ class _Capped:
         return getattr(self._stream, name)
 
 
+def _uncapped(stream):
+    return stream._stream if isinstance(stream, _Capped) else stream
+
+
 def _flush():
     for stream in (_sys.stdout, _sys.stderr):
         try:
@@ -283,12 +287,17 @@ def _exit_now(code):
     os._exit(code)
 
 
+def _users(filename):
+    return filename == "main.py" or filename.startswith("<call ")
+
+
 def _print_user_traceback(exc):
     import traceback
 
     tb = exc.__traceback__
-    # Show the user's frames only: skip ours until the first frame of main.py.
-    while tb is not None and tb.tb_frame.f_code.co_filename != "main.py":
+    # Show the user's frames only: skip ours until the first frame of main.py (or of a
+    # session's call).
+    while tb is not None and not _users(tb.tb_frame.f_code.co_filename):
         tb = tb.tb_next
     traceback.print_exception(type(exc), exc, tb)
 
@@ -329,6 +338,19 @@ def run(job=None):
     _sys.exit(status)
 
 
+# A session's namespace: its calls run in it one after another (`session`).
+_SESSION = {"__name__": "__main__", "__builtins__": __builtins__}
+_CALLS = [0]
+
+
+def session(job=None):
+    """One call of a session: the job's code in the session's namespace, then its function."""
+    _CALLS[0] += 1
+    status = _main(job, _SESSION, f"<call {_CALLS[0]}>")
+    _flush()
+    _sys.exit(status)
+
+
 def _reseed():
     # Every guest starts from one shared state: a generator seeded while it was built would
     # give every run the same numbers. Seeded afresh from the host's entropy instead.
@@ -340,20 +362,21 @@ def _reseed():
         numpy_random.seed()
 
 
-def _main(message):
+def _main(message, namespace=None, filename="main.py"):
     job = _json.loads(message if message is not None else _call("job"))
     import os
 
-    _reseed()
-
-    # The guest gets exactly the environment and arguments it was given. (The instance starts
-    # with an empty environment and / as its working directory; only a difference costs.)
-    if os.environ:
-        os.environ.clear()
-    if job["env"]:
-        os.environ.update(job["env"])
-    _sys.argv[:] = ["main.py", *job["args"]]
-    if job["stdin"]:
+    if "env" in job:  # a run, or a session's first call
+        _reseed()
+        # The guest gets exactly the environment and arguments it was given. (The instance
+        # starts with an empty environment and / as its working directory; only a
+        # difference costs.)
+        if os.environ:
+            os.environ.clear()
+        if job["env"]:
+            os.environ.update(job["env"])
+        _sys.argv[:] = ["main.py", *job["args"]]
+    if job["stdin"] or namespace is not None:  # a session's call reads its own stdin
         import binascii
         import io
 
@@ -366,23 +389,26 @@ def _main(message):
             newline="\n",
         )
     cap = job["max_output_bytes"]
-    _sys.stdout = _Capped(_sys.stdout, cap)
-    _sys.stderr = _Capped(_sys.stderr, cap)
+    _sys.stdout = _Capped(_uncapped(_sys.stdout), cap)
+    _sys.stderr = _Capped(_uncapped(_sys.stderr), cap)
     code = job["code"]
     import linecache
 
-    linecache.cache["main.py"] = (len(code), None, code.splitlines(True), "main.py")
-    namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
-    entry = job["entry"]
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    if namespace is None:
+        namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
+    function = job.get("function") or ("execute" if job.get("entry") == "function" else None)
+    entry = "function" if function else "script"
     try:
         # A runtime revision's `additional_python_imports`, before the user's code.
         for module in job.get("imports", ()):
             __import__(module)
-        exec(compile(code, "main.py", "exec"), namespace)
+        if code:
+            exec(compile(code, filename, "exec"), namespace)
         if entry == "function":
-            execute = namespace.get("execute")
+            execute = namespace.get(function)
             if not callable(execute):
-                _sys.stderr.write("NameError: no function named 'execute' is defined\n")
+                _sys.stderr.write(f"NameError: no function named {function!r} is defined\n")
                 _call("result", b"error:")
                 return 1
             result = execute(_json.loads(job["input"]))
@@ -431,6 +457,7 @@ def _register():
     _sys.modules["_embedsandbox"] = module
     warm(*_json.loads(_call("warm")))
     __main__._embedsandbox_run = run
+    __main__._embedsandbox_session = session
 
 
 _register()

@@ -1,7 +1,11 @@
 # The Ruby guest's prelude: evaluated once when a guest state is built (so every guest starts
-# with it loaded), then called once per run as EmbedSandbox.run(job) by the host.
+# with it loaded), then called once per run as EmbedSandbox.run(job) by the host, or, in a
+# session, EmbedSandbox.start(job) once and EmbedSandbox.call(job) per call.
 #
-# job is the run as JSON: code, args, env, entry ("script" or "function"), input (JSON text). The host reads the return value, a String:
+# job is JSON: code, args, env (run and start), function (nil, or the name of the function to
+# call with input once code has run: "execute" for run_function), input (JSON text), stdin
+# (a session call's, else nil: a run's is the guest's own). The host reads the return value,
+# a String:
 #   "<exit status> <1 if NoMemoryError was raised, else 0>\n<function result or nothing>"
 # where a function result is "<status>:<json>" (valid, error, json_serialization_error), as
 # the host door's result: op. It only labels this guest's own outcome: every limit is the
@@ -23,24 +27,45 @@ module EmbedSandbox
 
   class << self
     def run(blob)
-      job = JSON.parse(blob.force_encoding(Encoding::UTF_8))
-      @nomem = false
+      job = parse(blob)
+      begin_with(job)
+      outcome(job)
+    end
+
+    def start(blob)
+      begin_with(parse(blob))
+      "0 0\n"
+    end
+
+    def call(blob)
+      job = parse(blob)
+      $stdin = StringIO.new(job["stdin"].unpack1("m")) if job["stdin"]
+      outcome(job)
+    end
+
+    private
+
+    def parse(blob) = JSON.parse(blob.force_encoding(Encoding::UTF_8))
+
+    def begin_with(job)
       ENV.replace(job["env"])
       ARGV.replace(job["args"])
       $0 = "main.rb"
       $stdout.sync = true
       $stderr.sync = true
+    end
+
+    def outcome(job)
+      @nomem = false
       status, result = main(job)
       [$stdout, $stderr].each { |io| io.flush rescue nil }
       "#{status} #{@nomem ? 1 : 0}\n#{result}"
     end
 
-    private
-
     def main(job)
-      function = job["entry"] == "function"
-      TOPLEVEL_BINDING.eval(job["code"], "main.rb", 1)
-      function ? call_execute(job["input"]) : [0, nil]
+      function = job["function"]
+      TOPLEVEL_BINDING.eval(job["code"], "main.rb", 1) unless job["code"].empty?
+      function ? call_function(function, job["input"]) : [0, nil]
     rescue SystemExit => e
       [e.status, function ? "error:" : nil]
     rescue NoMemoryError => e
@@ -52,18 +77,18 @@ module EmbedSandbox
       [1, function ? "error:" : nil]
     end
 
-    def call_execute(input)
+    def call_function(name, input)
       receiver = TOPLEVEL_BINDING.receiver
-      unless receiver.respond_to?(:execute, true)
-        $stderr.write("main.rb: the code defines no function execute(input); " \
-                      "define it, e.g. def execute(input) = input\n")
+      unless receiver.respond_to?(name, true)
+        $stderr.write("main.rb: the code defines no function #{name}(input); " \
+                      "define it, e.g. def #{name}(input) = input\n")
         return [1, "error:"]
       end
-      value = receiver.__send__(:execute, JSON.parse(input))
+      value = receiver.__send__(name, JSON.parse(input))
       begin
         [0, "valid:" + JSON.generate(value, strict: true)]
       rescue JSON::GeneratorError, TypeError, EncodingError, SystemStackError => e
-        $stderr.write("main.rb: execute(input) returned a #{value.class} that is not JSON " \
+        $stderr.write("main.rb: #{name}(input) returned a #{value.class} that is not JSON " \
                       "(#{e.message})\n")
         [1, "json_serialization_error:"]
       end

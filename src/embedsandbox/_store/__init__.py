@@ -12,6 +12,7 @@ from ._executions import ExecutionLog as ExecutionLog
 from ._records import Executions as Executions
 from ._records import function_record as function_record
 from ._records import script_record as script_record
+from ._records import session_record as session_record
 from ._records import tool_record as tool_record
 from ._schema import SCHEMA_VERSION as SCHEMA_VERSION
 from ._secrets import SqliteSecretBackend as SqliteSecretBackend
@@ -29,5 +30,6 @@ __all__ = [
     "default_store_path",
     "function_record",
     "script_record",
+    "session_record",
     "tool_record",
 ]

@@ -19,7 +19,7 @@ from ._db import Database, cursor_seq
 __all__ = ["ExecutionLog"]
 
 _DETAILS: TypeAdapter[Any] = TypeAdapter(ExecutionDetails)
-_COLUMNS = "id, language, duration, exit_code, started_at, details"
+_COLUMNS = "id, language, duration, exit_code, started_at, details, session_id"
 
 
 class ExecutionLog:
@@ -48,11 +48,12 @@ class ExecutionLog:
             execution.duration,
             execution.started_at.isoformat(),
             details.model_dump_json(),
+            execution.session_id,
         )
         with self._db.read() as conn:
             conn.execute(
                 "INSERT INTO executions (id, type, tool_id, language, exit_code, duration, "
-                "started_at, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "started_at, details, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
 
@@ -119,6 +120,7 @@ class ExecutionLog:
                 exit_code=row[3],
                 started_at=datetime.fromisoformat(row[4]),
                 details=_DETAILS.validate_json(row[5]),
+                session_id=row[6],
             )
         except ValueError as exc:
             msg = (

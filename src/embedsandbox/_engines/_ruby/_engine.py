@@ -20,6 +20,7 @@ What the state fixes for every guest, and how a run gets its own:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -28,6 +29,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -35,8 +37,8 @@ from typing import Final
 
 import wasmtime
 
-from ...errors import RuntimeUnavailableError
-from .._base import Invocation, LimitHit, RawOutcome
+from ...errors import ConfigurationError, RuntimeUnavailableError
+from .._base import Entry, Invocation, LimitHit, RawOutcome, SessionCall
 from .._core import (
     TICKER,
     check_not_forked,
@@ -53,7 +55,7 @@ from ._fetch import build_files
 from ._rubywasm import INIT_ARGS, TAG_RAISE, Build, Instance
 from ._wasi import GuestStop, HostState
 
-__all__ = ["HTTP_SOURCE", "PRELUDE_SOURCE", "RubyEngine"]
+__all__ = ["HTTP_SOURCE", "PRELUDE_SOURCE", "RubyEngine", "RubySession"]
 
 logger = logging.getLogger("embedsandbox")
 
@@ -162,27 +164,135 @@ class RubyEngine:
         check_not_forked("Ruby")  # wasmtime and our threads do not survive a fork
         build, state = self._load()
         done: _Done = run_on_guest_thread(lambda: _run(build, state, invocation))
-        stderr = done.stderr.decode("utf-8", errors="replace")
-        if done.note:
-            if stderr and not stderr.endswith("\n"):
-                stderr += "\n"
-            stderr += done.note
-        result = None
-        if invocation.entry == "function" and done.result is not None:
-            result = read_result(done.result, invocation.limits.max_output_bytes)
-        raw = outcome(
-            entry=invocation.entry,
-            exit_code=done.exit_code,
-            stdout=done.stdout.decode("utf-8", errors="replace"),
-            stderr=stderr,
-            fuel_used=done.fuel_used,
-            limit=done.limit,
-            result=result,
+        return _raw(done, invocation.entry, invocation.limits.max_output_bytes)
+
+    def session(self, invocation: Invocation, /) -> RubySession:
+        """A guest kept for a session's calls (`EngineSession`), made from the guest state."""
+        check_not_forked("Ruby")
+        build, state = self._load()
+        made: RubySession = run_on_guest_thread(lambda: RubySession(build, state, invocation))
+        return made
+
+
+def _raw(done: _Done, entry: Entry, max_output_bytes: int) -> RawOutcome:
+    """The outcome of a finished guest or call, by the shared rules (`_core._outcome`)."""
+    stderr = done.stderr.decode("utf-8", errors="replace")
+    if done.note:
+        if stderr and not stderr.endswith("\n"):
+            stderr += "\n"
+        stderr += done.note
+    result = None
+    if entry == "function" and done.result is not None:
+        result = read_result(done.result, max_output_bytes)
+    raw = outcome(
+        entry=entry,
+        exit_code=done.exit_code,
+        stdout=done.stdout.decode("utf-8", errors="replace"),
+        stderr=stderr,
+        fuel_used=done.fuel_used,
+        limit=done.limit,
+        result=result,
+    )
+    if done.files is not None:
+        raw.files, raw.files_left_out = done.files.files, done.files.files_left_out
+        raw.files_left_out_count = done.files.files_left_out_count
+    return raw
+
+
+class RubySession:
+    """One Ruby guest kept for a session (`EngineSession`): made on a guest thread.
+
+    Its store keeps the session's memory cap; each call sets its own fuel, deadline and
+    output cap, runs `EmbedSandbox.call(job)` at the top level (locals, methods and
+    `require`s stay for the next call), and collects what it asked for. A call that ends by
+    a limit or a trap leaves the session dead: what a guest held after a trap is not trusted.
+    """
+
+    def __init__(self, build: Build, state: wasmtime.Module, invocation: Invocation) -> None:
+        limits = invocation.limits
+        self._folder = Path(tempfile.mkdtemp(prefix="embedsandbox-ruby-", dir=_SCRATCH))
+        self._store: wasmtime.Store | None = None
+        self.dead = False
+        self._host = HostState(
+            max_output_bytes=limits.max_output_bytes,
+            deadline=time.monotonic() + limits.deadline_s,
+            disk_bytes=limits.disk_bytes,
+            disk_files=limits.disk_files,
         )
-        if done.files is not None:
-            raw.files, raw.files_left_out = done.files.files, done.files.files_left_out
-            raw.files_left_out_count = done.files.files_left_out_count
-        return raw
+        try:
+            files = dict(invocation.files)
+            self._host.spend_disk(sum(len(c.encode("utf-8")) for c in files.values()), len(files))
+            _lay_out(self._folder, files)
+            self._store = new_store(
+                True,
+                fuel=_UNCAPPED_FUEL,
+                memory=limits.memory_limit_bytes,
+                deadline_s=limits.deadline_s,
+                wasi=_wasi(str(self._folder), None),
+            )
+            self._guest = Instance.new(build, self._store, state, self._host)
+            start = {"env": dict(invocation.env), "args": list(invocation.args)}
+            with TICKER.active():
+                _, tag = self._guest.eval(prelude_call("start", start))
+        except GuestStop as e:
+            self.close()
+            msg = f"the session's files are over its disk quota ({e.reason})"
+            raise ConfigurationError(msg) from None
+        except (wasmtime.WasmtimeError, wasmtime.Trap) as e:
+            self.close()
+            msg = f"a Ruby session needs more memory than its memory_size ({e})"
+            raise ConfigurationError(msg) from None
+        if tag != 0:
+            self.close()
+            msg = f"the Ruby session could not start (tag {tag})"
+            raise RuntimeUnavailableError(msg)
+
+    def run(self, call: SessionCall, /) -> RawOutcome:
+        """Run one call (on a guest thread); see the class doc."""
+        done: _Done = run_on_guest_thread(lambda: self._call(call))
+        return _raw(done, "function" if call.function else "script", call.limits.max_output_bytes)
+
+    def _call(self, call: SessionCall) -> _Done:
+        store, host, limits = self._store, self._host, call.limits
+        if store is None or self.dead:
+            msg = "this Ruby session's guest was closed"
+            raise RuntimeError(msg)
+        fuel = limits.fuel if limits.fuel is not None else _UNCAPPED_FUEL
+        store.set_fuel(fuel)
+        store.set_epoch_deadline(TICKER.ticks_for(limits.deadline_s))
+        host.stdout, host.stderr, host.truncated = bytearray(), bytearray(), False
+        host.max_output_bytes = limits.max_output_bytes
+        host.deadline = time.monotonic() + limits.deadline_s
+        host.door = RubyDoor(call.host_call)
+        job = {
+            "code": call.code,
+            "function": call.function,
+            "input": call.input_json,
+            "stdin": base64.b64encode(call.stdin).decode("ascii"),
+        }
+        done = _Done(None, b"", b"", 0, None, None)
+        try:
+            _eval(self._guest, prelude_call("call", job), done)
+            done.fuel_used = fuel - store.get_fuel()
+        finally:
+            done.stdout, done.stderr = bytes(host.stdout), bytes(host.stderr)
+            if done.limit is None and _FATAL_OOM in done.stderr[-200:].decode("utf-8", "replace"):
+                done.limit = LimitHit.MEMORY_SIZE
+            if done.limit is not None or done.note or (done.exit_code is None):
+                self.dead = True  # stopped mid-call: its state is not trusted
+            if call.output_files:
+                done.files = RawOutcome(0, "", "")
+                collect(folder_entries(self._folder), call.output_files, limits, done.files)
+        return done
+
+    def close(self) -> None:
+        """Free the guest and its folder. Idempotent."""
+        self.dead = True
+        store, self._store = self._store, None
+        if store is not None:
+            discard_later(store.close)
+        folder = self._folder
+        discard_later(lambda: _remove(folder, None))
 
 
 def state_key(digest: str) -> str:
@@ -248,12 +358,17 @@ def _job(invocation: Invocation) -> str:
         "code": invocation.code,
         "args": list(invocation.args),
         "env": dict(invocation.env),
-        "entry": invocation.entry,
+        "function": "execute" if invocation.entry == "function" else None,
         "input": invocation.input_json,
     }
+    return prelude_call("run", job)
+
+
+def prelude_call(method: str, job: Mapping[str, object]) -> str:
+    """The Ruby source that calls `EmbedSandbox.<method>` with `job` (as JSON)."""
     blob = json.dumps(job).encode("utf-8")  # ASCII: every non-ASCII character escaped
     # Hex digits only: nothing of the job can end the string literal.
-    return f'EmbedSandbox.run(["{blob.hex()}"].pack("H*"))'
+    return f'EmbedSandbox.{method}(["{blob.hex()}"].pack("H*"))'
 
 
 def _lay_out(folder: Path, files: dict[str, str]) -> None:

@@ -1,0 +1,193 @@
+"""Sessions (`Sandbox.session`): state persists across calls, not across sessions; limits."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from embedsandbox import Sandbox
+from embedsandbox.errors import ConflictError, RequestValidationError, SessionClosedError
+
+pytestmark = pytest.mark.guest
+
+SESSION_LANGUAGES = ["python", "ruby"]
+
+# Per language: define x = 41 and a function, bump x, read it back, print stdin.
+STEPS = {
+    "python": {
+        "define": "x = 41\ndef double(i):\n    return i['n'] * 2 + 41",
+        "bump": "x += 1",
+        "show": "print(x)",
+        "stdin": "import sys\nprint(sys.stdin.read().upper())",
+        "env": "import os, sys\nprint(os.environ['MODE'], sys.argv[1:])",
+        "loop": "while True: pass",
+        "exit": "import sys\nsys.exit(4)",
+        "raise": "raise ValueError('boom')",
+        "file": "open('kept.txt', 'w').write('from call 1')",
+        "read": "print(open('kept.txt').read())",
+    },
+    "ruby": {
+        "define": "x = 41\ndef double(i) = i['n'] * 2 + 41",
+        "bump": "x += 1",
+        "show": "puts x",
+        "stdin": "puts $stdin.read.upcase",
+        "env": "puts ENV['MODE'], ARGV.inspect",
+        "loop": "loop {}",
+        "exit": "exit 4",
+        "raise": "raise ArgumentError, 'boom'",
+        "file": "File.write('kept.txt', 'from call 1')",
+        "read": "puts File.read('kept.txt')",
+    },
+}
+
+
+@pytest.mark.parametrize("language", SESSION_LANGUAGES)
+def test_state_persists_across_calls_and_not_across_sessions(
+    sandbox: Sandbox, language: str
+) -> None:
+    steps = STEPS[language]
+    with sandbox.session(language=language, env={"MODE": "t"}, args=["a"]) as one:
+        assert 0 == one.run(steps["define"]).exit_code
+        assert 0 == one.run(steps["bump"]).exit_code
+        assert "42\n" == one.run(steps["show"]).stdout
+        assert "IN\n" == one.run(steps["stdin"], stdin="in").stdout
+        env = one.run(steps["env"]).stdout
+        assert env in ("t ['a']\n", 't\n["a"]\n')
+        assert 0 == one.run(steps["file"]).exit_code
+        assert "from call 1\n" == one.run(steps["read"]).stdout
+        result = one.call("double", {"n": 5})
+        assert ("valid", 51) == (result.output_status, result.output)
+        # A non-zero exit or an uncaught error is the call's result; the session goes on.
+        assert 4 == one.run(steps["exit"]).exit_code
+        failed = one.run(steps["raise"])
+        assert 1 == failed.exit_code and "boom" in failed.stderr
+        assert "42\n" == one.run(steps["show"]).stdout
+        assert 11 == one.info().calls
+    with sandbox.session(language=language) as two:
+        fresh = two.run(steps["show"])
+        assert 1 == fresh.exit_code  # no x here
+        assert 1 == two.run(steps["read"]).exit_code  # and no kept.txt
+
+
+@pytest.mark.parametrize("language", SESSION_LANGUAGES)
+def test_a_call_that_hits_a_limit_ends_the_session(sandbox: Sandbox, language: str) -> None:
+    steps = STEPS[language]
+    session = sandbox.session(language=language)
+    assert 0 == session.run(steps["define"]).exit_code
+    ended = session.run(steps["loop"], limits={"execution_timeout": 0.5})
+    assert "execution_timeout" == ended.limit_hit
+    assert "the session is closed (limit)" in ended.stderr
+    assert session.closed and "limit" == session.info().closed_reason
+    with pytest.raises(SessionClosedError, match="start a new session") as raised:
+        session.run(steps["show"])
+    assert "limit" == raised.value.reason
+
+
+@pytest.mark.parametrize("language", SESSION_LANGUAGES)
+def test_two_sessions_in_parallel_see_nothing_of_each_other(
+    sandbox: Sandbox, language: str
+) -> None:
+    steps = STEPS[language]
+    outputs: dict[int, list[str]] = {}
+
+    def work(n: int) -> None:
+        with sandbox.session(language=language) as session:
+            session.run(steps["define"])
+            for _ in range(n):
+                session.run(steps["bump"])
+            outputs[n] = [session.run(steps["show"]).stdout]
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in (1, 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {1: ["42\n"], 3: ["44\n"]} == outputs
+
+
+def test_session_limits_end_it_with_a_reason(sandbox: Sandbox) -> None:
+    calls = sandbox.session(language="ruby", session_limits={"max_calls": 2})
+    calls.run("1")
+    calls.run("2")
+    with pytest.raises(SessionClosedError) as raised:
+        calls.run("3")
+    assert "max_calls" == raised.value.reason
+    idle = sandbox.session(language="ruby", session_limits={"idle_timeout": 0.2})
+    idle.run("1")
+    time.sleep(0.4)
+    with pytest.raises(SessionClosedError) as raised:
+        idle.run("2")
+    assert "idle_timeout" == raised.value.reason
+    output = sandbox.session(language="python", session_limits={"output_bytes": 100})
+    first = output.run("print('x' * 60)")
+    assert 0 == first.exit_code
+    second = output.run("print('y' * 60)")
+    assert "output_size" == second.limit_hit  # capped at the 39 bytes left
+    assert output.closed
+
+
+def test_the_memory_cap_is_the_sessions(sandbox: Sandbox) -> None:
+    with sandbox.session(language="python", session_limits={"memory_size": 256}) as session:
+        session.run("blocks = []")
+        for _ in range(3):  # 3 x 60 MB kept across calls: under 256 MiB
+            assert 0 == session.run("blocks.append(bytearray(60 << 20))").exit_code
+        over = session.run("blocks.append(bytearray(60 << 20))")
+        assert "memory_size" == over.limit_hit
+        assert session.closed
+
+
+def test_bad_calls_are_refused_before_they_run(sandbox: Sandbox) -> None:
+    with sandbox.session(language="python") as session:
+        with pytest.raises(RequestValidationError, match="belong to the session"):
+            session.run("1", limits={"memory_size": 512})
+        with pytest.raises(RequestValidationError, match="identifier"):
+            session.call("not a name")
+        assert 0 == session.info().calls
+    with pytest.raises(RequestValidationError, match="session_limits.memory_size"):
+        sandbox.session(language="python", limits={"memory_size": 512})
+
+
+def test_open_sessions_are_capped(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with Sandbox(store=None, max_sessions=1, cache_dir=tmp_path / "none") as sb:
+        # No guest is made: the cap is checked first (the cache folder stays empty).
+        sb._sessions.max_sessions = 0
+        with pytest.raises(ConflictError, match="max_sessions"):
+            sb.session(language="ruby")
+
+
+def test_closing_the_sandbox_closes_its_sessions(tmp_path, sandbox: Sandbox) -> None:  # type: ignore[no-untyped-def]
+    sb = Sandbox(store=None, cache_dir=sandbox._cache_dir)
+    session = sb.session(language="ruby")
+    sb.close()
+    with pytest.raises(SessionClosedError) as raised:
+        session.run("1")
+    assert "sandbox_closed" == raised.value.reason
+
+
+def test_calls_are_recorded_with_their_session_id(tmp_path, sandbox: Sandbox) -> None:  # type: ignore[no-untyped-def]
+    with Sandbox(store=tmp_path / "s.sqlite3", cache_dir=sandbox._cache_dir) as sb:
+        with sb.session(language="python") as session:
+            run = session.run("x = 1")
+            called = session.run("def f(i):\n    return i")
+            function = session.call("f", 7)
+        stored = sb.executions.get(function.execution.id)
+        assert session.id == stored.session_id
+        assert "session" == stored.details.type  # type: ignore[union-attr]
+        assert [run.id, called.id] == [
+            e.id for e in reversed(sb.executions.list().data) if e.session_id == session.id
+        ][:2]
+
+
+def test_async_calls(sandbox: Sandbox) -> None:
+    import asyncio
+
+    async def go() -> tuple[str, object]:
+        with sandbox.session(language="ruby") as session:
+            await session.run_async("x = 2")
+            shown = await session.run_async("puts x * 21")
+            called = await session.call_async("twice", 21, code="def twice(i) = i * 2")
+            return shown.stdout, called.output
+
+    assert ("42\n", 42) == asyncio.run(go())
