@@ -29,8 +29,9 @@ PROG_NAME = "embedsandbox"
 def app() -> None:
     """Run untrusted code in WebAssembly guests, in this process.
 
-    Exit codes: a run exits with its guest's; 2 is a usage error or an invalid request, 3
-    something not found, 5 a language or runtime unavailable, 74 a store that cannot be used.
+    Exit codes: `run` exits with its guest's; otherwise 2 is a usage error or a refused
+    request, 3 something not found, 5 a language or runtime unavailable, 74 a store that
+    cannot be used, 70 a bug of ours.
     """
 
 
