@@ -200,17 +200,6 @@ def test_usage_errors_exit_2_with_a_message(invoke: Invoke, args: list[str], mes
     assert "usage: embedsandbox run" in done.stderr and "" == done.stdout
 
 
-def test_first_compile_shows_a_message(invoke: Invoke, tmp_path: Path) -> None:
-    # An empty cache: the JavaScript engine compiles its modules and says so on stderr.
-    env = {"EMBEDSANDBOX_HOME": str(tmp_path)}
-    done = invoke("run", "-l", "javascript", "-c", "console.log(1)", env=env)
-    assert (0, "1\n") == (done.exit_code, done.stdout), done.stderr
-    assert "compiling the javascript interpreter for the first time" in done.stderr
-    assert "compiled in" in done.stderr
-    again = invoke("run", "-l", "javascript", "-c", "console.log(1)", env=env)
-    assert "" == again.stderr
-
-
 def test_warmup_compiles_and_says_ready(invoke: Invoke, home: Path) -> None:
     done = invoke("warmup", "javascript")
     assert (0, "embedsandbox: javascript is ready\n") == (done.exit_code, done.stdout)

@@ -14,9 +14,14 @@ pytestmark = pytest.mark.guest
 SCRIPT = Path(sys.executable).with_name("embedsandbox")
 
 
-def _run(*command: str) -> subprocess.CompletedProcess[str]:
+def _run(*command: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        command, capture_output=True, text=True, timeout=300, env=dict(os.environ), check=False
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        check=False,
     )
 
 
@@ -67,3 +72,15 @@ def test_shell_completion_script_for_bash() -> None:
     assert 0 == done.returncode, done.stderr
     assert "_embedsandbox_completion()" in done.stdout
     assert "-F _embedsandbox_completion embedsandbox" in done.stdout
+
+
+def test_first_compile_shows_a_message(tmp_path: Path) -> None:
+    # An empty cache: the JavaScript engine compiles its modules and says so on stderr. In a
+    # fresh process: once loaded in a process, the engine needs no cache to skip compiling.
+    env = {"EMBEDSANDBOX_HOME": str(tmp_path)}
+    done = _run(str(SCRIPT), "run", "-l", "javascript", "-c", "console.log(1)", env=env)
+    assert (0, "1\n") == (done.returncode, done.stdout), done.stderr
+    assert "compiling the javascript interpreter for the first time" in done.stderr
+    assert "compiled in" in done.stderr
+    again = _run(str(SCRIPT), "run", "-l", "javascript", "-c", "console.log(1)", env=env)
+    assert "" == again.stderr
