@@ -60,8 +60,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     },
     # The server reaches the engines only for the waiting-guest hook (`_engines._waiting`).
     "server": {"errors", "models", "_options", "_secrets", "_keys", "_sandbox", "_engines"},
-    "_cli_resources": {"errors", "_keys", "_sandbox", "server", "cli"},
-    "cli": {"errors", "models", "_sandbox", "_cli_resources"},
+    # The command line: `_cli/` holds the click commands, `cli` is its public entry (`main`).
+    "_cli": {"errors", "models", "_keys", "_sandbox", "server"},
+    "cli": {"_cli"},
     "__main__": {"cli"},
 }
 
