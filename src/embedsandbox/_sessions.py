@@ -153,15 +153,24 @@ class Session:
         stdin: str = "",
         limits: Limits | dict[str, Any] | None = None,
         output_files: list[str] | tuple[str, ...] = (),
+        interactive: bool = False,
     ) -> ExecuteResponse:
         """Run `code` after the calls before it (their globals, imports and files are there).
+
+        `interactive`: print the value of its last expression, as a REPL does.
 
         Raises:
             SessionClosedError: the session is closed (`reason` says why).
             RequestValidationError: a field is invalid (a limit of the session's, say).
 
         """
-        request = _request(code=code, stdin=stdin, limits=limits, output_files=list(output_files))
+        request = _request(
+            code=code,
+            stdin=stdin,
+            limits=limits,
+            output_files=list(output_files),
+            interactive=interactive,
+        )
         result = self.execute(request)
         assert isinstance(result, ExecuteResponse)  # noqa: S101 - no function was named
         return result
@@ -226,6 +235,7 @@ class Session:
                 stdin=request.stdin.encode("utf-8"),
                 host_call=host_call,
                 output_files=tuple(request.output_files),
+                interactive=request.interactive,
             )
             execution_id = self._plumbing.new_id()
             started_at = datetime.now(UTC)

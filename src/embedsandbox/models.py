@@ -1048,6 +1048,8 @@ class SessionCallRequest(_Request):
     """This call's limits, over the session's `limits`: time, fuel, output, output files."""
     output_files: _OutputPatterns = Field(default_factory=list)
     """Files to hand back after this call, as for `run_script`."""
+    interactive: StrictBool = False
+    """Print the value of the code's last expression, as an interactive interpreter does."""
 
     @field_validator("limits")
     @classmethod

@@ -139,10 +139,11 @@ def test_every_command_has_help_and_h(invoke: Invoke, path: tuple[str, ...]) -> 
 def test_the_top_help_lists_the_commands_and_completion(invoke: Invoke) -> None:
     done = invoke("--help")
     assert done.exit_code == 0
-    listed = [line.split()[0] for line in done.stdout.split("Commands:")[1].splitlines()[1:9]]
+    listed = [line.split()[0] for line in done.stdout.split("Commands:")[1].splitlines()[1:10]]
     assert listed == [
         "run",
         "warmup",
+        "repl",
         "serve",
         "keys",
         "tools",

@@ -61,7 +61,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     # The server reaches the engines only for the waiting-guest hook (`_engines._waiting`).
     "server": {"errors", "models", "_options", "_secrets", "_keys", "_sandbox", "_engines"},
     # The command line: `_cli/` holds the click commands, `cli` is its public entry (`main`).
-    "_cli": {"errors", "models", "_keys", "_sandbox", "server"},
+    "_cli": {"errors", "models", "_keys", "_paths", "_sandbox", "server"},
     "cli": {"_cli"},
     "__main__": {"cli"},
 }

@@ -9,6 +9,7 @@ import click
 from ._base import RootGroup
 from .executions import executions
 from .keys import keys
+from .repl import repl
 from .run import run, warmup
 from .runtimes import runtimes
 from .secrets import secrets
@@ -35,7 +36,7 @@ def app() -> None:
     """
 
 
-for _command in (run, warmup, serve, keys, tools, runtimes, secrets, executions):
+for _command in (run, warmup, repl, serve, keys, tools, runtimes, secrets, executions):
     app.add_command(_command)
 
 

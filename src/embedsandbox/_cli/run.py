@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import click
 from click.core import ParameterSource
 
 from .._sandbox import Sandbox
+from ..models import ExecuteResponse
 from ._base import Command
 from ._compile import warm
 from ._output import print_function_result, print_script_result
@@ -101,6 +103,20 @@ def _files(items: tuple[str, ...]) -> list[dict[str, str]]:
     metavar="BYTES",
     help="Bytes kept per output stream (default 1 MiB).",
 )
+@click.option(
+    "-o",
+    "--output-file",
+    "output_files",
+    multiple=True,
+    metavar="PATTERN",
+    help="Hand back the files the run leaves that match PATTERN ('*.png', 'out/**'; repeatable).",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Where to write those files (default: the working directory).",
+)
 @click.option("--function", "function_mode", is_flag=True, help="Call the code's execute(input).")
 @click.option(
     "--input", "input_value", type=JSON_VALUE, help="The function's input (default null)."
@@ -120,6 +136,8 @@ def run(
     memory: int | None,
     fuel: int | None,
     output_bytes: int | None,
+    output_files: tuple[str, ...],
+    output_dir: str | None,
     function_mode: bool,
     input_value: Any,
     as_json: bool,
@@ -153,19 +171,49 @@ def run(
         "env": dict(env),
         "files": _files(file_in),
         "limits": {k: v for k, v in limits.items() if v is not None},
+        "output_files": list(output_files),
     }
+    if output_dir is not None and not output_files:
+        msg = "--output-dir needs --output-file PATTERN"
+        raise click.UsageError(msg)
     with Sandbox() as sandbox:
         if language in _COMPILED:
             warm(sandbox, language)
         if function_mode:
             result = sandbox.run_function(**request, input=input_value)
+            save_files(result.execution, output_dir)
             return print_function_result(result, as_json=as_json)
         if stdin_text is not None:
             request["stdin"] = stdin_text
         elif stdin_file is not None:
             with click.open_file(stdin_file, encoding="utf-8") as stream:
                 request["stdin"] = stream.read()
-        return print_script_result(sandbox.run_script(**request, args=args), as_json=as_json)
+        response = sandbox.run_script(**request, args=args)
+        save_files(response, output_dir)
+        return print_script_result(response, as_json=as_json)
+
+
+def save_files(response: ExecuteResponse, output_dir: str | None) -> None:
+    """Write the files a run handed back under `output_dir` (they stay inside it)."""
+    if not response.files and not response.files_left_out:
+        return
+    root = Path(output_dir or ".").resolve()
+    for file in response.files:
+        target = (root / file.path).resolve()
+        if root not in target.parents:  # the guest's paths are relative; checked again
+            click.echo(f"embedsandbox: skipped {file.path!r}: outside {root}", err=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if file.encoding == "base64":
+            target.write_bytes(base64.b64decode(file.contents))
+        else:
+            target.write_text(file.contents, encoding="utf-8")
+        click.echo(f"embedsandbox: wrote {target}", err=True)
+    for left in response.files_left_out:
+        click.echo(f"embedsandbox: left out {left.path!r}: {left.reason}", err=True)
+    hidden = response.files_left_out_count - len(response.files_left_out)
+    if hidden > 0:
+        click.echo(f"embedsandbox: and {hidden} more files left out", err=True)
 
 
 @click.command(cls=Command)

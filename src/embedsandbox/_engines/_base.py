@@ -134,6 +134,7 @@ class SessionCall:
     stdin: bytes = b""
     host_call: HostCall | None = None
     output_files: tuple[str, ...] = ()
+    interactive: bool = False  # print a last expression's value, as a REPL does
 
 
 class EngineSession(Protocol):

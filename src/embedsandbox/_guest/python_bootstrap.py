@@ -362,6 +362,19 @@ def _reseed():
         numpy_random.seed()
 
 
+def _interactive(code, filename, namespace):
+    # As the interactive interpreter: the value of a last expression is printed.
+    import ast
+
+    tree = ast.parse(code, filename)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, filename, "exec"), namespace)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
+        if value is not None:
+            print(repr(value))
+
+
 def _main(message, namespace=None, filename="main.py"):
     job = _json.loads(message if message is not None else _call("job"))
     import os
@@ -403,7 +416,9 @@ def _main(message, namespace=None, filename="main.py"):
         # A runtime revision's `additional_python_imports`, before the user's code.
         for module in job.get("imports", ()):
             __import__(module)
-        if code:
+        if code and job.get("interactive"):
+            _interactive(code, filename, namespace)
+        elif code:
             exec(compile(code, filename, "exec"), namespace)
         if entry == "function":
             execute = namespace.get(function)

@@ -64,7 +64,10 @@ module EmbedSandbox
 
     def main(job)
       function = job["function"]
-      TOPLEVEL_BINDING.eval(job["code"], "main.rb", 1) unless job["code"].empty?
+      unless job["code"].empty?
+        value = TOPLEVEL_BINDING.eval(job["code"], "main.rb", 1)
+        $stdout.write("=> #{value.inspect}\n") if job["interactive"]
+      end
       function ? call_function(function, job["input"]) : [0, nil]
     rescue SystemExit => e
       [e.status, function ? "error:" : nil]

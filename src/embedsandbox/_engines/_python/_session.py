@@ -60,6 +60,7 @@ class PythonSession:
             "input": call.input_json,
             "max_output_bytes": call.limits.max_output_bytes,
             "stdin": _b64(call.stdin),
+            "interactive": call.interactive,
         }
         if self._first:  # the session's environment, arguments and imports, once
             inv = self._invocation

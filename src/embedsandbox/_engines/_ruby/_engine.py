@@ -269,6 +269,7 @@ class RubySession:
             "function": call.function,
             "input": call.input_json,
             "stdin": base64.b64encode(call.stdin).decode("ascii"),
+            "interactive": call.interactive,
         }
         done = _Done(None, b"", b"", 0, None, None)
         try:
