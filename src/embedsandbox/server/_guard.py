@@ -3,21 +3,29 @@
 `RequestGuard` (outermost) caps header count and size (431), refuses repeated `Authorization`
 headers and any credential in the URL (the key goes in `Authorization: Bearer`), and caps the
 body (413). `parse_json` is the only JSON parser of request bodies: valid UTF-8, no NaN or
-Infinity, no duplicate keys, bounded numbers and nesting. `RedactingFilter` keeps query
-strings and API keys out of every log line. Used by `_app`.
+Infinity, no duplicate keys, bounded numbers and nesting; `StrictJSONRoute` makes every route
+read its body with it. `RedactingFilter` keeps query strings and API keys out of every log
+line. Used by `_app` and the routers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
 import re
+from collections.abc import Callable, Coroutine
 from typing import Any, Final
 from urllib.parse import parse_qsl, unquote_plus
 
+from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ._errors import RpcCode, error_response
 
 __all__ = [
     "MAX_HEADERS",
@@ -25,7 +33,7 @@ __all__ = [
     "BodyError",
     "RedactingFilter",
     "RequestGuard",
-    "error_response",
+    "StrictJSONRoute",
     "install_redaction",
     "parse_json",
 ]
@@ -37,21 +45,14 @@ MAX_HEADER_BYTES: Final = 32 << 10
 MAX_JSON_NUMBER_CHARS: Final = 100
 """The longest number literal in a request body."""
 
-INVALID_ARGUMENT, UNAUTHENTICATED = 3, 16
+# Bodies above this are parsed on a worker thread: a large one would hold up the event loop.
+_THREADED_PARSE_BYTES: Final = 64 << 10
 
 _KEY = re.compile(r"esk_[A-Za-z0-9_\-]+")
 # Query parameter names that carry credentials (compared without case, `-` or `_`).
 _CREDENTIAL_NAMES = re.compile(
     r"key|token|secret|passw|auth|bearer|credential|jwt|session|signature|sig$|pwd"
 )
-
-
-def error_response(
-    status: int, code: int, message: str, headers: dict[str, str] | None = None, **extra: Any
-) -> JSONResponse:
-    """`{code, message}` with `status`; a message that is not valid Unicode is escaped."""
-    safe = message.encode("utf-8", "backslashreplace").decode("utf-8")
-    return JSONResponse({"code": code, "message": safe, **extra}, status, headers=headers)
 
 
 def _credential_in_url(scope: Scope) -> bool:
@@ -87,14 +88,14 @@ class RequestGuard:
         if len(headers) > MAX_HEADERS or size > MAX_HEADER_BYTES:
             return error_response(
                 431,
-                INVALID_ARGUMENT,
+                RpcCode.INVALID_ARGUMENT,
                 f"the request has {len(headers)} headers of {size} bytes; the server accepts "
                 f"at most {MAX_HEADERS} headers of {MAX_HEADER_BYTES} bytes in all",
             )
         if _credential_in_url(scope):
             return error_response(
                 401,
-                UNAUTHENTICATED,
+                RpcCode.UNAUTHENTICATED,
                 "a credential was sent in the URL, which the server refuses: send the API key "
                 "in the 'Authorization: Bearer <key>' header, never in the URL (a key that was "
                 "in a URL may have been logged elsewhere: revoke it)",
@@ -103,14 +104,16 @@ class RequestGuard:
         if sum(1 for name, _ in headers if name == b"authorization") > 1:
             return error_response(
                 401,
-                UNAUTHENTICATED,
+                RpcCode.UNAUTHENTICATED,
                 "the request has more than one Authorization header; send exactly one: "
                 "'Authorization: Bearer <key>'",
                 headers={"WWW-Authenticate": "Bearer"},
             )
         lengths = [value for name, value in headers if name == b"content-length"]
         if len(lengths) > 1 or (lengths and not lengths[0].isdigit()):
-            return error_response(400, INVALID_ARGUMENT, "the Content-Length header is invalid")
+            return error_response(
+                400, RpcCode.INVALID_ARGUMENT, "the Content-Length header is invalid"
+            )
         if lengths and int(lengths[0]) > self.limit:
             return self._too_large()
         return None
@@ -118,7 +121,7 @@ class RequestGuard:
     def _too_large(self) -> JSONResponse:
         return error_response(
             413,
-            INVALID_ARGUMENT,
+            RpcCode.INVALID_ARGUMENT,
             f"the request body is larger than the server's limit of {self.limit} bytes",
         )
 
@@ -219,6 +222,37 @@ def parse_json(body: bytes) -> Any:
     except RecursionError:
         msg = "the body is not valid JSON for this server: it is nested too deeply"
         raise BodyError(msg) from None
+
+
+class _StrictJSONRequest(Request):
+    """A request whose body is parsed by `parse_json`, off the event loop when large."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                if len(body) > _THREADED_PARSE_BYTES:
+                    self._json = await asyncio.to_thread(parse_json, body)
+                else:
+                    self._json = parse_json(body)
+            except BodyError as exc:
+                # FastAPI lets an HTTPException from the body through as it is (a 400 with
+                # this message); any other exception would become its generic 400.
+                raise HTTPException(400, str(exc)) from None
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """A route whose JSON body is read by `parse_json` (the routers' `route_class`)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """FastAPI's handler, given a request that parses its body strictly."""
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(_StrictJSONRequest(request.scope, request.receive))
+
+        return strict
 
 
 def _redact(text: str) -> str:

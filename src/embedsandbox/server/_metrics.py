@@ -1,8 +1,8 @@
 """Prometheus text-format metrics of the server (`GET /metrics`), kept in memory.
 
-Counted by the worker pool in `_app`: executions by language and outcome, their durations
-(queue wait excluded), requests refused with 429, and the pool's occupancy: guests on a
-worker, requests queued for one, guests parked in a wait without one.
+Counted by `_context.GuestRunner` around the worker pool: executions by language and
+outcome, their durations (queue wait excluded), requests refused with 429, and the pool's
+occupancy: guests on a worker, requests queued for one, guests parked in a wait without one.
 """
 
 from __future__ import annotations
