@@ -749,15 +749,17 @@ class Sandbox:
         return session
 
     def get_session(self, session_id: str) -> Session:
-        """The open session with this id (sessions live in this Sandbox's process).
+        """The session with this id, open or recently closed, in this Sandbox's process.
+
+        A closed one's calls raise `SessionClosedError` (with its reason).
 
         Raises:
-            NotFoundError: no open session has this id (it may have closed).
+            NotFoundError: this Sandbox has no session with this id (or it closed long ago).
 
         """
         found = self._sessions.get(session_id) if isinstance(session_id, str) else None
         if found is None:
-            msg = f"session {session_id!r} does not exist or is closed"
+            msg = f"session {session_id!r} does not exist"
             raise NotFoundError(msg)
         return found
 

@@ -61,6 +61,7 @@ DEFAULT_SESSION_LIMITS: Final = SessionLimits(
 MAX_SESSIONS: Final = 64
 """`Sandbox(max_sessions=...)`'s default: the most sessions open at once."""
 SWEEP_S: Final = 5.0
+_KEPT_CLOSED: Final = 1000
 
 
 @dataclass(frozen=True)
@@ -171,9 +172,7 @@ class Session:
             output_files=list(output_files),
             interactive=interactive,
         )
-        result = self.execute(request)
-        assert isinstance(result, ExecuteResponse)  # noqa: S101 - no function was named
-        return result
+        return self.run_request(request)
 
     def call(
         self,
@@ -200,8 +199,22 @@ class Session:
             limits=limits,
             output_files=list(output_files),
         )
+        return self.call_request(request)
+
+    def run_request(self, request: SessionCallRequest) -> ExecuteResponse:
+        """`run` from its request model (which names no `function`)."""
         result = self.execute(request)
-        assert isinstance(result, ExecuteFunctionResponse)  # noqa: S101 - a function was named
+        if not isinstance(result, ExecuteResponse):  # pragma: no cover - the caller checked
+            msg = "run_request takes a request without a function; use call_request"
+            raise TypeError(msg)
+        return result
+
+    def call_request(self, request: SessionCallRequest) -> ExecuteFunctionResponse:
+        """`call` from its request model (which names a `function`)."""
+        result = self.execute(request)
+        if not isinstance(result, ExecuteFunctionResponse):  # pragma: no cover
+            msg = "call_request takes a request with a function; use run_request"
+            raise TypeError(msg)
         return result
 
     async def run_async(self, code: str, **fields: Any) -> ExecuteResponse:
@@ -373,6 +386,9 @@ class Sessions:
     def __init__(self, max_sessions: int) -> None:
         self.max_sessions = max_sessions
         self._open: dict[str, Session] = {}
+        # Recently closed sessions, so that a call to one says why it closed (409) rather
+        # than that it never existed (404); the oldest are forgotten past `_KEPT_CLOSED`.
+        self._closed: dict[str, Session] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
@@ -398,12 +414,17 @@ class Sessions:
                 self._sweeper.start()
 
     def get(self, session_id: str) -> Session | None:
+        """The session with this id, open or recently closed."""
         with self._lock:
-            return self._open.get(session_id)
+            return self._open.get(session_id) or self._closed.get(session_id)
 
     def forget(self, session: Session) -> None:
+        """`session` closed: it no longer counts toward `max_sessions`."""
         with self._lock:
             self._open.pop(session.id, None)
+            self._closed[session.id] = session
+            while len(self._closed) > _KEPT_CLOSED:
+                del self._closed[next(iter(self._closed))]
 
     def sweep(self) -> None:
         """Close the sessions past their idle timeout or lifetime."""

@@ -24,6 +24,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    RootModel,
     Strict,
     StrictBool,
     field_validator,
@@ -72,6 +73,7 @@ __all__ = [
     "RuntimeStatus",
     "ScriptExecutionDetails",
     "SessionCallRequest",
+    "SessionCallResponse",
     "SessionExecutionDetails",
     "SessionInfo",
     "SessionLimits",
@@ -1065,6 +1067,10 @@ class SessionCallRequest(_Request):
             msg = f"{', '.join(fixed)} belong to the session, not to one call"
             raise ValueError(msg)
         return limits
+
+
+class SessionCallResponse(RootModel[ExecuteFunctionResponse | ExecuteResponse]):
+    """Extension: a session call's answer (a function's when the call named one)."""
 
 
 class SessionInfo(BaseModel):

@@ -17,8 +17,8 @@ from embedsandbox.server._context import authenticate
 from ._in_process import InProcess, api_routes
 
 REF = "#/components/schemas/"
-# /healthz and /metrics; runs 2, tools 5, secrets 2, executions 2, runtimes 7.
-OPERATIONS = 20
+# /healthz and /metrics; runs 2, tools 5, secrets 2, executions 2, runtimes 7, sessions 4.
+OPERATIONS = 24
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +151,7 @@ def test_every_body_is_read_as_strict_json(app: FastAPI, client: InProcess) -> N
         for method in sorted(route.methods)
         if method == "POST"
     ]
-    assert len(with_body) == 8
+    assert len(with_body) == 10
     body = b'{"name": "a", "name": "b"}'
     headers = {"Content-Type": "application/json"}
     for response in [client.request(m, p, headers=headers, content=body) for m, p in with_body]:

@@ -143,6 +143,15 @@ def test_every_route_answers_its_model(served: Served) -> None:
         time.sleep(0.1)
     assert ok("DELETE", "/v1/runtimes/{runtime_id}", rt) == {"id": runtime["id"], "deleted": True}
 
+    session = ok("POST", "/v1/sessions", json={"language": "python"})
+    at = f"/v1/sessions/{session['id']}"
+    call = "/v1/sessions/{session_id}/execute"
+    assert ok("POST", call, f"{at}/execute", json={"code": "x = 2\nprint(x)"})["stdout"] == "2\n"
+    body = {"code": "def f(i):\n    return i * x", "function": "f", "input": 21}
+    assert ok("POST", call, f"{at}/execute", json=body)["output"] == 42
+    assert ok("GET", "/v1/sessions/{session_id}", at)["calls"] == 2
+    assert ok("DELETE", "/v1/sessions/{session_id}", at)["closed_reason"] == "closed"
+
     assert "embedsandbox_executions_total" in ok("GET", "/metrics")
     # Every route of the app was called and checked.
     assert served.checked == set(served.models)

@@ -52,6 +52,7 @@ STATE_ATTRIBUTE: Final = "embedsandbox"
 """The attribute of `app.state` that holds the `ServerState`."""
 
 _Model = TypeVar("_Model", bound=BaseModel)
+_T = TypeVar("_T")
 # What a run returns: a script's execution, or a function's or tool's output around one.
 _Run = TypeVar("_Run", ExecuteResponse, ExecuteFunctionResponse, ExecuteToolResponse)
 
@@ -101,8 +102,17 @@ class GuestRunner:
             self._metrics.execution(language, _outcome(execution), time.perf_counter() - start)
             return result
 
+        return await self.work(caller, timed)
+
+    async def work(self, caller: Caller, call: Callable[[], _T]) -> _T:
+        """`call()` on a worker of the pool (no execution counted): a session's start, say.
+
+        Raises:
+            ApiError: 429 with `Retry-After`: no worker came free within the queue timeout.
+
+        """
         try:
-            return await self._pool.run(timed, caller.tenant)
+            return await self._pool.run(call, caller.tenant)
         except Busy:
             self._metrics.rejected()
             raise ApiError(

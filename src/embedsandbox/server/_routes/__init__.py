@@ -11,7 +11,7 @@ from typing import Final
 
 from fastapi import APIRouter
 
-from . import executions, operations, runs, runtimes, secrets, tools
+from . import executions, operations, runs, runtimes, secrets, sessions, tools
 
 __all__ = ["PROTECTED", "PUBLIC"]
 
@@ -24,5 +24,6 @@ PROTECTED: Final[tuple[APIRouter, ...]] = (
     secrets.router,
     executions.router,
     runtimes.router,
+    sessions.router,
 )
 """Routers of the `/v1` API: every route needs a bearer API key."""
