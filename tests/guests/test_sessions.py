@@ -12,7 +12,19 @@ from embedsandbox.errors import ConflictError, RequestValidationError, SessionCl
 
 pytestmark = pytest.mark.guest
 
-SESSION_LANGUAGES = ["python", "ruby"]
+SESSION_LANGUAGES = ["python", "ruby", "javascript", "typescript"]
+_JS = {
+    "define": "let x = 41\nfunction double(i) { return i.n * 2 + 41 }",
+    "bump": "x += 1",
+    "show": "console.log(x)",
+    "stdin": "console.log(require('fs').readFileSync(0, 'utf8').toUpperCase())",
+    "env": "console.log(process.env.MODE); console.log(JSON.stringify(process.argv.slice(2)))",
+    "loop": "while (true) {}",
+    "exit": "process.exitCode = 4",
+    "raise": "throw new RangeError('boom')",
+    "file": "require('fs').writeFileSync('kept.txt', 'from call 1')",
+    "read": "console.log(require('fs').readFileSync('kept.txt', 'utf8'))",
+}
 
 # Per language: define x = 41 and a function, bump x, read it back, print stdin.
 STEPS = {
@@ -40,6 +52,11 @@ STEPS = {
         "file": "File.write('kept.txt', 'from call 1')",
         "read": "puts File.read('kept.txt')",
     },
+    "javascript": _JS,
+    "typescript": {
+        **_JS,
+        "define": "let x: number = 41\nfunction double(i: {n: number}) { return i.n * 2 + 41 }",
+    },
 }
 
 
@@ -54,7 +71,7 @@ def test_state_persists_across_calls_and_not_across_sessions(
         assert "42\n" == one.run(steps["show"]).stdout
         assert "IN\n" == one.run(steps["stdin"], stdin="in").stdout
         env = one.run(steps["env"]).stdout
-        assert env in ("t ['a']\n", 't\n["a"]\n')
+        assert env in ("t ['a']\n", 't\n["a"]\n')  # Python, Ruby and JavaScript print so
         assert 0 == one.run(steps["file"]).exit_code
         assert "from call 1\n" == one.run(steps["read"]).stdout
         result = one.call("double", {"n": 5})

@@ -31,6 +31,7 @@
   // already built, fresh for that guest, and no run's data is in them. Phase 2 (`setup`) is
   // all that runs per run: it takes the run's configuration.
   const G = globalThis;
+  const IndirectEval = G.eval; // a call of it evaluates in the global scope (sessions)
   const host = G.__es;
   delete G.__es;
   // The run's configuration: filled in by `setup` (phase 2), read only when the run is going.
@@ -2924,7 +2925,11 @@
     return `a ${typeof v}`;
   }
 
-  function deliver(value) {
+  function deliver(value, name = "execute", exit = true) {
+    const fail = () => {
+      if (exit) hostExit(1);
+      return false;
+    };
     let text;
     try {
       text = value === undefined ? "null" : JSONStringify(value);
@@ -2936,16 +2941,68 @@
       } catch {
         why = "unknown error";
       }
-      writeOut(2, `TypeError: the return value of execute cannot be serialised as JSON: ${why}\n`);
+      writeOut(2, `TypeError: the return value of ${name} cannot be serialised as JSON: ${why}\n`);
       host("result:json_serialization_error:");
-      hostExit(1);
+      return fail();
     }
     if (typeof text !== "string") {
-      writeOut(2, `TypeError: the return value of execute cannot be serialised as JSON: it is ${kindOf(value)}\n`);
+      writeOut(2, `TypeError: the return value of ${name} cannot be serialised as JSON: it is ${kindOf(value)}\n`);
       host("result:json_serialization_error:");
-      hostExit(1);
+      return fail();
     }
     host("result:valid:" + text);
+    return true;
+  }
+
+  // A session's calls (`_engines/_javascript/_session.py`): the host evaluates each call's
+  // code as a global script (async: top-level await works, and its declarations stay for
+  // the next call) after begin(stdin), and hands its promise to settle(); callEnd() is the
+  // call's exit code once no job or timer is left. An uncaught error is the call's (exit 1), not the session's end.
+  let callState = 0; // 0 pending, 1 done, 2 failed
+  function report(e) {
+    if (isOutOfMemory(e)) host("limit:memory_size");
+    let text;
+    try {
+      text = describeThrown(e);
+    } catch (e2) {
+      if (isOutOfMemory(e2)) host("limit:memory_size");
+      text = "Uncaught exception";
+    }
+    writeOut(2, text + "\n");
+  }
+  function begin(stdin) {
+    callState = 0;
+    stdinText = stdin;
+    exitCodeValue = undefined; // process.exitCode is each call's own
+  }
+  function settle(promise, name, input) {
+    const then = name === null ? promise : promise.then(async () => {
+      const fn = IndirectEval(name); // the host checked it is an identifier
+      if (typeof fn !== "function") {
+        writeOut(2, `ReferenceError: no function named ${name} is defined\n`);
+        host("result:error:");
+        callState = 2;
+        return;
+      }
+      if (!deliver(await fn(JSONParse(input)), name, false)) callState = 2;
+    });
+    then.then(
+      () => {
+        if (callState === 0) callState = 1;
+      },
+      (e) => {
+        callState = 2;
+        report(e);
+        if (name !== null) host("result:error:");
+      },
+    );
+  }
+  function callEnd() {
+    if (callState === 0) {
+      writeOut(2, "Error: the call's top-level await never settled\n");
+      return 13;
+    }
+    return callState === 2 ? 1 : toExitCode(exitCodeValue);
   }
 
   async function run() {
@@ -3004,7 +3061,7 @@
     return "b" + G.btoa(binary);
   }
 
-  const harness = { run, tick, finish, listFiles, fileData };
+  const harness = { run, tick, finish, listFiles, fileData, begin, settle, callEnd };
 
   // ================================================================ phase 2: per run
   // Called by the host once per run with the run's configuration (JSON text); returns the

@@ -6,7 +6,7 @@ import functools
 import logging
 import threading
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ..._artifacts import verify_runtime
 from .._base import Invocation, RawOutcome, RuntimePackages
@@ -15,6 +15,9 @@ from .._core._snapshot import PAGE, differing_runs, private_pages
 from .._pool import Pools, PoolSize, WarmPool, resolve_size
 from . import _quickjs as qjs
 from ._run import Run
+
+if TYPE_CHECKING:
+    from ._session import JavaScriptSession
 from ._runtime import (
     WasmRuntime,
     baked_cache_path,
@@ -140,6 +143,16 @@ class JavaScriptEngine:
         if rt.hot_pages is None:
             rt.hot_pages = _hot_pages(rt)
         return rt.fresh_guest(memory=_POOL_MEMORY, deadline_s=_POOL_DEADLINE_S, prefault=True)
+
+    def session(self, invocation: Invocation, /) -> JavaScriptSession:
+        """A guest kept for a session's calls (`EngineSession`), on the metered build."""
+        if invocation.language not in ("javascript", "typescript"):
+            msg = f"JavaScriptEngine cannot run {invocation.language!r} code"
+            raise ValueError(msg)
+        check_not_forked("JavaScript")
+        from ._session import JavaScriptSession
+
+        return JavaScriptSession(self._runtime(True), invocation)
 
     def run(self, invocation: Invocation, /) -> RawOutcome:
         """Run one invocation in a fresh guest; guest failures are data, never exceptions."""

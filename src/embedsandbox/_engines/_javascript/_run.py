@@ -354,8 +354,16 @@ class Run:
         return harness
 
     def _drive(self, harness: qjs.QjsHandle) -> None:
-        inst = self._instance()
         harness.call_method("run")
+        self.settle(harness)
+        code = harness.call_method("finish").to_python()
+        self._check_deadline()
+        if self.exit_code is None:
+            self.exit_code = int(code) if isinstance(code, int) else 1
+
+    def settle(self, harness: qjs.QjsHandle) -> None:
+        """Run jobs and timers until none is left (or the deadline passes)."""
+        inst = self._instance()
         while True:
             self._drain_jobs(inst)
             delay = harness.call_method("tick").to_python()
@@ -367,10 +375,6 @@ class Run:
                     time.sleep(max(0.0, min(delay / 1000.0, self.remaining())))
                 self._check_deadline()
         # tick() ran nothing when it returned -1: no job was queued since the last drain.
-        code = harness.call_method("finish").to_python()
-        self._check_deadline()
-        if self.exit_code is None:
-            self.exit_code = int(code) if isinstance(code, int) else 1
 
     def _drain_jobs(self, inst: qjs.GuestInstance) -> None:
         """Run microtasks until none is pending (the deadline checked between batches).
