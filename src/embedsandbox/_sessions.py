@@ -78,6 +78,10 @@ class Plumbing:
     ]
     run_async: Callable[[Callable[[], Any]], Any]
     new_id: Callable[[], str]
+    seal: Callable[[dict[str, Any], bytes], bytes]
+    """Seal a saved session: its header and its guest's bytes, compressed and encrypted."""
+    header: dict[str, Any]
+    """What a resume needs besides counters: the request (files left out), engine id."""
 
 
 class Session:
@@ -97,6 +101,7 @@ class Session:
         session_limits: SessionLimits,
         plumbing: Plumbing,
         on_close: Callable[[Session], None],
+        restored: dict[str, Any] | None = None,
     ) -> None:
         self._id = session_id
         self._language = language
@@ -114,6 +119,12 @@ class Session:
         self._fuel_used = 0
         self._output = 0
         self._closed_reason: str | None = None
+        if restored is not None:  # a resumed session goes on counting where it stopped
+            self._created = datetime.fromisoformat(restored["created_at"])
+            self._started -= float(restored["age_s"])
+            self._calls = int(restored["calls"])
+            self._fuel_used = int(restored["fuel_used"])
+            self._output = int(restored["output_bytes"])
 
     # -- what it is ----------------------------------------------------------------------
 
@@ -332,6 +343,45 @@ class Session:
             if now - self._started > float(self._limits.max_lifetime or 0):
                 return "max_lifetime"
         return None
+
+    def save(self) -> bytes:
+        """The session between calls, as bytes that `Sandbox.resume` continues.
+
+        Here, or in another process or machine with the same engine build and host key.
+
+        Everything the guest holds (its memory, files, globals) is in it: the bytes are
+        compressed and encrypted with the host key (AES-256-GCM, the key that seals the
+        store's secrets: `EMBEDSANDBOX_SECRET_KEY`, else `secret.key` beside the store; a
+        Sandbox with `store=None` has a key of its own, so only it can resume its saves).
+        The session stays open.
+
+        Raises:
+            SessionClosedError: the session is closed.
+            LanguageUnavailableError: its language's sessions cannot be saved yet.
+
+        """
+        from .errors import LanguageUnavailableError
+
+        with self._lock:
+            self._check_open()
+            save = getattr(self._guest, "save", None)
+            if not callable(save):
+                msg = f"saving a {self._language.value} session is not available yet"
+                raise LanguageUnavailableError(msg)
+            guest: bytes = save()
+            with self._state:
+                header = {
+                    **self._plumbing.header,
+                    "id": self._id,
+                    "created_at": self._created.isoformat(),
+                    "age_s": time.monotonic() - self._started,
+                    "calls": self._calls,
+                    "fuel_used": self._fuel_used,
+                    "output_bytes": self._output,
+                    "call_limits": self._call_limits,
+                    "session_limits": self._limits.model_dump(mode="json"),
+                }
+            return self._plumbing.seal(header, guest)
 
     # -- the end -------------------------------------------------------------------------------
 

@@ -5,7 +5,8 @@ never raised: it comes back as data in the result. These are raised::
 
     EmbedSandboxError                      code                    HTTP  exit
     ├─ ConfigurationError(ValueError)      invalid_configuration   400   2
-    │  └─ RequestValidationError           invalid_request         400   2   .errors
+    │  ├─ RequestValidationError           invalid_request         400   2   .errors
+    │  └─ SnapshotError                    invalid_snapshot        400   2
     ├─ NotFoundError(LookupError)          not_found               404   3
     ├─ RuntimeUnavailableError             runtime_unavailable     503   5
     │  └─ LanguageUnavailableError         language_unavailable    501   5
@@ -40,6 +41,7 @@ __all__ = [
     "SandboxClosedError",
     "SecretKeyError",
     "SessionClosedError",
+    "SnapshotError",
     "StoreError",
 ]
 
@@ -75,6 +77,16 @@ class RequestValidationError(ConfigurationError):
 
     def __reduce__(self) -> tuple[Any, ...]:  # whole across processes, `errors` included
         return (type(self), (str(self), self.errors))
+
+
+class SnapshotError(ConfigurationError):
+    """A saved session cannot be resumed (the message says why).
+
+    Its bytes were changed, it was sealed with another host key, or saved by another engine
+    build.
+    """
+
+    code = "invalid_snapshot"
 
 
 class NotFoundError(EmbedSandboxError, LookupError):

@@ -8,7 +8,14 @@ import time
 import pytest
 
 from embedsandbox import Sandbox
-from embedsandbox.errors import ConflictError, RequestValidationError, SessionClosedError
+from embedsandbox.errors import (
+    ConfigurationError,
+    ConflictError,
+    LanguageUnavailableError,
+    RequestValidationError,
+    SessionClosedError,
+    SnapshotError,
+)
 
 pytestmark = pytest.mark.guest
 
@@ -208,3 +215,95 @@ def test_async_calls(sandbox: Sandbox) -> None:
             return shown.stdout, called.output
 
     assert ("42\n", 42) == asyncio.run(go())
+
+
+@pytest.mark.parametrize("language", ["python", "ruby"])
+def test_a_saved_session_resumes_where_it_stopped(sandbox: Sandbox, language: str) -> None:
+    steps = STEPS[language]
+    session = sandbox.session(language=language, env={"MODE": "t"}, args=["a"])
+    session.run(steps["define"])
+    session.run(steps["bump"])
+    session.run(steps["file"])
+    saved = session.save()
+    session.run(steps["bump"])  # after the save: not in it
+    session.close()
+    resumed = sandbox.resume(saved)
+    assert (session.id, 3) == (resumed.id, resumed.info().calls)
+    assert "42\n" == resumed.run(steps["show"]).stdout
+    assert "from call 1\n" == resumed.run(steps["read"]).stdout
+    assert ("valid", 51) == (lambda r: (r.output_status, r.output))(
+        resumed.call("double", {"n": 5})
+    )
+    env = resumed.run(steps["env"]).stdout
+    assert env in ("t ['a']\n", 't\n["a"]\n')
+    resumed.close()
+
+
+def test_a_changed_or_foreign_snapshot_is_refused(sandbox: Sandbox, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    session = sandbox.session(language="ruby")
+    session.run("x = 1")
+    saved = session.save()
+    for at in (len(saved) // 2, len(saved) - 1):
+        flipped = bytearray(saved)
+        flipped[at] ^= 0x01
+        with pytest.raises(SnapshotError, match="changed"):
+            sandbox.resume(bytes(flipped))
+    with pytest.raises(SnapshotError, match="not a saved session"):
+        sandbox.resume(b"hello")
+    # Another Sandbox with store=None has a host key of its own.
+    with Sandbox(store=None, cache_dir=sandbox._cache_dir) as other:
+        with pytest.raises(SnapshotError, match="another host key"):
+            other.resume(saved)
+    # A guest saved by another engine build (another interpreter or state) is refused.
+    session._guest.engine_id = "ruby another-build"  # type: ignore[attr-defined]
+    foreign = session.save()
+    session.close()
+    with pytest.raises(SnapshotError, match="another engine build"):
+        sandbox.resume(foreign)
+
+
+def test_a_session_resumes_in_another_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    import os
+    import subprocess
+    import sys
+
+    key = base64.b64encode(os.urandom(32)).decode()
+    env = {**os.environ, "EMBEDSANDBOX_SECRET_KEY": key}
+    child = (
+        "import sys\n"
+        "from embedsandbox import Sandbox\n"
+        "with Sandbox(store=None) as sb:\n"
+        "    if sys.argv[1] == 'save':\n"
+        "        s = sb.session(language='python')\n"
+        "        s.run('import json\\nstate = {\"n\": 41}')\n"
+        "        open(sys.argv[2], 'wb').write(s.save())\n"
+        "    else:\n"
+        "        s = sb.resume(open(sys.argv[2], 'rb').read())\n"
+        "        s.run('state[\"n\"] += 1')\n"
+        "        print(s.run('print(json.dumps(state))').stdout, end='')\n"
+    )
+    path = tmp_path / "session.bin"
+    for step in ("save", "resume"):
+        done = subprocess.run(
+            [sys.executable, "-c", child, step, str(path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert 0 == done.returncode, done.stderr
+    assert '{"n": 42}\n' == done.stdout
+    assert b"state" not in path.read_bytes()  # encrypted at rest
+
+
+def test_what_cannot_be_saved_says_why(sandbox: Sandbox) -> None:
+    with sandbox.session(language="python") as session:
+        session.run("f = open('held.txt', 'w')")
+        with pytest.raises(ConfigurationError, match="holds files open"):
+            session.save()
+        session.run("f.close()")
+        assert session.save()
+    with sandbox.session(language="javascript") as js:
+        with pytest.raises(LanguageUnavailableError, match="saving a javascript session"):
+            js.save()

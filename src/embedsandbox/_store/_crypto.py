@@ -82,6 +82,18 @@ class HostKey:
         sealed = self._aead.encrypt(nonce, value.encode("utf-8"), secret_id.encode("utf-8"))
         return base64.b64encode(nonce + sealed).decode("ascii")
 
+    def seal_bytes(self, data: bytes, purpose: bytes) -> bytes:
+        """`data` encrypted and authenticated (nonce first); `purpose` is the associated data."""
+        nonce = os.urandom(_NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, data, purpose)
+
+    def open_bytes(self, sealed: bytes, purpose: bytes) -> bytes | None:
+        """`seal_bytes`'s data again; None if they were changed or sealed otherwise."""
+        try:
+            return self._aead.decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], purpose)
+        except (InvalidTag, ValueError):
+            return None
+
     def open(self, secret_id: str, sealed: str) -> str:
         """The value sealed for `secret_id`.
 

@@ -36,6 +36,8 @@ class SqliteSecretBackend:
             ).fetchone()
         path = None if db.in_memory else db.path
         self._key = HostKey.for_store(path, create=sealed is None)
+        self.key = self._key
+        """The store's host key (it seals saved sessions too)."""
         if sealed is not None:
             self._key.open(sealed[0], sealed[1])  # a wrong key fails here, not at a run
         self._encrypt_plaintext_rows()

@@ -67,6 +67,35 @@ class Disk:
         self.top = _Node({}, False)
         self.bytes = self.count = 0
 
+    def dump(self) -> tuple[list[list[object]], bytes]:
+        """The tree, for a saved session: ([path, is_folder, counted, size, mtime_ns], data)."""
+        listing: list[list[object]] = []
+        data = bytearray()
+        stack: list[tuple[str, _Node]] = [("", self.top)]
+        while stack:
+            prefix, folder = stack.pop()
+            for name, node in (folder.children or {}).items():
+                path = f"{prefix}/{name}"
+                listing.append([path, node.children is not None, node.counted, len(node.data),
+                                node.mtime_ns])  # fmt: skip
+                data += node.data
+                if node.children is not None:
+                    stack.append((path, node))
+        return listing, bytes(data)
+
+    def load(self, listing: list[list[Any]], data: bytes) -> None:
+        """Put back what `dump` took (parents come before their children in it)."""
+        self.clear()
+        at = 0
+        for path, is_folder, counted, size, mtime_ns in listing:
+            parent = self._find(str(path).rpartition("/")[0] or "/")
+            node = _Node({} if is_folder else None, bool(counted))
+            node.data, node.mtime_ns = data[at : at + int(size)], int(mtime_ns)
+            at += int(size)
+            parent.children[str(path).rpartition("/")[2]] = node
+            self.bytes += len(node.data)
+            self.count += 1 if counted else 0
+
     def entries(self) -> Iterator[Entry]:
         """Every file, by its path under / (for `output_files`); the disk has no links."""
         stack: list[tuple[str, _Node]] = [("", self.top)]

@@ -213,13 +213,13 @@ class PythonEngine:
         raw.files_left_out_count = files.files_left_out_count
         return raw
 
-    def session(self, invocation: Invocation, /) -> PythonSession:
-        """A guest kept for a session's calls (`EngineSession`)."""
+    def session(self, invocation: Invocation, /, saved: bytes | None = None) -> PythonSession:
+        """A guest kept for a session's calls (`EngineSession`); with `saved`, that one again."""
         check_not_forked("Python")
         self._runtime()
         from ._session import PythonSession
 
-        return PythonSession(self, invocation)
+        return PythonSession(self, invocation, saved)
 
     def _make_guest_here(self, packages: RuntimePackages | None, prefault: bool = False) -> Guest:
         # On a guest thread (its stack holds the wasm stack).

@@ -15,9 +15,12 @@ import json
 import threading
 from typing import TYPE_CHECKING
 
+from ...errors import ConfigurationError, SnapshotError
 from .._base import Entry, Invocation, RawOutcome, SessionCall
 from .._core import discard_later, run_on_guest_thread
+from .._core._build import wasmtime_version
 from .._core._outfiles import collect
+from .._core._saved import memory_runs, pack, restore_memory, unpack
 from ._doors import JobDoor
 
 if TYPE_CHECKING:
@@ -32,26 +35,79 @@ _UNCAPPED_FUEL = 2**62
 class PythonSession:
     """See the module doc. Made (and run) on guest threads; one call at a time."""
 
-    def __init__(self, engine: PythonEngine, invocation: Invocation) -> None:
+    def __init__(
+        self, engine: PythonEngine, invocation: Invocation, saved: bytes | None = None
+    ) -> None:
+        """A new session's guest; or, with `saved` (`save()`'s bytes), that one again."""
         self._engine = engine
         self._invocation = invocation
-        self._first = True
+        self._first = saved is None
         self.dead = False
         guest: Guest = run_on_guest_thread(lambda: engine._make_guest_here(invocation.packages))
         self._guest: Guest | None = guest
+        self.engine_id = f"python {guest.state_key} wasmtime{wasmtime_version()}"
         limits = invocation.limits
         started = guest.start(
-            files=dict(invocation.files),
+            files=dict(invocation.files) if saved is None else {},
             memory_bytes=limits.memory_limit_bytes,
             disk_bytes=limits.disk_bytes,
             disk_files=limits.disk_files,
         )
         if not started:
             self.close()
-            from ...errors import ConfigurationError
-
             msg = "the session's files are over its disk quota (disk_bytes or disk_files)"
             raise ConfigurationError(msg)
+        self._open_at_start = _open_files(guest)
+        if saved is not None:
+            try:
+                self._restore(guest, saved)
+            except BaseException:
+                self.close()
+                raise
+
+    def _restore(self, guest: Guest, saved: bytes) -> None:
+        header, parts = unpack(saved)
+        if header.get("engine") != self.engine_id:
+            msg = (
+                f"this session was saved by another engine build ({header.get('engine')}); "
+                f"this one is {self.engine_id}"
+            )
+            raise SnapshotError(msg)
+        guest.disk.load(header["disk"], parts["disk"])
+        store = guest._store
+        try:
+            restore_memory(
+                guest._exports["memory"], store, int(header["memory_size"]), parts["memory"]
+            )
+        except ValueError as e:
+            msg = f"the saved Python session cannot be resumed: {e}"
+            raise ConfigurationError(msg) from None
+        for name, value in header["globals"].items():
+            guest._exports[name].set_value(store, int(value))
+
+    def save(self) -> bytes:
+        """The guest, between calls, as bytes (`PythonSession(..., saved=...)` resumes it).
+
+        Its memory (the pages written since its state), mutable globals and disk. Refused
+        while the code holds files open that it did not start with (they cannot move).
+        """
+        guest = self._guest
+        if guest is None or self.dead:
+            msg = "this Python session's guest was closed"
+            raise RuntimeError(msg)
+        if _open_files(guest) > self._open_at_start:
+            msg = "the session holds files open; close them (f.close(), with open(...)) to save"
+            raise ConfigurationError(msg)
+        store = guest._store
+        size, runs = memory_runs(guest._exports["memory"], store)
+        listing, data = guest.disk.dump()
+        header = {
+            "engine": self.engine_id,
+            "memory_size": size,
+            "globals": {n: int(guest._exports[n].value(store)) for n in guest._rt.global_names},
+            "disk": listing,
+        }
+        return pack(header, {"memory": runs, "disk": data})
 
     def _job(self, call: SessionCall) -> bytes:
         job: dict[str, object] = {
@@ -120,6 +176,11 @@ class PythonSession:
         guest, self._guest = self._guest, None
         if guest is not None:
             discard_later(guest.discard)
+
+
+def _open_files(guest: Guest) -> int:
+    table = guest._table
+    return int(table.open_now()) if table is not None else 0
 
 
 def _b64(data: bytes) -> str:

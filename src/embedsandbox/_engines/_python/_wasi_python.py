@@ -258,6 +258,7 @@ class Guest:
         wp = rt.wp
         wt = wp.wt
         self._rt = rt
+        self.state_key = state_key  # the state it starts from (a saved session names it)
         # A guest of a named state runs in a slot: a store and memory reset from the guest
         # before it, when one is ready (`_core/_slots.py`), else new ones kept for the next.
         self._slot: Slot | None = None

@@ -33,11 +33,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import wasmtime
 
-from ...errors import ConfigurationError, RuntimeUnavailableError
+from ...errors import ConfigurationError, RuntimeUnavailableError, SnapshotError
 from .._base import Entry, Invocation, LimitHit, RawOutcome, SessionCall
 from .._core import (
     TICKER,
@@ -50,6 +50,7 @@ from .._core import (
 from .._core._door import read_result
 from .._core._outcome import outcome
 from .._core._outfiles import collect, folder_entries
+from .._core._saved import folder_tar, memory_runs, pack, restore_memory, unpack, untar_folder
 from ._door import RubyDoor
 from ._fetch import build_files
 from ._rubywasm import INIT_ARGS, TAG_RAISE, Build, Instance
@@ -166,12 +167,22 @@ class RubyEngine:
         done: _Done = run_on_guest_thread(lambda: _run(build, state, invocation))
         return _raw(done, invocation.entry, invocation.limits.max_output_bytes)
 
-    def session(self, invocation: Invocation, /) -> RubySession:
-        """A guest kept for a session's calls (`EngineSession`), made from the guest state."""
+    def session(self, invocation: Invocation, /, saved: bytes | None = None) -> RubySession:
+        """A guest kept for a session's calls (`EngineSession`), made from the guest state.
+
+        With `saved` (a session's `save()`): that guest again.
+        """
         check_not_forked("Ruby")
         build, state = self._load()
-        made: RubySession = run_on_guest_thread(lambda: RubySession(build, state, invocation))
+        made: RubySession = run_on_guest_thread(
+            lambda: RubySession(build, state, invocation, saved)
+        )
         return made
+
+
+def engine_id(build: Build) -> str:
+    """The Ruby build, its guest state and the wasmtime that compiled them, as one string."""
+    return f"ruby {state_key(build.digest)[:32]} {build.code_path().stem}"
 
 
 def _raw(done: _Done, entry: Entry, max_output_bytes: int) -> RawOutcome:
@@ -208,8 +219,16 @@ class RubySession:
     a limit or a trap leaves the session dead: what a guest held after a trap is not trusted.
     """
 
-    def __init__(self, build: Build, state: wasmtime.Module, invocation: Invocation) -> None:
+    def __init__(
+        self,
+        build: Build,
+        state: wasmtime.Module,
+        invocation: Invocation,
+        saved: bytes | None = None,
+    ) -> None:
+        """A new session's guest; or, with `saved` (`save()`'s bytes), that one again."""
         limits = invocation.limits
+        self.engine_id = engine_id(build)
         self._folder = Path(tempfile.mkdtemp(prefix="embedsandbox-ruby-", dir=_SCRATCH))
         self._store: wasmtime.Store | None = None
         self.dead = False
@@ -219,10 +238,26 @@ class RubySession:
             disk_bytes=limits.disk_bytes,
             disk_files=limits.disk_files,
         )
+        header: dict[str, Any] = {}
+        parts: dict[str, bytes] = {}
+        tag = 0
         try:
-            files = dict(invocation.files)
-            self._host.spend_disk(sum(len(c.encode("utf-8")) for c in files.values()), len(files))
-            _lay_out(self._folder, files)
+            if saved is None:
+                files = dict(invocation.files)
+                used = sum(len(c.encode("utf-8")) for c in files.values())
+                self._host.spend_disk(used, len(files))
+                _lay_out(self._folder, files)
+            else:
+                header, parts = unpack(saved)
+                if header.get("engine") != self.engine_id:
+                    msg = (
+                        f"this session was saved by another engine build "
+                        f"({header.get('engine')}); this one is {self.engine_id}"
+                    )
+                    raise SnapshotError(msg)
+                untar_folder(parts["files"], self._folder)
+                self._host.disk_bytes = int(header["disk_bytes"])
+                self._host.disk_files = int(header["disk_files"])
             self._store = new_store(
                 True,
                 fuel=_UNCAPPED_FUEL,
@@ -231,9 +266,25 @@ class RubySession:
                 wasi=_wasi(str(self._folder), None),
             )
             self._guest = Instance.new(build, self._store, state, self._host)
-            start = {"env": dict(invocation.env), "args": list(invocation.args)}
-            with TICKER.active():
-                _, tag = self._guest.eval(prelude_call("start", start))
+            if saved is None:
+                start = {"env": dict(invocation.env), "args": list(invocation.args)}
+                with TICKER.active():
+                    _, tag = self._guest.eval(prelude_call("start", start))
+            else:
+                memory = self._guest.memory
+                restore_memory(memory, self._store, int(header["memory_size"]), parts["memory"])
+                self._host.handles_table.load(header["handles"])
+                self._host.replies = {
+                    int(k): base64.b64decode(v) for k, v in header["replies"].items()
+                }
+                self._host.reply_count = int(header["reply_count"])
+        except SnapshotError:
+            self.close()
+            raise
+        except ValueError as e:  # a saved guest that does not fit (memory_size, say)
+            self.close()
+            msg = f"the saved Ruby session cannot be resumed: {e}"
+            raise ConfigurationError(msg) from None
         except GuestStop as e:
             self.close()
             msg = f"the session's files are over its disk quota ({e.reason})"
@@ -285,6 +336,31 @@ class RubySession:
                 done.files = RawOutcome(0, "", "")
                 collect(folder_entries(self._folder), call.output_files, limits, done.files)
         return done
+
+    def save(self) -> bytes:
+        """The guest, between calls, as bytes (`RubySession(..., saved=...)` resumes it).
+
+        Its memory (the pages written since the state), handle tables and folder.
+        """
+        store = self._store
+        if store is None or self.dead:
+            msg = "this Ruby session's guest was closed"
+            raise RuntimeError(msg)
+        if not self._guest.between_evals():  # pragma: no cover - calls end between evals
+            msg = "the Ruby guest is not between calls"
+            raise RuntimeError(msg)
+        size, runs = memory_runs(self._guest.memory, store)
+        host = self._host
+        header = {
+            "engine": self.engine_id,
+            "memory_size": size,
+            "handles": host.handles_table.dump(),
+            "replies": {str(k): base64.b64encode(v).decode() for k, v in host.replies.items()},
+            "reply_count": host.reply_count,
+            "disk_bytes": host.disk_bytes,
+            "disk_files": host.disk_files,
+        }
+        return pack(header, {"memory": runs, "files": folder_tar(self._folder)})
 
     def close(self) -> None:
         """Free the guest and its folder. Idempotent."""

@@ -102,6 +102,14 @@ class Handles:
         self._values[handle] = value
         return handle
 
+    def dump(self) -> dict[str, object]:
+        """The table, for a saved session (`load` puts it back)."""
+        return {"values": {str(k): v for k, v in self._values.items()}, "next": self._next}
+
+    def load(self, saved: dict[str, Any]) -> None:
+        self._values = {int(k): int(v) for k, v in saved["values"].items()}
+        self._next = int(saved["next"])
+
     def get(self, handle: int) -> int:
         """The VALUE of `handle` (a trap for one never handed out)."""
         value = self._values.get(handle)
