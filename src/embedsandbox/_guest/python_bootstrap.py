@@ -268,10 +268,6 @@ class _Capped:
         return getattr(self._stream, name)
 
 
-def _uncapped(stream):
-    return stream._stream if isinstance(stream, _Capped) else stream
-
-
 def _flush():
     for stream in (_sys.stdout, _sys.stderr):
         try:
@@ -338,6 +334,8 @@ def run(job=None):
     _sys.exit(status)
 
 
+_EMPTY = [None]  # a session's empty stdin, kept while calls have none
+
 # A session's namespace: its calls run in it one after another (`session`).
 _SESSION = {"__name__": "__main__", "__builtins__": __builtins__}
 _CALLS = [0]
@@ -389,7 +387,8 @@ def _main(message, namespace=None, filename="main.py"):
         if job["env"]:
             os.environ.update(job["env"])
         _sys.argv[:] = ["main.py", *job["args"]]
-    if job["stdin"] or namespace is not None:  # a session's call reads its own stdin
+    if job["stdin"] or (namespace is not None and _sys.stdin is not _EMPTY[0]):
+        # A session's call reads its own stdin (an empty one is kept for the next call).
         import binascii
         import io
 
@@ -401,9 +400,14 @@ def _main(message, namespace=None, filename="main.py"):
             errors="surrogateescape",
             newline="\n",
         )
+        _EMPTY[0] = _sys.stdin if not data else None
     cap = job["max_output_bytes"]
-    _sys.stdout = _Capped(_uncapped(_sys.stdout), cap)
-    _sys.stderr = _Capped(_uncapped(_sys.stderr), cap)
+    for name in ("stdout", "stderr"):
+        stream = getattr(_sys, name)
+        if isinstance(stream, _Capped):  # a session's next call: the same stream, a new cap
+            stream._left = cap
+        else:
+            setattr(_sys, name, _Capped(stream, cap))
     code = job["code"]
     import linecache
 
