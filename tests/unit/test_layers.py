@@ -61,6 +61,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     # The server reaches the engines only for the waiting-guest hook (`_engines._waiting`).
     "server": {"errors", "models", "_options", "_secrets", "_keys", "_sandbox", "_engines"},
     # The command line: `_cli/` holds the click commands, `cli` is its public entry (`main`).
+    # Optional integrations: the public API only (and the server, for MCP over HTTP).
+    "integrations": {"errors", "models", "_sandbox", "_sessions", "_keys", "server"},
     "_cli": {"errors", "models", "_keys", "_paths", "_sandbox", "server"},
     "cli": {"_cli"},
     "__main__": {"cli"},
