@@ -251,3 +251,17 @@ def test_a_proxy_in_the_guest_env_does_not_route_requests(sb: Sandbox, server: S
     )
     assert (0, "200\n") == (result.exit_code, result.stdout), result.stderr
     assert "/echo" == server.last.path
+
+
+def test_held_replies_are_capped(sb: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Threat: a guest that keeps every host reply to hold the host's memory. Contained."""
+    from embedsandbox._engines._ruby import _door
+
+    monkeypatch.setattr(_door, "HELD_REPLY_BYTES", 10_000)
+    code = (
+        "kept = []\n"
+        "500.times { kept << JS.eval('x' * 100) }\n"  # unknown requests: 28 bytes each
+        "puts JSON.parse(JS.eval('more').to_s)['kind']\n"
+    )
+    result = sb.run_script(language="ruby", code=code)
+    assert (0, "limit\n") == (result.exit_code, result.stdout), result.stderr

@@ -33,6 +33,9 @@ from ._wasi import HostState, read_memory, write_memory
 __all__ = ["RubyDoor", "drop_value", "eval_js", "value_to_string"]
 
 DOOR_CALLS: Final = MAX_DOOR_CALLS
+HELD_REPLY_BYTES: Final = 64 << 20
+"""The most reply bytes a guest may hold at once (replies it has not dropped yet); past it
+a message is answered with a `limit` error instead, so no guest keeps host memory."""
 _UNKNOWN: Final = b'{"error": "unknown request"}'
 _NO_DOOR: Final = b'{"error": "no host door while the guest state is made"}'
 
@@ -80,12 +83,23 @@ def eval_js(caller: Any, ptr: int, length: int, ret: int) -> None:
         if message is None:
             msg = "eval-js: the message is outside the guest's memory"
             raise _trap(msg)
-        reply = _NO_DOOR if state.door is None else state.door(message)
+        held = state.reply_bytes
+        if held > HELD_REPLY_BYTES:
+            reply = json.dumps(
+                {
+                    "error": f"this guest holds {held} bytes of host replies, over the cap "
+                    f"of {HELD_REPLY_BYTES}; drop some (let them be collected) first",
+                    "kind": "limit",
+                }
+            ).encode()
+        else:
+            reply = _NO_DOOR if state.door is None else state.door(message)
     if length > 1:  # the message is ours to free (see the module doc)
         state.realloc(caller, ptr, length, 1, 1)
     state.reply_count += 1
     handle = state.reply_count
     state.replies[handle] = reply
+    state.reply_bytes += len(reply)
     if not write_memory(caller, ret, struct.pack("<B3xI", 0, handle)):
         msg = "eval-js: the return area is outside the guest's memory"
         raise _trap(msg)
@@ -108,4 +122,7 @@ def value_to_string(caller: Any, handle: int, ret: int) -> None:
 
 def drop_value(handle: int) -> None:
     """`resource_drop_js-abi-value`: the guest no longer holds the reply."""
-    HostState.current().replies.pop(handle, None)
+    state = HostState.current()
+    dropped = state.replies.pop(handle, None)
+    if dropped is not None:
+        state.reply_bytes -= len(dropped)

@@ -278,6 +278,7 @@ class RubySession:
                     int(k): base64.b64decode(v) for k, v in header["replies"].items()
                 }
                 self._host.reply_count = int(header["reply_count"])
+                self._host.reply_bytes = sum(len(r) for r in self._host.replies.values())
         except SnapshotError:
             self.close()
             raise

@@ -144,6 +144,7 @@ class HostState:
         self.door = door
         self.replies: dict[int, bytes] = {}
         self.reply_count = 0
+        self.reply_bytes = 0  # what `replies` holds, in bytes
         self._plain: dict[str, Any] = {}
         self._forward: Any = None
         self.memory: wasmtime.Memory | None = None
