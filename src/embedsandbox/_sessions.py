@@ -306,12 +306,13 @@ class Session:
             self._fuel_used += raw.fuel_used or 0
             self._output += len(raw.stdout.encode("utf-8", "replace"))
             self._output += len(raw.stderr.encode("utf-8", "replace"))
-            if raw.limit_hit is not None or self._guest.dead:
-                reason = "limit"
-            elif self._limits.fuel is not None and self._fuel_used >= self._limits.fuel:
+            # A session limit first: the call that spent it ends by it (fuel, output_size).
+            if self._limits.fuel is not None and self._fuel_used >= self._limits.fuel:
                 reason = "fuel"
             elif self._output >= int(self._limits.output_bytes or 0):
                 reason = "output_bytes"
+            elif raw.limit_hit is not None or self._guest.dead:
+                reason = "limit"
             else:
                 return None
         self._close(reason)

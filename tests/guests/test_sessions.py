@@ -149,7 +149,18 @@ def test_session_limits_end_it_with_a_reason(sandbox: Sandbox) -> None:
     assert 0 == first.exit_code
     second = output.run("print('y' * 60)")
     assert "output_size" == second.limit_hit  # capped at the 39 bytes left
-    assert output.closed
+    assert (True, "output_bytes") == (output.closed, output.info().closed_reason)
+    lifetime = sandbox.session(language="ruby", session_limits={"max_lifetime": 0.3})
+    lifetime.run("1")
+    time.sleep(0.5)
+    with pytest.raises(SessionClosedError) as raised:
+        lifetime.run("2")
+    assert "max_lifetime" == raised.value.reason
+    fuel = sandbox.session(language="ruby", session_limits={"fuel": 20_000_000})
+    spent = [fuel.run("x = 0; 100_000.times { x += 1 }") for _ in range(20) if not fuel.closed]
+    assert "fuel" == spent[-1].limit_hit and "fuel" == fuel.info().closed_reason
+    assert 20_000_000 <= fuel.info().fuel_used < 21_000_000
+    assert sum(r.fuel_used or 0 for r in spent) == fuel.info().fuel_used
 
 
 def test_the_memory_cap_is_the_sessions(sandbox: Sandbox) -> None:
