@@ -19,6 +19,7 @@ from ._sandbox import Sandbox as Sandbox
 from ._secrets import Secret as Secret
 from ._secrets import SecretList as SecretList
 from ._secrets import SecretStore as SecretStore
+from ._sessions import Session as Session
 from ._store import Executions as Executions
 from ._tools import Tools as Tools
 from .errors import EmbedSandboxError as EmbedSandboxError
@@ -71,6 +72,7 @@ __all__ = [
     "Secret",
     "SecretList",
     "SecretStore",
+    "Session",
     "Tool",
     "ToolList",
     "Tools",

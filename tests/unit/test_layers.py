@@ -53,6 +53,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "_egress",
         "_options",
         "_secrets",
+        "_sessions",
         "_sandbox",
         "_tools",
         "_runtimes",
