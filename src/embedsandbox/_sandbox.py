@@ -743,6 +743,12 @@ class Sandbox:
         make = getattr(engine, "session", None)
         if not callable(make):
             msg = f"sessions are not available for {language}: its engine keeps no guest"
+            if self._processes:
+                msg += (
+                    "; sessions run in the Sandbox's own process, and this one runs its "
+                    "guests in worker processes (pool=PoolOptions(processes=...)): use a "
+                    "Sandbox without them for sessions"
+                )
             raise LanguageUnavailableError(msg)
         run_req = ExecuteRequest(
             language=req.language,

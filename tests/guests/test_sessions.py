@@ -318,3 +318,11 @@ def test_what_cannot_be_saved_says_why(sandbox: Sandbox) -> None:
     with sandbox.session(language="javascript") as js:
         with pytest.raises(LanguageUnavailableError, match="saving a javascript session"):
             js.save()
+
+
+def test_a_sandbox_with_worker_processes_says_where_sessions_run(sandbox: Sandbox) -> None:
+    from embedsandbox import PoolOptions
+
+    with Sandbox(store=None, cache_dir=sandbox._cache_dir, pool=PoolOptions(processes=1)) as sb:
+        with pytest.raises(LanguageUnavailableError, match="without them for sessions"):
+            sb.session(language="python")
