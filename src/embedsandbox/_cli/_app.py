@@ -37,7 +37,7 @@ def app() -> None:
     """
 
 
-for _command in (run, warmup, repl, serve, mcp, keys, tools, runtimes, secrets, executions):
+for _command in (run, warmup, repl, serve, keys, tools, runtimes, secrets, executions, mcp):
     app.add_command(_command)
 
 

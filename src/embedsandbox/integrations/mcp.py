@@ -54,6 +54,7 @@ _INSTRUCTIONS = (
 )
 
 _PAGE: Final = 100
+_UNAUTHENTICATED: Final = -32001  # JSON-RPC's implementation-defined server error range
 _Handler = Callable[[dict[str, Any]], Awaitable[Shown]]
 
 
@@ -278,7 +279,10 @@ def http_app(server: SandboxMCPServer, keys: KeyStore, project: str, host: str) 
 
 
 class _ApiKeys:
-    """ASGI: refuses HTTP requests without a valid bearer key of the project (401), as serve."""
+    """ASGI: refuses HTTP requests without a valid bearer key of the project (401), as serve.
+
+    The body is a JSON-RPC error (`id` null) carrying the same message as serve's 401.
+    """
 
     def __init__(self, app: ASGIApp, keys: KeyStore, project: str) -> None:
         self._app, self._keys, self._project = app, keys, project
@@ -304,7 +308,9 @@ class _ApiKeys:
 
 
 async def _unauthorized(send: Send, message: str) -> None:
-    body = json.dumps({"error": message, "code": 16}).encode()
+    # A JSON-RPC error body: the SDK's client surfaces its message (not just "error response").
+    error = {"code": _UNAUTHENTICATED, "message": message}
+    body = json.dumps({"jsonrpc": "2.0", "id": None, "error": error}).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
