@@ -25,11 +25,13 @@ import anyio
 import httpx
 import httpx2
 import pytest
+from click.testing import CliRunner
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult, ImageContent, TextContent
 
+from embedsandbox._cli import app
 from embedsandbox._sandbox import default_cache_dir
 from tests.egress.conftest import Server as Loopback
 from tests.egress.conftest import _start as start_loopback
@@ -157,6 +159,7 @@ def test_tools_list_has_the_builtin_tools_and_each_saved_tool_with_its_schema(ho
         ("javascript", "const s = require('fs').readFileSync(0, 'utf8'); console.log(6 * 7, s)"),
         ("ruby", "puts [6 * 7, STDIN.read].join(' ')"),
     ],
+    ids=["python", "javascript", "ruby"],
 )
 def test_run_code_in_each_language(home: Home, language: str, code: str) -> None:
     async def body(session: ClientSession) -> CallToolResult:
@@ -218,7 +221,8 @@ def test_a_session_keeps_its_variables_across_calls(home: Home) -> None:
     assert structured(printed)["stdout"] == "42\n"
     assert structured(called)["output"] == 142
     assert structured(closed)["closed"] is True and structured(closed)["calls"] == 4
-    assert after.is_error and "start one with session_start" in text(after)
+    assert after.is_error and "error (session_closed)" in text(after), text(after)
+    assert "start a new session" in text(after)
 
 
 def test_an_output_png_comes_back_as_image_content(home: Home) -> None:
@@ -406,9 +410,15 @@ def test_http_with_a_valid_key_lists_tools_and_runs_code(home: Home, http_server
         )
         return names, result
 
+    async def huge(session: ClientSession) -> CallToolResult:
+        code = "#" * (3 << 20)  # over the 1 MiB code limit, within the 16 MiB request body
+        return await session.call_tool("run_code", {"language": "python", "code": code})
+
     names, result = over_http(http_server, key, body)
     assert BUILTIN | {"add"} <= names
     assert (result.is_error, structured(result)["stdout"]) == (False, "42\n")
+    refused = over_http(http_server, key, huge)
+    assert refused.is_error and "at most 1048576 bytes" in text(refused), text(refused)
 
 
 @pytest.mark.parametrize("key", [None, "esk_" + "x" * 43, "not-a-key"])
@@ -434,6 +444,21 @@ def test_a_key_of_another_project_is_refused(home: Home, http_server: str) -> No
     key = home.cli("keys", "create", "--project", "other")["key"]
     response = httpx.post(http_server, json={}, headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 401
+
+
+# -- without the extra ------------------------------------------------------------------------
+
+
+def test_without_the_mcp_extra_the_command_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in list(sys.modules):
+        if name == "mcp" or name.startswith(("mcp.", "embedsandbox.integrations.mcp")):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "mcp", None)  # `import mcp` now raises ImportError
+    done = CliRunner().invoke(app, ["mcp", "--store", str(tmp_path / "s.sqlite3")])
+    assert done.exit_code == 2
+    assert "pip install 'embedsandbox[mcp]'" in done.stderr
 
 
 # -- the documentation -----------------------------------------------------------------------

@@ -92,7 +92,7 @@ class SandboxMCPServer(MCPServer[Any]):
             "session_close": self._session_close,
         }
         self._saved: dict[str, tuple[str, bool]] = {}  # MCP name -> (tool id, input wrapped)
-        self._sessions: set[str] = set()  # ids of the sessions this server started
+        self._sessions: set[str] = set()  # the sessions this server started: only these it runs
 
     # -- the MCP surface ---------------------------------------------------------------------
 
@@ -171,8 +171,7 @@ class SandboxMCPServer(MCPServer[Any]):
         if args:
             _refuse(f"session_close takes only session_id, not {', '.join(sorted(args))}")
         session = self.sandbox.get_session(session_id)
-        await anyio.to_thread.run_sync(session.close)
-        self._sessions.discard(session_id)
+        await anyio.to_thread.run_sync(session.close)  # kept in _sessions: later calls say so
         info = session.info()
         text = f"session {session_id} closed after {info.calls} calls"
         return Shown(text, {"session_id": session_id, **info.model_dump(mode="json")})
