@@ -19,7 +19,8 @@ import pytest
 
 from embedsandbox._paths import user_cache_dir, user_data_dir
 
-LAZY = ("urllib3", "jsonschema", "referencing", "http.client", "ssl", "idna")
+# mcp: the `mcp` extra loads only with `embedsandbox.integrations.mcp`
+LAZY = ("urllib3", "jsonschema", "referencing", "http.client", "ssl", "idna", "mcp")
 
 _PROBE = (
     "import embedsandbox, sys, json; "

@@ -9,6 +9,7 @@ import click
 from ._base import RootGroup
 from .executions import executions
 from .keys import keys
+from .mcp import mcp
 from .repl import repl
 from .run import run, warmup
 from .runtimes import runtimes
@@ -36,7 +37,7 @@ def app() -> None:
     """
 
 
-for _command in (run, warmup, repl, serve, keys, tools, runtimes, secrets, executions):
+for _command in (run, warmup, repl, serve, keys, tools, runtimes, secrets, executions, mcp):
     app.add_command(_command)
 
 
