@@ -63,8 +63,27 @@ MAY_IMPORT: dict[str, set[str]] = {
     "server": {"errors", "models", "_options", "_secrets", "_keys", "_sandbox", "_engines"},
     # The command line: `_cli/` holds the click commands, `cli` is its public entry (`main`).
     # Optional integrations: the public API only (and the server, for MCP over HTTP).
-    "integrations": {"errors", "models", "_sandbox", "_sessions", "_keys", "server"},
-    "_cli": {"errors", "models", "_keys", "_paths", "_sandbox", "server"},
+    "integrations": {
+        "errors",
+        "models",
+        "_validation",
+        "_egress",
+        "_sandbox",
+        "_sessions",
+        "_keys",
+        "server",
+        "__version__",
+    },
+    "_cli": {
+        "errors",
+        "models",
+        "_keys",
+        "_paths",
+        "_egress",
+        "_sandbox",
+        "server",
+        "integrations",
+    },
     "cli": {"_cli"},
     "__main__": {"cli"},
 }
