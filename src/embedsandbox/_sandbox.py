@@ -1,12 +1,15 @@
 """`Sandbox`: the facade. Validates requests, resolves limits, picks the engine, times the run.
 
+Long (about 1000 lines) on purpose: it is the one public class, and most of its length is the
+docstrings of its methods; what it delegates lives beside it (`_results`: outcomes to
+responses, `_sessions`: sessions and their snapshots, `_options`, `_paths`).
+
 Owns one engine per language family (created on first use, or given as `engines=`, and shared
 by every run: each run still gets a fresh guest) and a small thread pool for the async methods.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import enum
 import json
@@ -36,8 +39,9 @@ from ._keywords import (
 )
 from ._options import PoolOptions
 from ._paths import cache_dir
+from ._results import function_response, respond, run_limits
 from ._runtimes import Runtimes, default_runtimes_dir
-from ._secrets import SecretStore, redact
+from ._secrets import SecretStore
 from ._sessions import (
     DEFAULT_CALL_TIMEOUT_S,
     DEFAULT_SESSION_LIMITS,
@@ -45,6 +49,8 @@ from ._sessions import (
     Plumbing,
     Session,
     Sessions,
+    seal,
+    unseal,
 )
 from ._store import (
     Database,
@@ -68,7 +74,6 @@ from .errors import (
     NotFoundError,
     RequestValidationError,
     SandboxClosedError,
-    SnapshotError,
 )
 from .models import (
     DEFAULT_DISK_BYTES,
@@ -84,11 +89,7 @@ from .models import (
     ExecuteToolRequest,
     ExecuteToolResponse,
     Language,
-    LeftOutFile,
-    LimitHit,
     Limits,
-    OutputFile,
-    OutputStatus,
     RuntimeLanguage,
     RuntimeStatus,
     SessionLimits,
@@ -119,16 +120,6 @@ _PYTHON_RESERVED = "usr/local/lib/"
 _RUBY_RESERVED = "usr/local/lib/ruby/"
 # ... and a runtime revision's packages here (`_engines._python.PACKAGES_GUEST_PATH`).
 _PYTHON_PACKAGES_RESERVED = "opt/embedsandbox/"
-
-_LIMIT_LINES: dict[LimitHit, Callable[[RunLimits], str]] = {
-    LimitHit.EXECUTION_TIMEOUT: lambda lim: f"execution_timeout of {lim.deadline_s:g} s",
-    LimitHit.MEMORY_SIZE: lambda lim: f"memory_size of {lim.memory_limit_bytes >> 20} MiB",
-    LimitHit.FUEL: lambda lim: f"fuel of {lim.fuel} instructions",
-    LimitHit.OUTPUT_SIZE: lambda lim: f"output_bytes of {lim.max_output_bytes} bytes per stream",
-    LimitHit.DISK_SIZE: lambda lim: (
-        f"disk_bytes of {lim.disk_bytes} bytes / disk_files of {lim.disk_files} files"
-    ),
-}
 
 
 class _Default(enum.Enum):
@@ -719,7 +710,7 @@ class Sandbox:
             ConflictError: that session is open in this Sandbox, or `max_sessions` are.
 
         """
-        header, guest = self._unseal(snapshot)
+        header, guest = unseal(self._host_key, snapshot)
         if self._sessions.get(header["id"]) is not None:
             session = self._sessions.get(header["id"])
             if session is not None and not session.closed:
@@ -795,26 +786,7 @@ class Sandbox:
         return session
 
     def _seal(self, header: dict[str, Any], guest: bytes) -> bytes:
-        # Not compressed: zlib's fastest level takes 0.5 s for a pandas session's 50 MB of
-        # written pages, and the bytes are the guest's own (an attacker's, maybe) anyway.
-        payload = json.dumps(header).encode("utf-8")
-        plain = len(payload).to_bytes(8, "little") + payload + guest
-        return _SNAPSHOT_MAGIC + self._host_key.seal_bytes(plain, _SNAPSHOT_AAD)
-
-    def _unseal(self, snapshot: bytes) -> tuple[dict[str, Any], bytes]:
-        if not isinstance(snapshot, bytes | bytearray) or not snapshot.startswith(_SNAPSHOT_MAGIC):
-            msg = "this is not a saved session (Session.save()'s bytes)"
-            raise SnapshotError(msg)
-        opened = self._host_key.open_bytes(bytes(snapshot[len(_SNAPSHOT_MAGIC) :]), _SNAPSHOT_AAD)
-        if opened is None:
-            msg = (
-                "the saved session cannot be opened: its bytes were changed, or it was sealed "
-                f"with another host key than this Sandbox's ({self._host_key.where})"
-            )
-            raise SnapshotError(msg)
-        plain = opened
-        size = int.from_bytes(plain[:8], "little")
-        return json.loads(plain[8 : 8 + size]), plain[8 + size :]
+        return seal(self._host_key, header, guest)
 
     def get_session(self, session_id: str) -> Session:
         """The session with this id, open or recently closed, in this Sandbox's process.
@@ -939,77 +911,6 @@ class Sandbox:
         return response, raw
 
 
-def run_limits(merged: Mapping[str, Any]) -> RunLimits:
-    """`Limits` fields (every one set) in the engines' units."""
-    return RunLimits(
-        deadline_s=float(merged["execution_timeout"]),
-        memory_limit_bytes=int(merged["memory_size"]) << 20,
-        fuel=merged["fuel"],
-        max_output_bytes=int(merged["output_bytes"]),
-        disk_bytes=int(merged["disk_bytes"]),
-        disk_files=int(merged["disk_files"]),
-        output_files_bytes=int(merged["output_files_bytes"]),
-        output_file_bytes=int(merged["output_file_bytes"]),
-        output_files_count=int(merged["output_files_count"]),
-    )
-
-
-def function_response(
-    raw: RawOutcome, execution: ExecuteResponse, redaction_values: tuple[str, ...]
-) -> ExecuteFunctionResponse:
-    """The API's function response for an engine's outcome (the output redacted)."""
-    status = raw.output_status or OutputStatus.ERROR
-    output = json.loads(raw.output_json) if raw.output_json is not None else None
-    if status is not OutputStatus.VALID:
-        output = None
-    elif redaction_values:
-        output = _redact_json(output, redaction_values)
-    return ExecuteFunctionResponse(output=output, output_status=status, execution=execution)
-
-
-def respond(
-    raw: RawOutcome,
-    limits: RunLimits,
-    redaction_values: tuple[str, ...],
-    execution_id: str,
-    started_at: datetime,
-    duration_ms: int,
-) -> ExecuteResponse:
-    """The API's response for an engine's outcome: redacted, with the limit's stderr line."""
-    stdout, stderr = raw.stdout, raw.stderr
-    if redaction_values:
-        # Defence in depth: the gateway never shows a credential to the guest, but if an
-        # upstream echoed one in a form the gateway could not catch, it stops here.
-        stdout = redact(stdout, redaction_values)
-        stderr = redact(stderr, redaction_values)
-    if raw.limit_hit is not None:
-        line = _LIMIT_LINES[raw.limit_hit](limits)
-        if stderr and not stderr.endswith("\n"):
-            stderr += "\n"
-        stderr += f"embedsandbox: the run was ended by its limit: {line}\n"
-    return ExecuteResponse(
-        id=execution_id,
-        exit_code=raw.exit_code,
-        stdout=stdout,
-        stderr=stderr,
-        duration=duration_ms,
-        started_at=started_at,
-        fuel_used=raw.fuel_used,
-        limit_hit=raw.limit_hit,
-        files=[_output_file(path, data) for path, data in raw.files],
-        files_left_out=[LeftOutFile(path=p, reason=r) for p, r in raw.files_left_out],
-        files_left_out_count=raw.files_left_out_count,
-    )
-
-
-def _output_file(path: str, data: bytes) -> OutputFile:
-    try:
-        return OutputFile(path=path, contents=data.decode("utf-8"), encoding="utf-8")
-    except UnicodeDecodeError:
-        text = base64.b64encode(data).decode("ascii")
-        return OutputFile(path=path, contents=text, encoding="base64")
-
-
 ENGINE_FAMILIES: Final = ("javascript", "python", "ruby")
 """The keys `Sandbox(engines=...)` accepts: "javascript" also runs TypeScript."""
 _ENGINE_METHODS: Final = ("run", "warmup", "compiled_in_cache", "close")
@@ -1047,10 +948,6 @@ def _check_engines(engines: Mapping[str, Engine] | None) -> dict[str, Engine]:
     return checked
 
 
-_SNAPSHOT_MAGIC: Final = b"ESBS1"
-_SNAPSHOT_AAD: Final = b"embedsandbox saved session v1"
-
-
 def _new_session_id() -> str:
     return f"ses_{int(time.time() * 1000):012x}{_random.token_hex(8)}"
 
@@ -1085,17 +982,6 @@ def _input_json(value: Any) -> str:
     except (TypeError, ValueError, RecursionError) as exc:
         msg = f"input must be a JSON value: {exc}"
         raise RequestValidationError(msg, [{"loc": ["input"], "msg": str(exc)}]) from None
-
-
-def _redact_json(value: Any, values: tuple[str, ...]) -> Any:
-    """`value` (parsed JSON) with every credential in `values` redacted from its strings."""
-    if isinstance(value, str):
-        return redact(value, values)
-    if isinstance(value, list):
-        return [_redact_json(item, values) for item in value]
-    if isinstance(value, dict):
-        return {redact(k, values): _redact_json(v, values) for k, v in value.items()}
-    return value
 
 
 def _check_imports(names: Sequence[str]) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "_keys": {"errors", "_paths", "_store"},
     "testing": {"errors", "models", "_engines", "_egress"},
     "_sessions": {"errors", "models", "_validation", "_engines"},
+    "_results": {"models", "_secrets", "_engines"},
     "_sandbox": {
         "errors",
         "models",
@@ -40,6 +41,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "_options",
         "_secrets",
         "_sessions",
+        "_results",
         "_store",
         "_egress",
         "_engines",
