@@ -144,15 +144,18 @@ class JavaScriptEngine:
             rt.hot_pages = _hot_pages(rt)
         return rt.fresh_guest(memory=_POOL_MEMORY, deadline_s=_POOL_DEADLINE_S, prefault=True)
 
-    def session(self, invocation: Invocation, /) -> JavaScriptSession:
-        """A guest kept for a session's calls (`EngineSession`), on the metered build."""
+    def session(self, invocation: Invocation, /, saved: bytes | None = None) -> JavaScriptSession:
+        """A guest kept for a session's calls (`EngineSession`), on the metered build.
+
+        With `saved` (a session's `save()`): that guest again.
+        """
         if invocation.language not in ("javascript", "typescript"):
             msg = f"JavaScriptEngine cannot run {invocation.language!r} code"
             raise ValueError(msg)
         check_not_forked("JavaScript")
         from ._session import JavaScriptSession
 
-        return JavaScriptSession(self._runtime(True), invocation)
+        return JavaScriptSession(self._runtime(True), invocation, saved)
 
     def run(self, invocation: Invocation, /) -> RawOutcome:
         """Run one invocation in a fresh guest; guest failures are data, never exceptions."""

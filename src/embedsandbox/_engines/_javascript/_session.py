@@ -15,8 +15,10 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from ...errors import ConfigurationError, SnapshotError
 from .._base import Entry, Invocation, LimitHit, RawOutcome, SessionCall
 from .._core import TICKER, run_on_guest_thread
+from .._core._saved import memory_runs, pack, restore_memory, unpack
 from . import _quickjs as qjs
 from ._run import Run, _Stream
 from ._runtime import WasmRuntime
@@ -30,20 +32,65 @@ _UNLIMITED_FUEL = 2**62
 class JavaScriptSession:
     """See the module doc. Made (and run) on guest threads; one call at a time."""
 
-    def __init__(self, rt: WasmRuntime, invocation: Invocation) -> None:
+    def __init__(self, rt: WasmRuntime, invocation: Invocation, saved: bytes | None = None) -> None:
+        """A new session's guest; or, with `saved` (`save()`'s bytes), that one again."""
         self._rt = rt
         self._run = Run(rt, dataclasses.replace(invocation, code="", entry="script"))
         self._calls = 0
         self.dead = False
         self._harness: qjs.QjsHandle | None = None
-        run_on_guest_thread(self._start)
+        image = rt.image()
+        self.engine_id = f"javascript {rt.build_id.hex()[:32]} {image.digest if image else '-'}"
+        run_on_guest_thread(lambda: self._start(saved))
 
-    def _start(self) -> None:
+    def _start(self, saved: bytes | None) -> None:
         run = self._run
         with TICKER.active():
             run._prepare_main()
             run._ctx = qjs.new_context(run._new_instance)
-            self._harness = run._setup(run._ctx)
+            if saved is None:
+                self._harness = run._setup(run._ctx)
+                return
+        # The guest's context is one per instance, all of it in memory: its pages and stack
+        # pointer put back, the harness is the same guest handle as before.
+        header, parts = unpack(saved)
+        if header.get("engine") != self.engine_id:
+            run.release()
+            msg = (
+                f"this session was saved by another engine build ({header.get('engine')}); "
+                f"this one is {self.engine_id}"
+            )
+            raise SnapshotError(msg)
+        inst = run.inst
+        if inst is None:  # pragma: no cover - new_context made it
+            msg = "no guest instance to resume into"
+            raise RuntimeError(msg)
+        try:
+            restore_memory(inst.mem, inst.store, int(header["memory_size"]), parts["memory"])
+        except ValueError as e:
+            run.release()
+            msg = f"the saved JavaScript session cannot be resumed: {e}"
+            raise ConfigurationError(msg) from None
+        inst.sp.set_value(inst.store, int(header["sp"]))
+        self._harness = qjs.adopt_handle(inst, int(header["harness"]), run._ctx)
+        self._calls = int(header["calls"])
+
+    def save(self) -> bytes:
+        """The guest, between calls, as bytes (`JavaScriptSession(..., saved=...)` resumes it)."""
+        run, harness = self._run, self._harness
+        inst = run.inst
+        if harness is None or self.dead or inst is None:
+            msg = "this JavaScript session's guest was closed"
+            raise RuntimeError(msg)
+        size, runs = memory_runs(inst.mem, inst.store)
+        header = {
+            "engine": self.engine_id,
+            "memory_size": size,
+            "sp": inst.stack_pointer(),
+            "harness": qjs.handle_id(harness),
+            "calls": self._calls,
+        }
+        return pack(header, {"memory": runs})
 
     def run(self, call: SessionCall, /) -> RawOutcome:
         """Run one call; see the module doc."""
