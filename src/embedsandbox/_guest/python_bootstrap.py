@@ -346,7 +346,8 @@ def session(job=None):
     _CALLS[0] += 1
     status = _main(job, _SESSION, f"<call {_CALLS[0]}>")
     _flush()
-    _sys.exit(status)
+    if status:  # a turn that returns is exit code 0: SystemExit only when it is not
+        _sys.exit(status)
 
 
 def _reseed():
