@@ -104,6 +104,26 @@ def describe_guest(language: str, http: HTTP | None = None, limits: Limits | Non
     return " ".join(parts)
 
 
+def describe_languages(
+    languages: Sequence[str], http: HTTP | None = None, limits: Limits | None = None
+) -> str:
+    """A description for one tool that takes a `language` among several."""
+    for language in languages:
+        if language not in _GUESTS:
+            msg = f"unknown language {language!r}; choose from {', '.join(LANGUAGES)}"
+            raise ToolInputError(msg)
+    parts = [
+        f"Run code in a fresh, isolated sandbox, in one of: {', '.join(languages)}; return "
+        "its exit code, stdout and stderr. Print what you want to see; nothing persists "
+        "between calls.",
+        *(f"For {language}, the sandbox is {_GUESTS[language]}" for language in languages),
+        describe_network(http),
+    ]
+    if limits is not None and limits.execution_timeout is not None:
+        parts.append(f"Each run is stopped after {limits.execution_timeout:g} seconds.")
+    return " ".join(parts)
+
+
 def _clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -211,6 +231,9 @@ class CodeRunner:
 
     def describe(self, language: str) -> str:
         return describe_guest(language, self.http, self._limits())
+
+    def describe_many(self, languages: Sequence[str]) -> str:
+        return describe_languages(languages, self.http, self._limits())
 
     def _limits(self) -> Limits:
         if self.limits is not None and self.limits.execution_timeout is not None:
