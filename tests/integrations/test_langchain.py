@@ -4,6 +4,7 @@ chat model. A model's bad input is a ToolMessage with status "error", never an e
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -136,6 +137,14 @@ def test_bad_arguments_are_a_tool_error_with_our_message(
     assert result.status == "error"
     assert message in str(result.content)
     assert len(str(result.content)) < 1000  # the huge code is not echoed back
+
+
+def test_ainvoke_runs_the_same_checks_off_the_event_loop(fake: Sandbox) -> None:
+    tool = code_tool(fake, "python")
+    good = asyncio.run(tool.ainvoke(call("run_python", {"code": "print(1)"})))
+    bad = asyncio.run(tool.ainvoke(call("run_python", {"code": None})))
+    assert (good.status, bad.status) == ("success", "error")
+    assert "ran" in good.content and "code: Input should be a valid string" in bad.content
 
 
 def test_a_string_for_a_schema_tool_is_a_tool_error(fake: Sandbox) -> None:

@@ -4,6 +4,7 @@ tool). A model's bad call is a failed tool result with our message, and the run 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -61,6 +62,11 @@ def scripted(*turns: list[Any]) -> tuple[FunctionModel, list[AgentInfo]]:
     return FunctionModel(respond), seen
 
 
+def run(agent: Agent[Any, Any], prompt: str) -> Any:
+    """`agent.run` in a loop of its own, closed after (`run_sync` leaves its loop open and set)."""
+    return asyncio.run(agent.run(prompt))
+
+
 def returns(messages: list[ModelMessage]) -> list[ToolReturnPart]:
     return [p for m in messages for p in m.parts if isinstance(p, ToolReturnPart)]
 
@@ -88,7 +94,7 @@ def test_the_tools_the_model_is_shown(fake: Sandbox) -> None:
     )
     model, seen = scripted([TextPart("done")])
     agent = Agent(model, toolsets=[sandbox_toolset(fake, ["python", "ruby"], http=ALLOW)])
-    agent.run_sync("go")
+    run(agent, "go")
     run_code, add = seen[0].function_tools
     assert run_code.name == "run_code"
     assert run_code.parameters_json_schema["properties"]["language"]["enum"] == ["python", "ruby"]
@@ -115,7 +121,7 @@ def test_bad_calls_are_failed_tool_results_and_the_run_goes_on(fake: Sandbox) ->
         [ToolCallPart("run_code", {"language": "python", "code": "print(1)"}, tool_call_id="f")],
         [TextPart("done")],
     )
-    result = Agent(model, toolsets=[sandbox_toolset(fake)]).run_sync("go")
+    result = run(Agent(model, toolsets=[sandbox_toolset(fake)]), "go")
     assert result.output == "done"
     parts = returns(result.all_messages())
     assert [p.outcome for p in parts] == ["failed"] * 5 + ["success"]
@@ -141,7 +147,7 @@ def test_a_credential_the_guest_echoes_never_reaches_the_model() -> None:
         model, _ = scripted(
             [ToolCallPart("run_python", {"code": "1"}, tool_call_id="a")], [TextPart("ok")]
         )
-        result = Agent(model, tools=[code_tool(sb, http=ALLOW)]).run_sync("go")
+        result = run(Agent(model, tools=[code_tool(sb, http=ALLOW)]), "go")
     dump = result.all_messages_json().decode()
     assert TOKEN not in dump and "***" in dump
 
@@ -169,7 +175,7 @@ def test_a_function_model_runs_code_and_a_saved_tool(tmp_path: Any) -> None:
             [ToolCallPart("add", {"a": 40, "b": 2}, tool_call_id="c")],
             [TextPart("42")],
         )
-        result = Agent(model, toolsets=[sandbox_toolset(sb)]).run_sync("What is 6 * 7?")
+        result = run(Agent(model, toolsets=[sandbox_toolset(sb)]), "What is 6 * 7?")
     python, javascript, add = returns(result.all_messages())
     assert python.content == javascript.content == "exit_code: 0\nstdout:\n42\n"
     assert add.content == "42"
@@ -186,7 +192,7 @@ def test_test_model_calls_every_tool() -> None:
             input_schema={"type": "string"},
         )
         agent = Agent(TestModel(), tools=[code_tool(sb, "ruby"), saved_tool(sb, echo_tool.id)])
-        result = agent.run_sync("go")
+        result = run(agent, "go")
     # TestModel makes up arguments: the Ruby code is a random string (a NameError, not a crash)
     ruby, echo = returns(result.all_messages())
     assert ruby.outcome == "success" and "exit_code: 1" in str(ruby.content)
@@ -203,6 +209,6 @@ def test_an_echoed_credential_is_redacted_through_a_real_guest() -> None:
         model, _ = scripted(
             [ToolCallPart("run_python", {"code": code}, tool_call_id="a")], [TextPart("ok")]
         )
-        result = Agent(model, tools=[code_tool(sb, http=ALLOW)]).run_sync("go")
+        result = run(Agent(model, tools=[code_tool(sb, http=ALLOW)]), "go")
     dump = result.all_messages_json().decode()
     assert "Bearer ***" in dump and TOKEN not in dump

@@ -77,26 +77,6 @@ class _SandboxTool(StructuredTool):
             raise ToolException(msg) from None
 
 
-def _options(
-    http: HTTP | Mapping[str, Any] | None,
-    limits: Limits | Mapping[str, Any] | None,
-    env: Mapping[str, str] | None,
-    files: Sequence[Mapping[str, str]],
-    max_code_bytes: int,
-    max_result_chars: int,
-    sandbox: Sandbox,
-) -> CodeRunner:
-    return CodeRunner.make(
-        sandbox,
-        http=http,
-        limits=limits,
-        env=env,
-        files=files,
-        max_code_bytes=max_code_bytes,
-        max_result_chars=max_result_chars,
-    )
-
-
 def _make(
     func: Callable[..., tuple[str, Any]],
     name: str,
@@ -156,7 +136,15 @@ def code_tool(
             invalid `http` or `limits`.
 
     """
-    runner = _options(http, limits, env, files, max_code_bytes, max_result_chars, sandbox)
+    runner = CodeRunner.make(
+        sandbox,
+        http=http,
+        limits=limits,
+        env=env,
+        files=files,
+        max_code_bytes=max_code_bytes,
+        max_result_chars=max_result_chars,
+    )
     if language not in LANGUAGES:
         msg = f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}"
         raise ValueError(msg)
@@ -191,7 +179,9 @@ def saved_tool(
     JSON (the `ExecuteToolResponse` is the artifact). `http` may name `secret_id`s.
     """
     found: Tool = sandbox.tools.get(tool) if isinstance(tool, str) else tool
-    runner = _options(http, limits, env, (), DEFAULT_MAX_CODE_BYTES, max_result_chars, sandbox)
+    runner = CodeRunner.make(
+        sandbox, http=http, limits=limits, env=env, max_result_chars=max_result_chars
+    )
     parameters, wrapped = tool_parameters(found)
     parameters = {"title": found.name, "description": found.description, **parameters}
 
