@@ -116,6 +116,7 @@ cat >"$TOOLS/wasm-ranlib" <<EOF
 exec "$PYTHON" -m ziglang ranlib "\$@"
 EOF
 chmod +x "$TOOLS"/wasm-*
+export PATH="$TOOLS:$PATH"
 
 # --- 4. source tree, patched ----------------------------------------------------------------
 TREE_KEY="$PHP_SHA256 $(cat "$HERE"/patches/*.patch | sha256sum | cut -d' ' -f1)"
@@ -153,9 +154,11 @@ CONFIGURE_ARGS=(
 	--enable-ctype --enable-tokenizer --enable-mbstring --disable-mbregex
 )
 CONFIGURE_VARS=(
-	CC="$TOOLS/wasm-cc" AR="$TOOLS/wasm-ar" RANLIB="$TOOLS/wasm-ranlib"
+	# phpinfo() shows this command line: no path of the build folder may be in it (the tools
+	# are found on PATH, the tag object relative to the source tree).
+	CC=wasm-cc AR=wasm-ar RANLIB=wasm-ranlib
 	CFLAGS="-O2 -g0 $EH_FLAGS $WASI_EMU -Wno-date-time"
-	LDFLAGS="$EH_FLAGS $GLUE/sjlj_tag.o"
+	LDFLAGS="$EH_FLAGS ../wasi-glue/sjlj_tag.o"
 	LIBS="$WASI_EMU_LIBS"
 	# Answers for what WASI lacks but a link test would find (wasi-libc has the symbol):
 	# getrusage's struct has only the times, and mmap is an emulation (see patches/0001).
@@ -175,7 +178,11 @@ EXTRA_LIBS="$(sed -n 's/^EXTRA_LIBS = //p' "$SRC/Makefile")"
 # exporting every symbol keeps them all (7.2 MB instead of 6.6 MB) and makes instantiating
 # slow (~150 ms in the Python bindings instead of ~5 ms). The one export
 # php.wasm needs besides _start and memory is embedsandbox_exit_status (patches/0004).
-BUILD_CLI="$(sed -n 's/^BUILD_CLI = //p' "$SRC/Makefile" | sed 's/ -export-dynamic / /')"
+# --strip-debug: zig builds wasi-libc with DWARF, whose paths name the build folder; the
+# "name" section (function names in wasmtime's backtraces) stays.
+BUILD_CLI="$(sed -n 's/^BUILD_CLI = //p' "$SRC/Makefile" | sed 's/ -export-dynamic / -Wl,--strip-debug /')"
+# Always link again (a few seconds): the link line above is not something make tracks.
+rm -f "$SRC/sapi/cli/php"
 say "make -j$JOBS (log: $BUILD/make.log)"
 start=$(date +%s)
 (cd "$SRC" && make -j"$JOBS" \
