@@ -164,6 +164,12 @@ CHECKS = [
         '<?php try { (new Fiber(fn() => 1))->start(); } catch (Error $e) { echo get_class($e), ": ", $e->getMessage(), "\\n"; }',
         stdout="FiberError: Fibers are not available in this WebAssembly build of PHP\n",
     ),
+    Check(
+        "randomness from WASI (random_bytes, random_int, mt_rand)",
+        '<?php $a = random_bytes(16); $b = random_bytes(16); echo strlen($a), " ", $a !== $b ? "differ" : "same", " ",'
+        ' random_int(7, 7), " ", mt_rand(1, 6) >= 1 ? "mt" : "", "\\n";',
+        stdout="16 differ 7 mt\n",
+    ),
     Check("mbstring, ctype, tokenizer, hash", EXTENSIONS, stdout_prefix=EXTENSIONS_OUT_PREFIX),
 ]
 
