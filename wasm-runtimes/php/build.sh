@@ -151,7 +151,7 @@ CONFIGURE_ARGS=(
 	--prefix=/usr/local --disable-all --enable-cli --disable-cgi --disable-phpdbg --disable-phar
 	--disable-opcache --disable-zend-signals --disable-fiber-asm --without-pcre-jit
 	--without-iconv --without-openssl --without-valgrind --without-sqlite3 --without-libxml
-	--enable-ctype --enable-tokenizer --enable-mbstring --disable-mbregex
+	--enable-ctype --enable-tokenizer --enable-mbstring --disable-mbregex --enable-bcmath --enable-filter
 )
 CONFIGURE_VARS=(
 	# phpinfo() shows this command line: no path of the build folder may be in it (the tools

@@ -170,6 +170,13 @@ CHECKS = [
         ' random_int(7, 7), " ", mt_rand(1, 6) >= 1 ? "mt" : "", "\\n";',
         stdout="16 differ 7 mt\n",
     ),
+    Check(
+        "bcmath and filter",
+        '<?php echo bcadd("12345678901234567890", "1"), " ", bcmul("2.5", "4", 1), " ",'
+        ' var_export(filter_var("a@b.cd", FILTER_VALIDATE_EMAIL), true), " ",'
+        ' var_export(filter_var("12x", FILTER_VALIDATE_INT), true), "\\n";',
+        stdout="12345678901234567891 10.0 'a@b.cd' false\n",
+    ),
     Check("mbstring, ctype, tokenizer, hash", EXTENSIONS, stdout_prefix=EXTENSIONS_OUT_PREFIX),
 ]
 
