@@ -232,3 +232,14 @@ WRITE_OUTPUTS = {
         "File.write('skip.log', 'no')\n"
     ),
 }
+# Catches the error a refused allocation raises and goes on as if under its cap.
+MEMORY_BOMB_RESCUED = {
+    "python": (
+        "try:\n    s = 'x' * 500_000_000\nexcept BaseException as e:\n"
+        "    print('rescued', type(e).__name__)\nprint('done')"
+    ),
+    "ruby": (
+        "begin\n  s = 'x' * 500_000_000\nrescue Exception => e\n"
+        "  puts \"rescued #{e.class}\"\nend\nputs 'done'"
+    ),
+}

@@ -52,6 +52,20 @@ def test_memory_size_ends_a_memory_bomb(sandbox: Sandbox, language: str) -> None
     _ended_by(result, "memory_size", "memory_size of 64 MiB")
 
 
+@pytest.mark.parametrize("language", sorted(snippets.MEMORY_BOMB_RESCUED))
+def test_a_rescued_memory_error_is_still_the_memory_limit(sandbox: Sandbox, language: str) -> None:
+    """Threat: a guest that catches the allocation failure and reports success. Contained:
+    the host saw the refused memory.grow (`_core/_growth.py`). (JavaScript's engine is not
+    watched yet: its InternalError caught by the code is still exit 0.)"""
+    result = sandbox.run_script(
+        language=language,
+        code=snippets.MEMORY_BOMB_RESCUED[language],
+        limits={"memory_size": 64, "execution_timeout": 20},
+    )
+    _ended_by(result, "memory_size", "memory_size of 64 MiB")
+    assert result.stdout.startswith("rescued") and result.stdout.endswith("done\n")
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_fuel_cap_ends_a_busy_loop(sandbox: Sandbox, language: str) -> None:
     result = sandbox.run_script(

