@@ -741,15 +741,22 @@ class Sandbox:
                     "Sandbox without them for sessions"
                 )
             raise LanguageUnavailableError(msg)
-        run_req = ExecuteRequest(
-            language=req.language,
-            code="",
-            env=req.env,
-            files=req.files,
-            http=req.http,
-            limits=Limits(**per_call),
-            runtime_revision_id=req.runtime_revision_id,
-        )
+        try:
+            # The run request's own checks (env, args and files in all, duplicate paths)
+            # hold for a session's start: one set of quotas, not a copy.
+            run_req = ExecuteRequest(
+                language=req.language,
+                code="",
+                args=req.args,
+                env=req.env,
+                files=req.files,
+                http=req.http,
+                limits=Limits(**per_call),
+                runtime_revision_id=req.runtime_revision_id,
+            )
+        except pydantic.ValidationError as exc:
+            name = "CreateSessionRequest"
+            raise validation_error(name, exc) from None
         invocation = self._invocation(run_req, entry="script", args=req.args)
         engine_session = make(invocation) if guest is None else make(invocation, saved=guest)
 

@@ -323,3 +323,13 @@ def test_a_sandbox_with_worker_processes_says_where_sessions_run(sandbox: Sandbo
     with Sandbox(store=None, cache_dir=sandbox._cache_dir, pool=PoolOptions(processes=1)) as sb:
         with pytest.raises(LanguageUnavailableError, match="without them for sessions"):
             sb.session(language="python")
+
+
+def test_a_sessions_start_has_the_run_quotas(sandbox: Sandbox) -> None:
+    big = "x" * (120 << 10)  # each under its own cap, all together over 1 MiB
+    with pytest.raises(RequestValidationError, match="env must hold at most"):
+        sandbox.session(language="python", env={f"V{i}": big for i in range(12)})
+    with pytest.raises(RequestValidationError, match="args must hold at most"):
+        sandbox.session(language="python", args=[big] * 12)
+    with pytest.raises(RequestValidationError, match="given twice"):
+        sandbox.session(language="ruby", files=[{"path": "a", "contents": "1"}] * 2)

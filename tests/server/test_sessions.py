@@ -72,3 +72,30 @@ def _delete_and_bad(client: httpx.Client) -> None:
     assert 400 == bad.status_code and "language" in bad.json()["message"]
     php = client.post("/v1/sessions", json={"language": "php"})
     assert 400 == php.status_code  # not a session language
+
+
+def test_hostile_session_requests_are_400(server: Server) -> None:
+    headers = {"Authorization": f"Bearer {server.key()}"}
+    bodies = [
+        {"language": "python", "files": [{"path": "a", "contents": "1"}] * 2},  # a path twice
+        {"language": "python", "env": {"A\x01": "1"}},
+        {"language": "python", "args": "not a list"},
+        {"language": "python", "limits": {"memory_size": 512}},
+    ]
+    with httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
+        for body in bodies:
+            response = client.post("/v1/sessions", json=body)
+            assert 400 == response.status_code, (body.keys(), response.text[:200])
+        sid = client.post("/v1/sessions", json={"language": "python"}).json()["id"]
+        for call in (
+            '{"code": "\\ud800"}',
+            '{"code": 5}',
+            '{"function": "a b"}',
+            '{"input": ' + "[" * 200 + "]" * 200 + "}",
+        ):
+            response = client.post(
+                f"/v1/sessions/{sid}/execute",
+                content=call.encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            assert 400 == response.status_code, (call[:30], response.text[:200])
