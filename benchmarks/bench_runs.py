@@ -76,7 +76,16 @@ from embedsandbox import PoolOptions, Sandbox
 FIB_PY = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nprint(fib(25))"
 FIB_JS = "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) }\nconsole.log(fib(25))"
 FIB_RB = "def fib(n) = n < 2 ? n : fib(n - 1) + fib(n - 2)\nputs fib(25)"
-HELLO = {"python": "print('hello')", "javascript": "console.log('hello')", "ruby": "puts 'hello'"}
+FIB_PHP = (
+    'function fib($n) { return $n < 2 ? $n : fib($n - 1) + fib($n - 2); }\necho fib(25), "\\n";'
+)
+LOOP_PHP = '$s = 0; for ($i = 0; $i < 1000000; $i++) { $s += $i % 7; }\necho $s, "\\n";'
+HELLO = {
+    "python": "print('hello')",
+    "javascript": "console.log('hello')",
+    "ruby": "puts 'hello'",
+    "php": 'echo "hello\\n";',  # no open tag: PHP code, as `php -r` takes it
+}
 IDENTITY = {
     "python": "def execute(input):\n    return input",
     "javascript": "function execute(input) { return input }",
@@ -282,6 +291,13 @@ def workloads(sb: Sandbox, peers: bool) -> list[Workload]:
             )
         ]
 
+    def php_native(code: str) -> list[Runner]:
+        # Debian's php-cli (`benchmarks/setup` installs it); without it the rows are ours only.
+        php = shutil.which("php")
+        if php is None:
+            return []
+        return [Runner("`php -n -r` subprocess", native([php, "-n", "-r", code]), "baseline")]
+
     def ruby_fresh_init(code: str) -> Callable[[], object]:
         from embedsandbox._engines._core import new_store, run_on_guest_thread
         from embedsandbox._engines._ruby._rubywasm import Build, Instance
@@ -417,6 +433,18 @@ def workloads(sb: Sandbox, peers: bool) -> list[Workload]:
             "ruby fib(25)",
             [*rb_native(FIB_RB), Runner("ours", ours_script("ruby", FIB_RB))],
         ),
+        Workload(
+            "php hello-world script",
+            [*php_native(HELLO["php"]), Runner("ours", ours_script("php", HELLO["php"]))],
+        ),
+        Workload(
+            "php loop (1M iterations)",
+            [*php_native(LOOP_PHP), Runner("ours", ours_script("php", LOOP_PHP))],
+        ),
+        Workload(
+            "php fib(25)",
+            [*php_native(FIB_PHP), Runner("ours", ours_script("php", FIB_PHP))],
+        ),
     ]
 
 
@@ -510,6 +538,9 @@ def back_to_back_section(options: argparse.Namespace) -> dict[str, BackToBack]:
     ruby = shutil.which("ruby")
     if ruby:
         natives.append(("native `ruby -e`", [ruby, "--disable-gems", "-e", HELLO["ruby"]]))
+    php = shutil.which("php")
+    if php:
+        natives.append(("native `php -r`", [php, "-n", "-r", HELLO["php"]]))
     for name, argv in natives:
         native_runs = max(10, runs // 10)
         found[name] = _back_to_back(
@@ -520,7 +551,7 @@ def back_to_back_section(options: argparse.Namespace) -> dict[str, BackToBack]:
         )
     for label, size in (("pool off", {"max_cached_instances": 0}), ("default pool", {})):
         with _sandbox(options, **size) as sb:
-            sb.warmup(["python", "javascript", "ruby"])
+            sb.warmup(["python", "javascript", "ruby", "php"])
             cases = [
                 ("python hello", "python", HELLO["python"]),
                 (
@@ -530,6 +561,7 @@ def back_to_back_section(options: argparse.Namespace) -> dict[str, BackToBack]:
                 ),
                 ("javascript hello", "javascript", HELLO["javascript"]),
                 ("ruby hello", "ruby", HELLO["ruby"]),
+                ("php hello", "php", HELLO["php"]),
             ]
             for case, language, code in cases:
                 name = f"{case}, {label}"
@@ -545,7 +577,11 @@ def back_to_back_section(options: argparse.Namespace) -> dict[str, BackToBack]:
         key = next(
             (
                 k
-                for word, k in (("python", "`python -S -c`"), ("ruby", "`ruby -e`"))
+                for word, k in (
+                    ("python", "`python -S -c`"),
+                    ("ruby", "`ruby -e`"),
+                    ("php", "`php -r`"),
+                )
                 if word in name
             ),
             "`node -e`",
@@ -1037,6 +1073,11 @@ def targets(
         check("ruby hello back to back: CPU per run", ruby_row.cpu_ms, "ms", 3)
     if table and p50("ruby hello-world script") is not None:
         check("ruby hello p50", p50("ruby hello-world script"), "ms", 5)
+    php_row = b2b.get("php hello, pool off")
+    if php_row is not None:  # issue 16's targets
+        check("php hello back to back: CPU per run", php_row.cpu_ms, "ms", 3)
+    if table and p50("php hello-world script") is not None:
+        check("php hello p50", p50("php hello-world script"), "ms", 5)
     typing_row = b2b.get("python `from typing import List` + hello, default pool")
     hello_row = b2b.get("python hello, default pool")
     if typing_row is not None and hello_row is not None:

@@ -34,4 +34,4 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
         yield sb
 
 
-LANGUAGES = ["python", "javascript", "typescript", "ruby"]
+LANGUAGES = ["python", "javascript", "typescript", "ruby", "php"]

@@ -75,6 +75,8 @@ def verify_runtime(language: str, stamp_dir: Path) -> dict[str, Path]:
             return _verified[language]
         entry = manifest()["runtimes"][language]
         package = entry["package"]
+        if "build" in entry:  # our own build (PHP), shipped in this package: no version
+            return _verify_files(language, entry, stamp_dir, "reinstall embedsandbox")
         try:
             installed = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
@@ -90,29 +92,36 @@ def verify_runtime(language: str, stamp_dir: Path) -> dict[str, Path]:
                 f"pip install '{package}=={entry['version']}'"
             )
             raise RuntimeUnavailableError(msg)
-        stamp_path = stamp_dir / f"verified-{language}.json"
-        try:
-            stamps: dict[str, Any] = json.loads(stamp_path.read_text())
-        except (OSError, ValueError):
-            stamps = {}
-        paths: dict[str, Path] = {}
-        changed = False
-        for relative, expected in entry["files"].items():
-            path = _locate(relative)
-            if path is None:
-                msg = f"the {language} interpreter build is incomplete: {relative} is missing"
-                raise RuntimeUnavailableError(msg)
-            st = path.stat()
-            key = [st.st_size, st.st_mtime_ns, st.st_ino, expected]
-            if stamps.get(str(path)) != key:
-                check_pinned(path, expected, f"reinstall {package}")
-                stamps[str(path)] = key
-                changed = True
-            paths[relative] = path
-        if changed:
-            _write_atomic(stamp_path, json.dumps(stamps))
-        _verified[language] = paths
-        return paths
+        return _verify_files(language, entry, stamp_dir, f"reinstall {package}")
+
+
+def _verify_files(
+    language: str, entry: dict[str, Any], stamp_dir: Path, remedy: str
+) -> dict[str, Path]:
+    # Called with `_lock` held.
+    stamp_path = stamp_dir / f"verified-{language}.json"
+    try:
+        stamps: dict[str, Any] = json.loads(stamp_path.read_text())
+    except (OSError, ValueError):
+        stamps = {}
+    paths: dict[str, Path] = {}
+    changed = False
+    for relative, expected in entry["files"].items():
+        path = _locate(relative)
+        if path is None:
+            msg = f"the {language} interpreter build is incomplete: {relative} is missing"
+            raise RuntimeUnavailableError(msg)
+        st = path.stat()
+        key = [st.st_size, st.st_mtime_ns, st.st_ino, expected]
+        if stamps.get(str(path)) != key:
+            check_pinned(path, expected, remedy)
+            stamps[str(path)] = key
+            changed = True
+        paths[relative] = path
+    if changed:
+        _write_atomic(stamp_path, json.dumps(stamps))
+    _verified[language] = paths
+    return paths
 
 
 def _locate(relative: str) -> Path | None:

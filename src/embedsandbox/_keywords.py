@@ -13,12 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
-from .models import HTTP, EnvVar, File, FunctionLanguage, Language, Limits, SessionLimits
+from .models import (
+    HTTP,
+    EnvVar,
+    File,
+    FunctionLanguage,
+    Language,
+    Limits,
+    SessionLanguage,
+    SessionLimits,
+)
 
 __all__ = ["ExecuteFunctionKeywords", "ExecuteKeywords", "ExecuteToolKeywords", "SessionKeywords"]
 
 _LanguageName = Literal["python", "javascript", "typescript", "ruby", "php"]
-_FunctionLanguageName = Literal["python", "javascript", "typescript", "ruby"]
+_FunctionLanguageName = Literal["python", "javascript", "typescript", "ruby", "php"]
+_SessionLanguageName = Literal["python", "javascript", "typescript", "ruby"]
 
 
 class _RunKeywords(TypedDict, total=False):
@@ -60,7 +70,7 @@ class ExecuteToolKeywords(TypedDict, total=False):
 class SessionKeywords(TypedDict, total=False):
     """`session`'s keywords: `CreateSessionRequest`'s fields."""
 
-    language: FunctionLanguage | _FunctionLanguageName
+    language: SessionLanguage | _SessionLanguageName
     args: Sequence[str]
     env: Mapping[str, str]
     files: Sequence[File | Mapping[str, Any]]

@@ -438,9 +438,13 @@ class Sandbox:
             from ._engines._ruby import RubyEngine
 
             return RubyEngine(self._cache_dir / "ruby")
+        if family == "php":
+            from ._engines._php import PhpEngine
+
+            return PhpEngine(self._cache_dir / "php")
         msg = (
             f"language {family!r} is part of the API but not available in this installation; "
-            f"available: python, javascript, typescript, ruby"
+            f"available: python, javascript, typescript, ruby, php"
         )
         raise LanguageUnavailableError(msg)
 
@@ -455,10 +459,10 @@ class Sandbox:
     def warmup(self, languages: list[str] | None = None) -> None:
         """Compile (or load from the disk cache) the interpreters and fill the warm pools.
 
-        By default Python, JavaScript and Ruby (whose build is fetched from the npm registry
-        on first use).
+        By default Python, JavaScript, Ruby (whose build is fetched from the npm registry on
+        first use) and PHP (shipped in the package).
         """
-        for language in languages or ["python", "javascript", "ruby"]:
+        for language in languages or ["python", "javascript", "ruby", "php"]:
             self._engine(Language(language).value).warmup()
 
     # -- runs ------------------------------------------------------------------------------
@@ -473,7 +477,7 @@ class Sandbox:
 
         Raises:
             RequestValidationError: the request is invalid; no guest was started.
-            LanguageUnavailableError: php, which has no engine yet.
+            LanguageUnavailableError: the language has no engine in this installation.
             RuntimeUnavailableError: the interpreter build is missing or fails its check.
 
         """
@@ -618,8 +622,8 @@ class Sandbox:
         runtime = self._runtimes.get(revision.runtime_id)
         runtime_language = runtime.language
         family = "python" if language == "python" else "javascript"
-        if language == "ruby":  # runtimes build Python or JavaScript packages only
-            family = "ruby"
+        if language in ("ruby", "php"):  # runtimes build Python or JavaScript packages only
+            family = language
         if runtime_language.value != family:
             msg = (
                 f"runtime revision {runtime_revision_id!r} is a {runtime_language.value} "
@@ -868,8 +872,6 @@ class Sandbox:
             merged.update(req.limits.model_dump(exclude_none=True))
         limits = run_limits(merged)
         language = req.language.value
-        if language not in ("python", "javascript", "typescript", "ruby"):
-            self._engine(language)  # raises LanguageUnavailableError
         reserved = [(_RUBY_RESERVED, "its interpreter's library")] if language == "ruby" else []
         if language == "python":
             reserved.append((_PYTHON_RESERVED, "its interpreter's library"))
@@ -918,7 +920,7 @@ class Sandbox:
         return response, raw
 
 
-ENGINE_FAMILIES: Final = ("javascript", "python", "ruby")
+ENGINE_FAMILIES: Final = ("javascript", "php", "python", "ruby")
 """The keys `Sandbox(engines=...)` accepts: "javascript" also runs TypeScript."""
 _ENGINE_METHODS: Final = ("run", "warmup", "compiled_in_cache", "close")
 

@@ -76,6 +76,7 @@ __all__ = [
     "SessionCallResponse",
     "SessionExecutionDetails",
     "SessionInfo",
+    "SessionLanguage",
     "SessionLimits",
     "Tool",
     "ToolExecutionDetails",
@@ -179,7 +180,7 @@ MAX_FILES_LEFT_OUT_LISTED = 100
 
 
 class Language(enum.StrEnum):
-    """A language of the API. PHP is a valid name with no engine yet."""
+    """A language of the API."""
 
     PYTHON = "python"
     JAVASCRIPT = "javascript"
@@ -189,7 +190,17 @@ class Language(enum.StrEnum):
 
 
 class FunctionLanguage(enum.StrEnum):
-    """A language that `run_function` (and tools) accept; Ruby is our extension of Riza's."""
+    """A language that `run_function` (and tools) accept; Ruby and PHP: our extension."""
+
+    PYTHON = "python"
+    JAVASCRIPT = "javascript"
+    TYPESCRIPT = "typescript"
+    RUBY = "ruby"
+    PHP = "php"
+
+
+class SessionLanguage(enum.StrEnum):
+    """Extension: a language with sessions. Not PHP: each PHP run is one `main()`."""
 
     PYTHON = "python"
     JAVASCRIPT = "javascript"
@@ -675,7 +686,7 @@ class ExecuteFunctionRequest(_RunRequest):
     """Run a function `execute(input)` (Riza `POST /v1/execute-function`)."""
 
     language: FunctionLanguage
-    """One of python, javascript, typescript, ruby."""
+    """One of python, javascript, typescript, ruby, php."""
     input: _Input = None
     """Any JSON value, passed as `input`; absent means None / null. At most 10 MiB as JSON,
     nested at most 100 deep."""
@@ -812,7 +823,7 @@ class CreateToolRequest(_Request):
     code: _ToolCode
     """Source that defines `execute(input)`, as for `run_function` (at most 1 MiB)."""
     language: FunctionLanguage
-    """One of python, javascript, typescript, ruby."""
+    """One of python, javascript, typescript, ruby, php."""
     description: _Description = ""
     """What the tool does, for people and for a model choosing tools (at most 8192 chars)."""
     input_schema: JSONSchema | None = None
@@ -990,7 +1001,7 @@ def _function_name(name: str) -> str:
 class CreateSessionRequest(_Request):
     """Extension: start a session (`POST /v1/sessions`, `Sandbox.session`)."""
 
-    language: FunctionLanguage
+    language: SessionLanguage
     """One of python, javascript, typescript, ruby (the languages with sessions)."""
     args: Annotated[
         list[

@@ -221,8 +221,8 @@ def test_a_runs_folder_is_in_memory_and_gone_after_it(
     import os
     import tempfile
 
+    from embedsandbox._engines._core import _folders
     from embedsandbox._engines._core._threads import discarded
-    from embedsandbox._engines._ruby import _engine
 
     made: list[str] = []
     real = tempfile.mkdtemp
@@ -231,7 +231,7 @@ def test_a_runs_folder_is_in_memory_and_gone_after_it(
         made.append(real(*args, **kwargs))
         return made[-1]
 
-    monkeypatch.setattr(_engine.tempfile, "mkdtemp", mkdtemp)
+    monkeypatch.setattr(_folders.tempfile, "mkdtemp", mkdtemp)
     code = 'File.write("big.txt", "x" * 100_000); puts Dir.pwd, File.size("big.txt")'
     for _ in range(3):
         result = sandbox.run_script(language="ruby", code=code, stdin="in")

@@ -26,7 +26,7 @@ def test_hello_world(sandbox: Sandbox, language: str) -> None:
     assert (0, "hello\n", "") == (result.exit_code, result.stdout, result.stderr)
     assert result.id.startswith("exec_")
     assert result.duration >= 0
-    if language in ("python", "ruby"):  # fuel counted in every run
+    if language in ("python", "ruby", "php"):  # fuel counted in every run
         assert result.fuel_used is not None and result.fuel_used > 0
     else:  # JavaScript counts fuel only under a fuel cap
         assert result.fuel_used is None
@@ -109,9 +109,16 @@ def test_exit_code_is_the_programs_own(sandbox: Sandbox, language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_uncaught_error_exits_1_with_the_users_traceback(sandbox: Sandbox, language: str) -> None:
     result = sandbox.run_script(language=language, code=snippets.UNCAUGHT[language])
-    assert 1 == result.exit_code
+    assert (255 if language == "php" else 1) == result.exit_code  # PHP's own status: 255
     assert "boom" in result.stderr
-    if language != "ruby":  # Ruby names the error first, then its frames (checked below)
+    if language == "php":  # PHP's own report (display_errors=stderr), no frame of ours
+        expected = (
+            "Fatal error: Uncaught RuntimeException: boom in /.sandbox/main.php:2\n"
+            "Stack trace:\n#0 /.sandbox/main.php(3): boom()\n#1 {main}\n"
+            "  thrown in /.sandbox/main.php on line 2\n"
+        )
+        assert expected == result.stderr
+    elif language != "ruby":  # Ruby names the error first, then its frames (checked below)
         assert "boom" in result.stderr.splitlines()[-1] or "at " in result.stderr
     main = "main.py" if language == "python" else "main."
     assert main in result.stderr

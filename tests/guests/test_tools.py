@@ -22,12 +22,14 @@ DOUBLE = {
     "javascript": "function execute(input) { return input.n * 2 }",
     "typescript": "export function execute(input: {n: number}): number { return input.n * 2 }",
     "ruby": "def execute(input) = input['n'] * 2",
+    "php": "<?php function execute($input) { return $input['n'] * 2; }",
 }
 TRIPLE = {
     "python": "def execute(input):\n    return input['n'] * 3\n",
     "javascript": "function execute(input) { return input.n * 3 }",
     "typescript": "export function execute(input: {n: number}): number { return input.n * 3 }",
     "ruby": "def execute(input) = input['n'] * 3",
+    "php": "<?php function execute($input) { return $input['n'] * 3; }",
 }
 SCHEMA = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
 

@@ -42,6 +42,10 @@ READ_PATH["ruby"] = (
     '  puts "refused #{e.class}"\n'
     "end"
 )
+READ_PATH["php"] = (
+    "<?php $data = @file_get_contents($argv[1]);\n"
+    "echo $data === false ? 'refused ' . (error_get_last()['message'] ?? '') : substr($data, 0, 50);"
+)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -23,7 +23,7 @@ def _manifest_with(monkeypatch: pytest.MonkeyPatch, **changes: object) -> None:
 
 
 def test_the_installed_builds_match_the_manifest(tmp_path: Path) -> None:
-    for language in ("python", "javascript"):
+    for language in ("python", "javascript", "php"):
         paths = _artifacts.verify_runtime(language, tmp_path)
         assert paths and all(path.is_file() for path in paths.values())
     # the stamp lets the next process skip hashing

@@ -136,7 +136,7 @@ def test_runtime_revision_is_checked(sb: Sandbox) -> None:
         ({"name": "has space"}, "name"),
         ({"name": "x" * 65}, "name"),
         ({"name": ""}, "name"),
-        ({"language": "php"}, "language"),
+        ({"language": "perl"}, "language"),
         ({"description": "d" * 8193}, "description"),
         ({"code": 3}, "code"),
     ],

@@ -163,6 +163,9 @@ CONFIGURE_VARS=(
 	# Answers for what WASI lacks but a link test would find (wasi-libc has the symbol):
 	# getrusage's struct has only the times, and mmap is an emulation (see patches/0001).
 	ac_cv_func_getrusage=no ac_cv_func_mmap=no
+	# configure records the build machine's `uname -a` (its kernel version, host name) as
+	# PHP_UNAME and PHP_BUILD_SYSTEM: fixed, so the bytes do not depend on the machine.
+	PHP_UNAME="wasi wasm32 embedsandbox-build" PHP_BUILD_SYSTEM="wasi wasm32 embedsandbox-build"
 )
 CONF_KEY="$TREE_KEY $(sha256 "$HERE/wasi/sjlj_tag.S") ${CONFIGURE_ARGS[*]} ${CONFIGURE_VARS[*]}"
 if ! stamp_ok "$BUILD/.configure-stamp" "$CONF_KEY"; then

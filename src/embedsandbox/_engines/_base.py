@@ -78,7 +78,7 @@ HostCall = Callable[[bytes], bytes]
 class Invocation:
     """One execution, fully resolved: everything the guest will see and nothing more."""
 
-    language: Literal["python", "javascript", "typescript", "ruby"]
+    language: Literal["python", "javascript", "typescript", "ruby", "php"]
     code: str
     entry: Entry
     args: tuple[str, ...] = ()

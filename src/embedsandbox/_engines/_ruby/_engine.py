@@ -24,13 +24,10 @@ import base64
 import hashlib
 import json
 import logging
-import os
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -38,7 +35,7 @@ from typing import Any, Final
 import wasmtime
 
 from ...errors import ConfigurationError, RuntimeUnavailableError, SnapshotError
-from .._base import Entry, Invocation, LimitHit, RawOutcome, SessionCall
+from .._base import Invocation, LimitHit, RawOutcome, SessionCall
 from .._core import (
     TICKER,
     check_not_forked,
@@ -47,8 +44,8 @@ from .._core import (
     new_store,
     run_on_guest_thread,
 )
-from .._core._door import read_result
-from .._core._outcome import outcome
+from .._core._folders import lay_out, new_folder, remove, stdin_file
+from .._core._outcome import STOPS, GuestFacts, facts_outcome, record_trap
 from .._core._outfiles import collect, folder_entries
 from .._core._saved import folder_tar, memory_runs, pack, restore_memory, unpack, untar_folder
 from ._door import RubyDoor
@@ -75,33 +72,11 @@ _UNCAPPED_FUEL: Final = 2**62  # fuel is counted for every run (one metered buil
 _FATAL_OOM: Final = "[FATAL] failed to allocate memory"
 
 
-def _scratch() -> str | None:
-    # A run's folder (mode 0700, removed after it) lives in memory where Linux offers a
-    # memory-backed one, so no guest writes the host's disk; else the system's temp folder.
-    shm = "/dev/shm"  # noqa: S108 - a private folder is made in it, never a fixed name
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
-
-
-_SCRATCH: Final = _scratch()
-_TRAP_LINES: Final = {
+_TRAP_LINES: Final[dict[object, str]] = {
     wasmtime.TrapCode.STACK_OVERFLOW: (
         "SystemStackError: stack level too deep (the guest's stack overflowed)\n"
     ),
 }
-
-
-@dataclass(slots=True)
-class _Done:
-    """The facts of one finished guest, before the shared rules (`_core._outcome`)."""
-
-    exit_code: int | None
-    stdout: bytes
-    stderr: bytes
-    fuel_used: int
-    limit: LimitHit | None
-    result: str | None  # a function's `result:` payload
-    note: str = ""  # a line for stderr: what stopped a guest that could not say
-    files: RawOutcome | None = None  # `output_files`: what the guest left behind
 
 
 class RubyEngine:
@@ -164,8 +139,8 @@ class RubyEngine:
         """Run one invocation in a fresh guest and report how it ended."""
         check_not_forked("Ruby")  # wasmtime and our threads do not survive a fork
         build, state = self._load()
-        done: _Done = run_on_guest_thread(lambda: _run(build, state, invocation))
-        return _raw(done, invocation.entry, invocation.limits.max_output_bytes)
+        done: GuestFacts = run_on_guest_thread(lambda: _run(build, state, invocation))
+        return facts_outcome(done, invocation.entry, invocation.limits.max_output_bytes)
 
     def session(self, invocation: Invocation, /, saved: bytes | None = None) -> RubySession:
         """A guest kept for a session's calls (`EngineSession`), made from the guest state.
@@ -183,31 +158,6 @@ class RubyEngine:
 def engine_id(build: Build) -> str:
     """The Ruby build, its guest state and the wasmtime that compiled them, as one string."""
     return f"ruby {state_key(build.digest)[:32]} {build.code_path().stem}"
-
-
-def _raw(done: _Done, entry: Entry, max_output_bytes: int) -> RawOutcome:
-    """The outcome of a finished guest or call, by the shared rules (`_core._outcome`)."""
-    stderr = done.stderr.decode("utf-8", errors="replace")
-    if done.note:
-        if stderr and not stderr.endswith("\n"):
-            stderr += "\n"
-        stderr += done.note
-    result = None
-    if entry == "function" and done.result is not None:
-        result = read_result(done.result, max_output_bytes)
-    raw = outcome(
-        entry=entry,
-        exit_code=done.exit_code,
-        stdout=done.stdout.decode("utf-8", errors="replace"),
-        stderr=stderr,
-        fuel_used=done.fuel_used,
-        limit=done.limit,
-        result=result,
-    )
-    if done.files is not None:
-        raw.files, raw.files_left_out = done.files.files, done.files.files_left_out
-        raw.files_left_out_count = done.files.files_left_out_count
-    return raw
 
 
 class RubySession:
@@ -229,7 +179,7 @@ class RubySession:
         """A new session's guest; or, with `saved` (`save()`'s bytes), that one again."""
         limits = invocation.limits
         self.engine_id = engine_id(build)
-        self._folder = Path(tempfile.mkdtemp(prefix="embedsandbox-ruby-", dir=_SCRATCH))
+        self._folder = new_folder("embedsandbox-ruby-")
         self._store: wasmtime.Store | None = None
         self.dead = False
         self._host = HostState(
@@ -246,7 +196,7 @@ class RubySession:
                 files = dict(invocation.files)
                 used = sum(len(c.encode("utf-8")) for c in files.values())
                 self._host.spend_disk(used, len(files))
-                _lay_out(self._folder, files)
+                lay_out(self._folder, files)
             else:
                 header, parts = unpack(saved)
                 if header.get("engine") != self.engine_id:
@@ -301,10 +251,12 @@ class RubySession:
 
     def run(self, call: SessionCall, /) -> RawOutcome:
         """Run one call (on a guest thread); see the class doc."""
-        done: _Done = run_on_guest_thread(lambda: self._call(call))
-        return _raw(done, "function" if call.function else "script", call.limits.max_output_bytes)
+        done: GuestFacts = run_on_guest_thread(lambda: self._call(call))
+        return facts_outcome(
+            done, "function" if call.function else "script", call.limits.max_output_bytes
+        )
 
-    def _call(self, call: SessionCall) -> _Done:
+    def _call(self, call: SessionCall) -> GuestFacts:
         store, host, limits = self._store, self._host, call.limits
         if store is None or self.dead:
             msg = "this Ruby session's guest was closed"
@@ -323,7 +275,7 @@ class RubySession:
             "stdin": base64.b64encode(call.stdin).decode("ascii"),
             "interactive": call.interactive,
         }
-        done = _Done(None, b"", b"", 0, None, None)
+        done = GuestFacts(None, b"", b"", 0, None, None)
         try:
             _eval(self._guest, prelude_call("call", job), done)
             done.fuel_used = fuel - store.get_fuel()
@@ -370,7 +322,7 @@ class RubySession:
         if store is not None:
             discard_later(store.close)
         folder = self._folder
-        discard_later(lambda: _remove(folder, None))
+        discard_later(lambda: remove(folder))
 
 
 def state_key(digest: str) -> str:
@@ -401,7 +353,7 @@ def _wasi(folder: str, stdin: str | None) -> wasmtime.WasiConfig:
 def _state_image(build: Build) -> bytes:
     """Initialise a guest from the module's own memory, load the prelude, take its memory."""
     logger.info("embedsandbox: making the Ruby guest state (once per machine)")
-    folder = tempfile.mkdtemp(prefix="embedsandbox-ruby-state-", dir=_SCRATCH)
+    folder = str(new_folder("embedsandbox-ruby-state-"))
     host = HostState(
         max_output_bytes=1 << 20, deadline=time.monotonic() + 120, disk_bytes=0, disk_files=0
     )
@@ -449,23 +401,11 @@ def prelude_call(method: str, job: Mapping[str, object]) -> str:
     return f'EmbedSandbox.{method}(["{blob.hex()}"].pack("H*"))'
 
 
-def _lay_out(folder: Path, files: dict[str, str]) -> None:
-    # The paths were validated by the Sandbox (relative, no `..`); resolve() checks again.
-    root = folder.resolve()
-    for relative, contents in files.items():
-        path = (root / relative).resolve()
-        if root not in path.parents:
-            msg = f"file path {relative!r} leaves the guest's folder"
-            raise RuntimeUnavailableError(msg)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(contents, encoding="utf-8")
-
-
-def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> _Done:
+def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> GuestFacts:
     """One guest, from a new store to its outcome (on a guest thread)."""
     limits = invocation.limits
     fuel = limits.fuel if limits.fuel is not None else _UNCAPPED_FUEL
-    folder = Path(tempfile.mkdtemp(prefix="embedsandbox-ruby-", dir=_SCRATCH))
+    folder = new_folder("embedsandbox-ruby-")
     stdin_path: str | None = None
     store: wasmtime.Store | None = None
     host = HostState(
@@ -475,16 +415,14 @@ def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> _Done:
         disk_files=limits.disk_files,
         door=RubyDoor(invocation.host_call),
     )
-    done = _Done(None, b"", b"", 0, None, None)
+    done = GuestFacts(None, b"", b"", 0, None, None)
     try:
         files = dict(invocation.files)
         host.spend_disk(sum(len(c.encode("utf-8")) for c in files.values()), len(files))
-        _lay_out(folder, files)
+        lay_out(folder, files)
         if invocation.stdin:
             # Beside the guest's folder, not in it: the guest reads it only as its stdin.
-            fd, stdin_path = tempfile.mkstemp(prefix="embedsandbox-ruby-stdin-", dir=_SCRATCH)
-            with open(fd, "wb") as handle:
-                handle.write(invocation.stdin)
+            stdin_path = stdin_file("embedsandbox-ruby-stdin-", invocation.stdin)
         store = new_store(
             True,
             fuel=fuel,
@@ -502,7 +440,7 @@ def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> _Done:
         _eval(guest, _job(invocation), done)
         done.fuel_used = fuel - store.get_fuel()
     except GuestStop as e:  # before any guest code ran: the files are over the quota
-        done.limit = _STOPS[e.reason]
+        done.limit = STOPS[e.reason]
     finally:
         done.stdout, done.stderr = bytes(host.stdout), bytes(host.stderr)
         if done.limit is None and _FATAL_OOM in done.stderr[-200:].decode("utf-8", "replace"):
@@ -512,44 +450,30 @@ def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> _Done:
             collect(folder_entries(folder), invocation.output_files, limits, done.files)
         if store is not None:
             discard_later(store.close)
-        discard_later(lambda: _remove(folder, stdin_path))
+        discard_later(lambda: remove(folder, stdin_path))
     return done
 
 
-_STOPS: Final = {
-    "output": LimitHit.OUTPUT_SIZE,
-    "disk": LimitHit.DISK_SIZE,
-    "deadline": LimitHit.EXECUTION_TIMEOUT,
-}
-
-
-def _eval(guest: Instance, source: str, done: _Done) -> None:
+def _eval(guest: Instance, source: str, done: GuestFacts) -> None:
     _eval_job(guest, source, done)
     if guest.grow_refused():  # the memory cap was hit, whatever the guest did after it
         done.limit = LimitHit.MEMORY_SIZE
         done.note = ""
 
 
-def _eval_job(guest: Instance, source: str, done: _Done) -> None:
+def _eval_job(guest: Instance, source: str, done: GuestFacts) -> None:
     with TICKER.active():
         try:
             handle, tag = guest.eval(source)
             reply = guest.string(handle) if tag == 0 else None
         except GuestStop as e:
-            done.limit = _STOPS[e.reason]
+            done.limit = STOPS[e.reason]
             return
         except wasmtime.ExitTrap as e:  # exit! (or a fatal error): WASI proc_exit
             done.exit_code = e.code
             return
         except wasmtime.Trap as e:
-            code = e.trap_code
-            if code == wasmtime.TrapCode.INTERRUPT:
-                done.limit = LimitHit.EXECUTION_TIMEOUT
-            elif code == wasmtime.TrapCode.OUT_OF_FUEL:
-                done.limit = LimitHit.FUEL
-            else:
-                default = f"embedsandbox: the guest was stopped by a WebAssembly trap: {e}\n"
-                done.note = _TRAP_LINES.get(code, default) if code is not None else default
+            record_trap(done, e, _TRAP_LINES)
             return
     if reply is None:  # the prelude itself raised (an error while reporting one)
         done.exit_code = 1
@@ -566,9 +490,3 @@ def _eval_job(guest: Instance, source: str, done: _Done) -> None:
     if nomem == "1":
         done.limit = LimitHit.MEMORY_SIZE
     done.result = result or None
-
-
-def _remove(folder: Path, stdin_path: str | None) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    if stdin_path is not None:
-        Path(stdin_path).unlink(missing_ok=True)

@@ -1,0 +1,235 @@
+"""`PhpEngine`: runs PHP invocations, one fresh guest each, on the engine core.
+
+Every run is a new store on the build's initial memory (mapped copy-on-write) and one
+`_start` of PHP's CLI (`_phpwasm.py`), which reads no php.ini (`-n`): the settings are the
+`PHP_FLAGS` below. What the guest sees:
+
+- `/`: the run's folder (its files; the working directory), writable, capped by the disk
+  quota like every guest's (`_core/_wasi.py`);
+- `/.sandbox/`: the harness, read-only: `main.php` (the job's code), `prelude.php`
+  (`auto_prepend_file`: the host door, HTTP(S) stream wrappers and curl_* on the egress
+  gateway; `_guest/php_prelude.php`), `function.php` and `input.json` (run_function), and
+  the door file (`_door.py`);
+- `$argv` (`main.php` first, then the request's args), the request's env only (getenv,
+  `$_ENV`, `$_SERVER`), its stdin (`php://stdin`, `STDIN`).
+
+Exit codes are PHP's: `exit(3)` is 3, a fatal error or an uncaught exception 255, with PHP's
+message on stderr (`display_errors=stderr`, so stdout stays the program's output).
+Memory: PHP's own `memory_limit` is off; the store's cap is the limit and a refused
+`memory.grow` is `memory_size` whatever the script did after it (PHP's "Out of memory"
+fatal error, usually).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+import wasmtime
+
+from ...errors import RuntimeUnavailableError
+from .._base import Invocation, LimitHit, RawOutcome
+from .._core import TICKER, check_not_forked, discard_later, new_store, run_on_guest_thread
+from .._core._folders import lay_out, new_folder, remove, stdin_file
+from .._core._outcome import STOPS, GuestFacts, facts_outcome, record_trap
+from .._core._outfiles import collect, folder_entries
+from .._core._wasi import GuestStop
+from ._door import DOOR_NAME, PhpHost
+from ._phpwasm import Build, Instance
+
+__all__ = ["HARNESS", "PHP_FLAGS", "PhpEngine", "main_source"]
+
+HARNESS: Final = "/.sandbox"
+"""Where the guest sees the harness folder (read-only)."""
+PHP_FLAGS: Final = (
+    "-n",  # no php.ini: these flags are every setting
+    "-d", "display_errors=stderr",
+    "-d", "log_errors=0",
+    "-d", "html_errors=0",
+    "-d", "error_reporting=E_ALL",
+    "-d", "memory_limit=-1",  # the store's memory cap is the limit (see the module doc)
+    "-d", "max_execution_time=0",  # the run's deadline and fuel are the limits
+    "-d", "variables_order=EGPCS",  # $_ENV filled: the request's env, nothing else
+    "-d", "date.timezone=UTC",
+    "-d", "allow_url_include=0",
+    "-d", f"auto_prepend_file={HARNESS}/prelude.php",
+)  # fmt: skip
+_PRELUDE: Final = resources.files("embedsandbox._guest").joinpath("php_prelude.php")
+_UNCAPPED_FUEL: Final = 2**62  # fuel is counted for every run (one metered build)
+_TRAP_LINES: Final[dict[object, str]] = {
+    wasmtime.TrapCode.STACK_OVERFLOW: (
+        "PHP Fatal error:  the guest's stack overflowed (infinite recursion?)\n"
+    ),
+}
+# run_function's entry: the job's code, then execute(input) with the input decoded as PHP
+# does it (objects as arrays), its result back through the door.
+_FUNCTION_PHP: Final = f"""<?php
+require '{HARNESS}/main.php';
+(static function (): void {{
+    if (!function_exists('execute')) {{
+        fwrite(STDERR, "main.php: the code defines no function execute(\\$input); define it, "
+            . "e.g. function execute(\\$input) {{ return \\$input; }}\\n");
+        exit(1);
+    }}
+    $input = json_decode(file_get_contents('{HARNESS}/input.json'), true, 512, JSON_THROW_ON_ERROR);
+    $value = execute($input);
+    $flags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION
+        | JSON_PARTIAL_OUTPUT_ON_ERROR;
+    $json = json_encode($value, $flags & ~JSON_PARTIAL_OUTPUT_ON_ERROR);
+    if ($json === false) {{
+        $type = get_debug_type($value);
+        fwrite(STDERR, "main.php: execute(\\$input) returned a $type that is not JSON ("
+            . json_last_error_msg() . ")\\n");
+        EmbedSandbox\\Door::call('result:json_serialization_error:');
+        exit(1);
+    }}
+    EmbedSandbox\\Door::call('result:valid:' . $json);
+}})();
+"""
+
+
+def main_source(code: str) -> str:
+    """The job's code as `main.php`: PHP's own file rules, plus code with no open tag.
+
+    A PHP file is text until `<?php`; code without any open tag (`<?php`, `<?=`, `<?`) is
+    taken as PHP code, as `php -r` would, so `echo 1;` runs instead of being printed.
+    """
+    if "<?" in code:
+        return code
+    return "<?php\n" + code
+
+
+class PhpEngine:
+    """Runs PHP invocations in fresh php.wasm guests. Thread-safe.
+
+    `cache_dir` (`<cache>/php`) holds the compiled code module (5-10 s to compile, once)
+    and the initial memory module.
+    """
+
+    def __init__(self, cache_dir: Path) -> None:
+        self._cache_dir = Path(cache_dir)
+        self._build: Build | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Build:
+        if self._build is None:
+            with self._lock:
+                if self._build is None:
+                    self._build = Build.get(self._cache_dir)
+        return self._build
+
+    def compiled_in_cache(self) -> bool:
+        """Whether the code module is compiled and cached (else ~5-10 s on first use)."""
+        try:
+            return Build.code_path_of(self._cache_dir).is_file()
+        except (RuntimeUnavailableError, KeyError):
+            return False
+
+    def warmup(self) -> None:
+        """Check and compile the build (or load it from the cache), then run once."""
+        self.run(Invocation(language="php", code="<?php", entry="script"))
+
+    def close(self) -> None:
+        """Nothing runs in the background: guests live for one run. Idempotent."""
+
+    def run(self, invocation: Invocation, /) -> RawOutcome:
+        """Run one invocation in a fresh guest and report how it ended."""
+        check_not_forked("PHP")  # wasmtime and our threads do not survive a fork
+        build = self._load()
+        facts: GuestFacts = run_on_guest_thread(lambda: _run(build, invocation))
+        return facts_outcome(facts, invocation.entry, invocation.limits.max_output_bytes)
+
+
+def _wasi(
+    folder: Path, harness: Path, invocation: Invocation, stdin: str | None
+) -> wasmtime.WasiConfig:
+    wasi = wasmtime.WasiConfig()
+    script = "function.php" if invocation.entry == "function" else "main.php"
+    wasi.argv = ["php", *PHP_FLAGS, f"{HARNESS}/{script}", *invocation.args]
+    wasi.env = list(invocation.env.items())
+    if stdin is not None:
+        wasi.stdin_file = stdin
+    # The order fixes the descriptors: 3 is the run's folder, 4 the harness (`_door.py`).
+    wasi.preopen_dir(str(folder), "/")
+    wasi.preopen_dir(str(harness), HARNESS, False)
+    return wasi
+
+
+def _harness(harness: Path, invocation: Invocation) -> None:
+    (harness / "main.php").write_text(main_source(invocation.code), encoding="utf-8")
+    (harness / "prelude.php").write_text(_PRELUDE.read_text("utf-8"), encoding="utf-8")
+    (harness / DOOR_NAME).touch()
+    if invocation.entry == "function":
+        (harness / "function.php").write_text(_FUNCTION_PHP, encoding="utf-8")
+        (harness / "input.json").write_text(invocation.input_json, encoding="utf-8")
+    for path in harness.iterdir():
+        path.chmod(0o400)
+
+
+def _run(build: Build, invocation: Invocation) -> GuestFacts:
+    """One guest, from a new store to its facts (on a guest thread)."""
+    limits = invocation.limits
+    fuel = limits.fuel if limits.fuel is not None else _UNCAPPED_FUEL
+    folder = new_folder("embedsandbox-php-")
+    harness = new_folder("embedsandbox-php-harness-")
+    stdin_path: str | None = None
+    store: wasmtime.Store | None = None
+    host = PhpHost(
+        max_output_bytes=limits.max_output_bytes,
+        deadline=time.monotonic() + limits.deadline_s,
+        disk_bytes=limits.disk_bytes,
+        disk_files=limits.disk_files,
+        host_call=invocation.host_call,
+    )
+    facts = GuestFacts(None, b"", b"", 0, None, None)
+    try:
+        files = dict(invocation.files)
+        host.spend_disk(sum(len(c.encode("utf-8")) for c in files.values()), len(files))
+        lay_out(folder, files)
+        _harness(harness, invocation)
+        if invocation.stdin:
+            stdin_path = stdin_file("embedsandbox-php-stdin-", invocation.stdin)
+        store = new_store(
+            True,
+            fuel=fuel,
+            memory=limits.memory_limit_bytes,
+            deadline_s=limits.deadline_s,
+            wasi=_wasi(folder, harness, invocation, stdin_path),
+        )
+        try:
+            guest = Instance(build, store, host)
+        except (wasmtime.WasmtimeError, wasmtime.Trap) as e:
+            # The interpreter's own memory is over the cap.
+            facts.limit = LimitHit.MEMORY_SIZE
+            facts.note = f"embedsandbox: a PHP guest needs more memory than memory_size ({e})\n"
+            return facts
+        _start(guest, facts)
+        facts.fuel_used = fuel - store.get_fuel()
+        facts.result = host.result
+    except GuestStop as e:  # before any guest code ran: the files are over the quota
+        facts.limit = STOPS[e.reason]
+    finally:
+        facts.stdout, facts.stderr = bytes(host.stdout), bytes(host.stderr)
+        if invocation.output_files:  # before the folder is removed
+            facts.files = RawOutcome(0, "", "")
+            collect(folder_entries(folder), invocation.output_files, limits, facts.files)
+        if store is not None:
+            discard_later(store.close)
+        discard_later(lambda: remove(folder, harness, stdin_path))
+    return facts
+
+
+def _start(guest: Instance, facts: GuestFacts) -> None:
+    with TICKER.active():
+        try:
+            facts.exit_code = guest.start()
+        except GuestStop as e:
+            facts.limit = STOPS[e.reason]
+        except wasmtime.Trap as e:
+            record_trap(facts, e, _TRAP_LINES)
+    if guest.grow_refused():  # the memory cap was hit, whatever the script did after it
+        facts.limit = LimitHit.MEMORY_SIZE
+        facts.note = ""
