@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from embedsandbox import Sandbox
+
+from . import _postgres
 
 settings.register_profile(
     "dev",
@@ -32,6 +35,33 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     # The suite's history goes to a temporary store, not the user's data folder.
     with Sandbox(store=tmp_path_factory.mktemp("store") / "store.sqlite3") as sb:
         yield sb
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[_postgres.PostgresServer]:
+    """A real PostgreSQL server on 127.0.0.1 for the session (see `tests/_postgres.py`)."""
+    try:
+        server = _postgres.start()
+    except _postgres.Unavailable as exc:
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty store of each backend: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.sqlite3")
+        return
+    server: _postgres.PostgresServer = request.getfixturevalue("postgres")
+    url = server.new_database()
+    try:
+        yield url
+    finally:
+        server.drop_database(url)
 
 
 LANGUAGES = ["python", "javascript", "typescript", "ruby"]
