@@ -3,6 +3,7 @@ still gets a fresh guest), and hypothesis profiles (`dev`, `ci`)."""
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,12 +52,19 @@ def postgres() -> Iterator[_postgres.PostgresServer]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty store of each backend: a SQLite file, or a new PostgreSQL database."""
+def store_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A fresh, empty store of each backend: a SQLite file, or a new PostgreSQL database.
+
+    A PostgreSQL store's host key would be the data folder's `secret.key`: the test's own
+    key comes from the environment instead (as every server of one database needs).
+    """
     if request.param == "sqlite":
         yield str(tmp_path / "store.sqlite3")
         return
     server: _postgres.PostgresServer = request.getfixturevalue("postgres")
+    monkeypatch.setenv("EMBEDSANDBOX_SECRET_KEY", base64.b64encode(os.urandom(32)).decode())
     url = server.new_database()
     try:
         yield url

@@ -120,9 +120,12 @@ class SqliteDatabase(Database):
         """The schema version, and whether this is a keys file to adopt (`legacy_keys`)."""
         application_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         legacy = self._legacy_keys and application_id == 0 and version == 0
         legacy = legacy and tables == {"api_keys"}
+        tables |= {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         if application_id not in (0, APPLICATION_ID) or (version == 0 and tables and not legacy):
             msg = (
                 f"store {self.path!r} is a SQLite database of another program, not an "

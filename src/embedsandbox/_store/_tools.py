@@ -155,14 +155,20 @@ class ToolRepository:
 
     @staticmethod
     def _current(conn: Connection, tool_id: str) -> ToolRevisionRow:
-        found = conn.execute(
-            f"SELECT {_REVISION_COLUMNS} FROM tools t "  # noqa: S608 - constant columns
-            f"JOIN tool_revisions r ON r.id = t.revision_id WHERE t.id = ?{conn.for_update}",
+        # The tool's row alone is locked, then its revision read by a second statement: on
+        # PostgreSQL a locked JOIN would recheck the old revision's row after waiting, and
+        # each statement of a READ COMMITTED transaction sees what committed before it.
+        locked = conn.execute(
+            f"SELECT revision_id FROM tools WHERE id = ?{conn.for_update}",  # noqa: S608 - constant
             (tool_id,),
         ).fetchone()
-        if found is None:
+        if locked is None:
             msg = f"tool {tool_id!r} does not exist"
             raise NotFoundError(msg)
+        found = conn.execute(
+            f"SELECT {_REVISION_COLUMNS} FROM tool_revisions r WHERE r.id = ?",  # noqa: S608 - constant columns
+            (locked[0],),
+        ).fetchone()
         tool = _from_row(found)
         return ToolRevisionRow(
             name=tool.name,
