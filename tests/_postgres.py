@@ -91,8 +91,12 @@ class PostgresServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start() -> PostgresServer:
-    """A new server in a temporary folder. Raises `Unavailable` when it cannot run here."""
+def start(*, durable: bool = False) -> PostgresServer:
+    """A new server in a temporary folder. Raises `Unavailable` when it cannot run here.
+
+    `durable`: keep PostgreSQL's default fsync and synchronous commit (the benchmarks' server);
+    the tests' server turns them off, since it is thrown away.
+    """
     bin_dir = _bin_dir()
     folder = Path(tempfile.mkdtemp(prefix="embedsandbox-pg-"))
     runner: list[str] = []
@@ -140,8 +144,10 @@ def start() -> PostgresServer:
             "-t",
             "60",
             "-o",
-            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=300"
+            + (
+                "" if durable else " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            ),
             "start",
         ],
     ]
