@@ -119,8 +119,9 @@ class KeyStore:
         *,
         store: str | os.PathLike[str] | None = None,
     ) -> None:
-        if store is not None and is_postgres(store):
-            db = open_database(parse_store(store))
+        location = parse_store(store) if store is not None else None  # a bad one raises here
+        if isinstance(location, PostgresLocation):
+            db = open_database(location)
         else:
             file = Path(path) if path is not None else data_dir() / "keys.sqlite3"
             db = open_database(SqliteLocation(str(file)), legacy_keys=True)

@@ -105,6 +105,13 @@ def test_a_bad_store_is_a_configuration_error_naming_what_is_allowed(given: str,
     assert "postgresql://" in str(caught.value) and "sqlite:///" in str(caught.value)
 
 
+def test_keys_refuse_a_bad_store_instead_of_using_the_keys_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="unknown scheme 'mysql'") as caught:
+        KeyStore(tmp_path / "keys.sqlite3", store="mysql://u:pw123456@h/db")
+    assert "pw123456" not in str(caught.value)
+    assert not (tmp_path / "keys.sqlite3").exists()
+
+
 def test_a_bad_schema_says_what_a_schema_may_be() -> None:
     with pytest.raises(ConfigurationError, match="schema '1bad' must be 1 to 63") as caught:
         Sandbox(store="postgresql://u:pw123456@h/db?schema=1bad")
