@@ -1,7 +1,8 @@
 """API keys for `embedsandbox serve`, and where each project's store lives.
 
 `KeyStore` keeps keys in `keys.sqlite3` in the data directory (`$EMBEDSANDBOX_HOME`, else the
-user data folder: the folder of the default store). A key is shown once, when it is created;
+user data folder: the folder of the default store), or, for a server on a PostgreSQL store, in
+that database, where every server sees them. A key is shown once, when it is created;
 only its SHA-256 is stored (a key holds 256 random bits, so a fast hash is enough). Each key
 belongs to one project; the server gives every project its own store, so what one project
 creates is invisible to the others. Used by the server (`server/`) and the `keys` commands.
@@ -9,23 +10,27 @@ creates is invisible to the others. Used by the server (`server/`) and the `keys
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import os
 import re
 import secrets as _random
-import sqlite3
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
 from . import _paths
-from ._store import default_store_path
-from .errors import ConfigurationError, NotFoundError, StoreError
+from ._store import (
+    KeyRepository,
+    PostgresLocation,
+    SqliteLocation,
+    default_store_path,
+    is_postgres,
+    open_database,
+    parse_store,
+)
+from .errors import ConfigurationError, NotFoundError
 
 __all__ = [
     "DEFAULT_PROJECT",
@@ -54,14 +59,24 @@ def check_project(project: str) -> str:
     return project
 
 
-def project_store_path(project: str, store: str | os.PathLike[str] | None = None) -> Path:
-    """The store file of `project`.
+def project_store_path(project: str, store: str | os.PathLike[str] | None = None) -> str | Path:
+    """The store of `project`, as `Sandbox(store=...)` takes it.
 
-    The default project uses `store` (default: the default store, the one `Sandbox()` opens);
-    any other project uses `projects/<project>/store.sqlite3` next to it.
+    The default project uses `store` (default: the default store, the one `Sandbox()` opens).
+    Any other project: with a SQLite file, `projects/<project>/store.sqlite3` next to it; with
+    a PostgreSQL URL, the same database, schema `<schema>_<project>`.
+
+    Raises:
+        ConfigurationError: `project` is not a valid name, or `store` not an accepted store.
+
     """
-    base = Path(store) if store is not None else default_store_path()
-    if check_project(project) == DEFAULT_PROJECT:
+    check_project(project)
+    if store is not None and is_postgres(store):
+        location = parse_store(store)
+        assert isinstance(location, PostgresLocation)  # noqa: S101 - is_postgres said so
+        return location.url() if project == DEFAULT_PROJECT else location.for_project(project).url()
+    base = Path(parse_store(store).shown) if store is not None else default_store_path()
+    if project == DEFAULT_PROJECT:
         return base
     return base.parent / "projects" / project / "store.sqlite3"
 
@@ -85,36 +100,38 @@ class KeyStore:
     """API keys by id, each bound to a project; thread-safe.
 
     Args:
-        path: The keys file; default `keys.sqlite3` in `data_dir()`. Created mode 0600.
+        path: The keys file of a SQLite deployment; default `keys.sqlite3` in `data_dir()`.
+            Created mode 0600; a keys file of an older embedsandbox is migrated in place.
+        store: The server's store. A PostgreSQL URL keeps the keys in that database (the
+            URL's schema, beside the default project's tables), so every server of the
+            database sees the same keys; `path` is then unused. A file path or None: the
+            keys stay in `path`.
 
     Raises:
-        StoreError: the file cannot be opened or created.
+        StoreError: the keys file or database cannot be opened or created.
+        ConfigurationError: `store` is not a path or an accepted URL.
 
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.path = Path(path) if path is not None else data_dir() / "keys.sqlite3"
-        self._lock = threading.Lock()
-        try:
-            if not self.path.exists():
-                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                with contextlib.suppress(FileExistsError):
-                    os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            self._conn = sqlite3.connect(
-                self.path, timeout=10, isolation_level=None, check_same_thread=False
-            )
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, digest TEXT UNIQUE "
-                "NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL, "
-                "revoked INTEGER NOT NULL DEFAULT 0)"
-            )
-        except (OSError, sqlite3.Error) as exc:
-            msg = f"the keys file {str(self.path)!r} cannot be used: {exc}"
-            raise StoreError(msg) from None
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        store: str | os.PathLike[str] | None = None,
+    ) -> None:
+        location = parse_store(store) if store is not None else None  # a bad one raises here
+        if isinstance(location, PostgresLocation):
+            db = open_database(location)
+        else:
+            file = Path(path) if path is not None else data_dir() / "keys.sqlite3"
+            db = open_database(SqliteLocation(str(file)), legacy_keys=True)
+        self.path = db.path
+        """The keys file, or the database's URL (without password)."""
+        self._rows = KeyRepository(db)
 
     def close(self) -> None:
-        """Close the file."""
-        self._conn.close()
+        """Close the file or the database's connections."""
+        self._rows.db.close()
 
     def create(self, project: str = DEFAULT_PROJECT, name: str = "") -> tuple[ApiKey, str]:
         """Make a key for `project`; return its record and the key (shown only now)."""
@@ -127,31 +144,21 @@ class KeyStore:
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             revoked=False,
         )
-        with self._lock, self._errors():
-            self._conn.execute(
-                "INSERT INTO api_keys (id, digest, project, name, created_at) VALUES (?,?,?,?,?)",
-                (record.id, _digest(key), project, name, record.created_at),
-            )
+        self._rows.add(record.id, _digest(key), project, name, record.created_at)
         return record, key
 
     def list(self) -> list[ApiKey]:
         """Every key's record, oldest first, revoked ones included."""
-        with self._lock, self._errors():
-            rows = self._conn.execute(
-                "SELECT id, project, name, created_at, revoked FROM api_keys ORDER BY rowid"
-            ).fetchall()
-        return [ApiKey(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+        return [ApiKey(r[0], r[1], r[2], r[3], bool(r[4])) for r in self._rows.all()]
 
     def revoke(self, key_id: str) -> ApiKey:
-        """Revoke a key by id; requests with it are refused from now on.
+        """Revoke a key by id; requests with it are refused from now on (by every server).
 
         Raises:
             NotFoundError: no key has this id.
 
         """
-        with self._lock, self._errors():
-            done = self._conn.execute("UPDATE api_keys SET revoked = 1 WHERE id = ?", (key_id,))
-        if done.rowcount == 0:
+        if not self._rows.revoke(key_id):
             msg = f"key {key_id!r} does not exist"
             raise NotFoundError(msg)
         return next(k for k in self.list() if k.id == key_id)
@@ -161,18 +168,7 @@ class KeyStore:
         if not key.startswith(KEY_PREFIX) or len(key) > 200:
             return None
         digest = _digest(key)
-        with self._lock, self._errors():
-            row = self._conn.execute(
-                "SELECT digest, project FROM api_keys WHERE digest = ? AND revoked = 0", (digest,)
-            ).fetchone()
-        if row is None or not hmac.compare_digest(row[0], digest):
+        found = self._rows.project_of(digest)
+        if found is None or not hmac.compare_digest(found[0], digest):
             return None
-        return str(row[1])
-
-    @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.Error as exc:
-            msg = f"the keys file {str(self.path)!r} cannot be used: {exc}"
-            raise StoreError(msg) from None
+        return found[1]

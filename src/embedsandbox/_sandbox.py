@@ -53,18 +53,19 @@ from ._sessions import (
     unseal,
 )
 from ._store import (
-    Database,
+    MEMORY,
     ExecutionLog,
     Executions,
     SqliteSecretBackend,
     ToolRepository,
     default_store_path,
     function_record,
+    open_database,
+    parse_store,
     script_record,
     session_record,
     tool_record,
 )
-from ._store._db import MEMORY
 from ._tools import Tools, validate_input
 from ._validation import validation_error
 from .errors import (
@@ -187,8 +188,11 @@ class Sandbox:
             (redirects, requests per run, body sizes, request timeout), CA bundle, wildcard
             credentials; see `EgressOptions`.
         store: Where tools, their revisions, secrets and the execution history are kept: a
-            SQLite file path (created mode 0600 if missing; it holds secret values), or
-            `":memory:"` for a store that ends with this Sandbox. Default: the file
+            SQLite file path or `sqlite:///<path>` (created mode 0600 if missing; it holds
+            secret values), `":memory:"` for a store that ends with this Sandbox, or a
+            PostgreSQL URL `postgresql://user:password@host:port/db[?schema=name]` (the
+            `postgres` extra; tables in that schema, default `embedsandbox`), which many
+            Sandboxes and servers on many machines share. Default: the file
             `$EMBEDSANDBOX_HOME/store.sqlite3`, else `store.sqlite3` in the user data folder.
             `None`: no execution history, and tools, secrets and runtimes in memory only.
         runtimes_dir: Where built runtime revisions (pip and npm packages) are kept,
@@ -224,9 +228,11 @@ class Sandbox:
 
     Raises:
         StoreError: the store file cannot be opened or created, is corrupt or is not an
-            embedsandbox store; the message names it. It is never deleted or recreated.
-        ConfigurationError: an option is out of range, or `engines` names an unknown
-            language family or holds an object that is not an engine.
+            embedsandbox store, or the PostgreSQL server cannot be reached or refuses the
+            login; the message names it (never a password). It is never deleted or recreated.
+        ConfigurationError: `store` is not a path or an accepted URL, an option is out of
+            range, or `engines` names an unknown language family or holds an object that is
+            not an engine.
 
     """
 
@@ -276,9 +282,9 @@ class Sandbox:
         self._egress = egress
         if store is DEFAULT_STORE:
             store = default_store_path()
-        self._store_path: str | None = None if store is None else os.fspath(store)
         # store=None still keeps tools and secrets, in memory; it records no execution.
-        self._db = Database(MEMORY if store is None else store)
+        self._db = open_database(MEMORY if store is None else parse_store(store))
+        self._store_path: str | None = None if store is None else self._db.path
         self._log = ExecutionLog(self._db) if store is not None else None
         backend = SqliteSecretBackend(self._db)
         self._host_key = backend.key  # seals secrets, and saved sessions (`Session.save`)
@@ -375,7 +381,11 @@ class Sandbox:
 
     @property
     def store_path(self) -> str | None:
-        """The store's file path, `":memory:"`, or None when no history is kept."""
+        """Where the store is: a path, `":memory:"`, a URL (password `***`), or None.
+
+        None: no history is kept (`store=None`). A PostgreSQL URL is shown with any password
+        replaced by `***`.
+        """
         return self._store_path
 
     @property

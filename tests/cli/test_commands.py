@@ -294,11 +294,13 @@ def test_serve_passes_its_options_to_the_server(
     args = ["--host", "127.0.0.2", "--port", "9000", "--store", str(store), "--workers", "3"]
     args += ["--processes", "2", "--queue-timeout", "2.5", "--max-body-bytes", "1024"]
     args += ["--max-runs-per-key", "2", "--max-waiting", "0", "--log-level", "DEBUG"]
+    args += ["--runtimes-dir", str(tmp_path / "shared")]
     done = invoke("serve", *args)
     assert done.exit_code == 0, done.stderr
     [(host, port, options, log_level)] = calls
     assert (host, port, log_level) == ("127.0.0.2", 9000, "debug")
-    assert (options.store, options.workers, options.processes) == (store, 3, 2)
+    assert (options.store, options.workers, options.processes) == (str(store), 3, 2)
+    assert tmp_path / "shared" == options.runtimes_dir
     assert (options.queue_timeout_s, options.max_body_bytes) == (2.5, 1024)
     assert (options.max_runs_per_key, options.max_waiting) == (2, 0)
     calls.clear()

@@ -1,5 +1,6 @@
 """The execution history with real guests: records of each kind, pagination, filters,
-secrets never stored, concurrency, and a process killed mid-run."""
+secrets never stored, concurrency, and a process killed mid-run. The tests taking `sb` run on
+SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from embedsandbox import Execution, Sandbox
+from embedsandbox._store import is_postgres
 from embedsandbox.models import (
     FunctionExecutionDetails,
     ScriptExecutionDetails,
@@ -30,8 +32,8 @@ LITERAL = "literal-token-5a4b3c2d1e0f"
 
 
 @pytest.fixture
-def sb(tmp_path: Path) -> Iterator[Sandbox]:
-    with Sandbox(store=tmp_path / "store.sqlite3") as sandbox:
+def sb(store_url: str) -> Iterator[Sandbox]:
+    with Sandbox(store=store_url) as sandbox:
         yield sandbox
 
 
@@ -104,19 +106,47 @@ def test_list_newest_first_with_pagination_and_filter(sb: Sandbox) -> None:
     assert [e.id for e in failed.data[1:3]] == [e.id for e in after]
 
 
-def _bytes_of_store(path: Path) -> bytes:
-    return b"".join(
-        Path(f"{path}{suffix}").read_bytes()
-        for suffix in ("", "-wal")
-        if Path(f"{path}{suffix}").exists()
-    )
+def _bytes_of_store(store: str) -> bytes:
+    """Everything the store holds: the SQLite file and its WAL, or every row of every table."""
+    if not is_postgres(store):
+        return b"".join(
+            Path(f"{store}{suffix}").read_bytes()
+            for suffix in ("", "-wal")
+            if Path(f"{store}{suffix}").exists()
+        )
+    import psycopg
+
+    with psycopg.connect(store) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'embedsandbox'"
+            )
+        ]
+        rows = [
+            str(row[0])
+            for table in tables
+            for row in conn.execute(f"SELECT t::text FROM embedsandbox.{table} t")  # noqa: S608
+        ]
+    return "\n".join(rows).encode()
 
 
-def test_secrets_are_never_stored_in_a_record(sb: Sandbox, tmp_path: Path) -> None:
+def _details(store: str) -> str:
+    if not is_postgres(store):
+        with sqlite3.connect(store) as conn:
+            return " ".join(row[0] for row in conn.execute("SELECT details FROM executions"))
+    import psycopg
+
+    with psycopg.connect(store) as conn:
+        rows = conn.execute("SELECT details FROM embedsandbox.executions").fetchall()
+    return " ".join(row[0] for row in rows)
+
+
+def test_secrets_are_never_stored_in_a_record(sb: Sandbox, store_url: str) -> None:
     """Threat: a secret (env or http auth) persisted in the execution history. Contained:
     records keep secret ids; inline credentials become `***`; output echoing a secret is
     redacted."""
-    path = tmp_path / "store.sqlite3"
+    path = store_url
     secret = sb.secrets.create("api", SECRET)
     # The secrets table holds the value once (documented); count it before any run.
     before = _bytes_of_store(path).count(SECRET.encode())
@@ -148,8 +178,7 @@ def test_secrets_are_never_stored_in_a_record(sb: Sandbox, tmp_path: Path) -> No
     sb.run_script(language="javascript", code="console.log(1)", http=http)
     sb.run_function(language="javascript", code="function execute(i) { return 1 }", http=http)
 
-    with sqlite3.connect(path) as conn:
-        details = " ".join(row[0] for row in conn.execute("SELECT details FROM executions"))
+    details = _details(path)
     assert 3 == len(sb.executions.list().data)
     assert SECRET not in details and LITERAL not in details
     assert secret.id in details and "***" in details

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from embedsandbox import Sandbox
-from embedsandbox._store import Database
+from embedsandbox._store import open_database
 from embedsandbox._store._crypto import KEY_ENV, KEY_FILE_NAME
-from embedsandbox._store._schema import MIGRATIONS
+from embedsandbox._store._schema import MIGRATIONS, render
 from embedsandbox.errors import SecretKeyError, StoreError
 
 VALUE = "sk-live-0123456789abcdef-unmistakable"
@@ -90,7 +90,7 @@ def test_an_old_plaintext_store_is_encrypted_on_open(tmp_path: Path) -> None:
     conn.execute("PRAGMA application_id = 1163084376")
     for statements in MIGRATIONS[:4]:
         for statement in statements:
-            conn.execute(statement)
+            conn.execute(render(statement, "sqlite"))
     conn.execute("PRAGMA user_version = 4")
     conn.execute(
         "INSERT INTO secrets (id, name, value, created_at) VALUES (?, ?, ?, ?)",
@@ -131,6 +131,6 @@ def test_memory_stores_use_an_ephemeral_key(tmp_path: Path) -> None:
     with Sandbox(store=None) as sb:
         secret = sb.secrets.create("api", VALUE)
         assert VALUE == sb.secrets.reveal(secret.id)
-    db = Database(":memory:")
+    db = open_database(":memory:")
     db.close()
     assert not list(tmp_path.iterdir())

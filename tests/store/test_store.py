@@ -1,5 +1,6 @@
 """The store on disk: location, file mode, migrations, reopening, foreign and corrupt files,
-`store=None` and `":memory:"`. No guest starts here."""
+`store=None` and `":memory:"`. The tests taking `store_url` run on SQLite and on a real
+PostgreSQL server. No guest starts here."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from embedsandbox import Sandbox
-from embedsandbox._store import SCHEMA_VERSION, Database, default_store_path
-from embedsandbox._store._schema import APPLICATION_ID, MIGRATIONS
+from embedsandbox._store import SCHEMA_VERSION, default_store_path, open_database
+from embedsandbox._store._schema import APPLICATION_ID, MIGRATIONS, render
 from embedsandbox.errors import NotFoundError, SandboxClosedError, StoreError
 
 CODE = "function execute(input) { return input }"
@@ -44,8 +45,8 @@ def test_new_file_is_private_and_migrated(tmp_path: Path) -> None:
     conn.close()
 
 
-def test_tools_and_secrets_survive_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "store.sqlite3"
+def test_tools_and_secrets_survive_reopening(store_url: str) -> None:
+    path = store_url
     with Sandbox(store=path) as sb:
         tool = sb.tools.create(name="t", code=CODE, language="javascript")
         tool2 = sb.tools.update(tool.id, description="second")
@@ -57,8 +58,8 @@ def test_tools_and_secrets_survive_reopening(tmp_path: Path) -> None:
         assert "value-1234" == sb.secrets.reveal(secret.id)
 
 
-def test_two_sandboxes_share_one_file(tmp_path: Path) -> None:
-    path = tmp_path / "store.sqlite3"
+def test_two_sandboxes_share_one_store(store_url: str) -> None:
+    path = store_url
     with Sandbox(store=path) as a, Sandbox(store=path) as b:
         tool = a.tools.create(name="t", code=CODE, language="javascript")
         assert tool == b.tools.get(tool.id)
@@ -105,7 +106,7 @@ def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite3"
-    Database(path).close()
+    open_database(path).close()
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
@@ -118,7 +119,7 @@ def test_a_store_at_migration_3_is_migrated_and_keeps_its_runtimes(tmp_path: Pat
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     for statement in (s for migration in MIGRATIONS[:3] for s in migration):
-        conn.execute(statement)
+        conn.execute(render(statement, "sqlite"))
     conn.execute("PRAGMA user_version = 3")
     now = "2025-01-01T00:00:00+00:00"
     conn.execute(
@@ -139,7 +140,7 @@ def test_a_store_at_migration_3_is_migrated_and_keeps_its_runtimes(tmp_path: Pat
         updated = sb.runtimes.update("rt_old", min_cached_instances=0, max_cached_instances=2)
         assert (0, 2) == (updated.min_cached_instances, updated.max_cached_instances)
     conn = sqlite3.connect(path)
-    assert 6 == SCHEMA_VERSION == conn.execute("PRAGMA user_version").fetchone()[0]
+    assert 7 == SCHEMA_VERSION == conn.execute("PRAGMA user_version").fetchone()[0]
     columns = {row[1]: row[2] for row in conn.execute("PRAGMA table_info(runtimes)")}
     assert "INTEGER" == columns["min_cached_instances"] == columns["max_cached_instances"]
     conn.close()
@@ -171,8 +172,8 @@ def test_memory_store_ends_with_its_sandbox() -> None:
             sb.tools.get(tool.id)
 
 
-def test_closed_sandbox_refuses_the_store(tmp_path: Path) -> None:
-    sb = Sandbox(store=tmp_path / "s.sqlite3")
+def test_closed_sandbox_refuses_the_store(store_url: str) -> None:
+    sb = Sandbox(store=store_url)
     sb.close()
     sb.close()
     with pytest.raises(SandboxClosedError):
@@ -181,8 +182,8 @@ def test_closed_sandbox_refuses_the_store(tmp_path: Path) -> None:
         sb.executions.list()
 
 
-def test_secrets_page(tmp_path: Path) -> None:
-    with Sandbox(store=tmp_path / "s.sqlite3") as sb:
+def test_secrets_page(store_url: str) -> None:
+    with Sandbox(store=store_url) as sb:
         made = [sb.secrets.create(f"n{i}", f"value-{i}") for i in range(5)]
         first = sb.secrets.list(limit=3)
         rest = sb.secrets.list(starting_after=first.next_starting_after)
@@ -192,8 +193,8 @@ def test_secrets_page(tmp_path: Path) -> None:
             sb.secrets.list(starting_after="sec_nope")
 
 
-def test_unknown_execution(tmp_path: Path) -> None:
-    with Sandbox(store=tmp_path / "s.sqlite3") as sb:
+def test_unknown_execution(store_url: str) -> None:
+    with Sandbox(store=store_url) as sb:
         with pytest.raises(NotFoundError, match="execution 'exec_x' does not exist"):
             sb.executions.get("exec_x")
         with pytest.raises(NotFoundError, match="starting_after"):

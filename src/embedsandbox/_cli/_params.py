@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -23,6 +22,7 @@ __all__ = [
     "json_option",
     "open_store_sandbox",
     "paging_options",
+    "store_option",
     "store_options",
 ]
 
@@ -79,19 +79,26 @@ def json_option(help: str = "Print JSON instead of a table.") -> Callable[[F], F
 def store_options(f: F) -> F:
     """`--project` and `--store`: which store the command works on (parameters of those names).
 
-    The same files `embedsandbox serve` uses: the default project's store is the default
-    store (or `--store`); another project's lives in `projects/<name>/` beside it.
+    The same stores `embedsandbox serve` uses: the default project's store is the default
+    store (or `--store`); another project's lives in `projects/<name>/` beside it (with a
+    PostgreSQL URL, in the schema `<schema>_<name>` of the same database).
     """
-    f = click.option(
-        "--store",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="The default project's store file (default: the default store).",
-    )(f)
+    f = store_option(f)
     return click.option(
         "--project",
         default=DEFAULT_PROJECT,
         show_default=True,
         help="The project whose store to use, as the server sees it.",
+    )(f)
+
+
+def store_option(f: F) -> F:
+    """`--store` (parameter `store`): a SQLite file path or a PostgreSQL URL."""
+    return click.option(
+        "--store",
+        metavar="PATH|URL",
+        help="The default project's store: a SQLite file (default: the default store) or "
+        "postgresql://user:password@host:port/database[?schema=name].",
     )(f)
 
 
@@ -103,11 +110,11 @@ def paging_options(f: F) -> F:
     )(f)
 
 
-def open_store_sandbox(ctx: click.Context, project: str, store: Path | None) -> Sandbox:
+def open_store_sandbox(ctx: click.Context, project: str, store: str | None) -> Sandbox:
     """A Sandbox on `project`'s store, closed when the command ends.
 
     Raises:
-        ConfigurationError: `project` is not a valid project name.
+        ConfigurationError: `project` is not a valid project name, or `store` not a store.
         StoreError: the store cannot be opened.
 
     """

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -39,7 +38,7 @@ def list_executions(
     only_non_zero_exit_codes: bool,
     as_json: bool,
     project: str,
-    store: Path | None,
+    store: str | None,
 ) -> None:
     """List executions, newest first (one page; --json prints it with its details)."""
     sb = open_store_sandbox(ctx, project, store)
@@ -56,7 +55,7 @@ def list_executions(
 @store_options
 @click.pass_context
 def get(
-    ctx: click.Context, execution_id: str, as_json: bool, project: str, store: Path | None
+    ctx: click.Context, execution_id: str, as_json: bool, project: str, store: str | None
 ) -> None:
     """Show the execution ID, then what it printed (its stdout here, its stderr on ours).
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 import click
@@ -61,7 +60,7 @@ def mcp(
     host: str,
     port: int,
     project: str,
-    store: Path | None,
+    store: str | None,
     allow_http: Any,
     no_model_http: bool,
     private_networks: tuple[str, ...],
@@ -93,7 +92,7 @@ def mcp(
         return 0
     import uvicorn
 
-    keys = KeyStore()
+    keys = KeyStore(store=store)
     ctx.call_on_close(keys.close)
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     click.echo(f"embedsandbox: MCP over HTTP at http://{host}:{port}/mcp", err=True)

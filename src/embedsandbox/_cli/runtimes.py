@@ -65,7 +65,7 @@ def create(
     timeout: float | None,
     as_json: bool,
     project: str,
-    store: Path | None,
+    store: str | None,
 ) -> int:
     """Create a runtime and build its first revision, waiting for the build.
 
@@ -101,7 +101,7 @@ def list_runtimes(
     starting_after: str | None,
     as_json: bool,
     project: str,
-    store: Path | None,
+    store: str | None,
 ) -> None:
     """List the runtimes (one page; --json prints the page with its paging fields)."""
     page = open_store_sandbox(ctx, project, store).runtimes.list(limit, starting_after)
@@ -117,7 +117,7 @@ def list_runtimes(
 @store_options
 @click.pass_context
 def get(
-    ctx: click.Context, runtime_id: str, as_json: bool, project: str, store: Path | None
+    ctx: click.Context, runtime_id: str, as_json: bool, project: str, store: str | None
 ) -> None:
     """Show the runtime ID with its newest revision's status. Exits 3 if there is none."""
     runtime = open_store_sandbox(ctx, project, store).runtimes.get(runtime_id)
@@ -133,7 +133,7 @@ def get(
 @store_options
 @click.pass_context
 def revisions(
-    ctx: click.Context, runtime_id: str, as_json: bool, project: str, store: Path | None
+    ctx: click.Context, runtime_id: str, as_json: bool, project: str, store: str | None
 ) -> None:
     """List the revisions of the runtime ID."""
     page = open_store_sandbox(ctx, project, store).runtimes.revisions.list(runtime_id)
@@ -158,7 +158,7 @@ def wait(
     timeout: float | None,
     as_json: bool,
     project: str,
-    store: Path | None,
+    store: str | None,
 ) -> int:
     """Wait until a revision's build of the runtime ID ends.
 

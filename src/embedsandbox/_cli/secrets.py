@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import sys
-from pathlib import Path
 
 import click
 
@@ -36,7 +35,7 @@ def _read_value(name: str) -> str:
 @json_option()
 @store_options
 @click.pass_context
-def create(ctx: click.Context, name: str, as_json: bool, project: str, store: Path | None) -> None:
+def create(ctx: click.Context, name: str, as_json: bool, project: str, store: str | None) -> None:
     """Store a secret. Its value is read from stdin (or a prompt), never from argv.
 
     Exits 2 if the value is empty.
@@ -63,7 +62,7 @@ def list_secrets(
     starting_after: str | None,
     as_json: bool,
     project: str,
-    store: Path | None,
+    store: str | None,
 ) -> None:
     """List the secrets by id and name (one page; never their values)."""
     page = open_store_sandbox(ctx, project, store).secrets.list(limit, starting_after)

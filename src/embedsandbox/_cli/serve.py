@@ -11,6 +11,7 @@ import click
 from .._sandbox import PoolOptions, Sandbox
 from ._base import Command
 from ._compile import warm
+from ._params import store_option
 
 __all__ = ["serve"]
 
@@ -30,10 +31,12 @@ def _compile_before_serving(cache_dir: Path | None) -> None:
 @click.command(cls=Command)
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to bind.")
 @click.option("--port", type=int, default=8000, show_default=True, help="The port to bind.")
+@store_option
 @click.option(
-    "--store",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The default project's store file (default: the default store).",
+    "--runtimes-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where built runtime revisions are kept (default: runtimes in the data folder). With "
+    "servers on several machines, a folder they all mount at this same path.",
 )
 @click.option(
     "--workers",
@@ -87,7 +90,8 @@ def _compile_before_serving(cache_dir: Path | None) -> None:
 def serve(
     host: str,
     port: int,
-    store: Path | None,
+    store: str | None,
+    runtimes_dir: Path | None,
     workers: int | None,
     processes: int,
     queue_timeout: float,
@@ -116,6 +120,7 @@ def serve(
     logging.getLogger("embedsandbox.server").setLevel(logging.INFO)
     options = ServerOptions(
         store=store,
+        runtimes_dir=runtimes_dir,
         queue_timeout_s=queue_timeout,
         max_body_bytes=max_body_bytes,
         processes=processes,

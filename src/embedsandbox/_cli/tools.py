@@ -59,7 +59,7 @@ def create(
     input_schema: Any,
     as_json: bool,
     project: str,
-    store: Path | None,
+    store: str | None,
 ) -> None:
     """Create a tool (its first revision) from -c CODE or --file PATH."""
     if code is not None and source_file is not None:
@@ -96,7 +96,7 @@ def list_tools(
     starting_after: str | None,
     as_json: bool,
     project: str,
-    store: Path | None,
+    store: str | None,
 ) -> None:
     """List the tools (one page; --json prints the page with its paging fields)."""
     page = open_store_sandbox(ctx, project, store).tools.list(limit, starting_after)
@@ -118,7 +118,7 @@ def get(
     revision_id: str | None,
     as_json: bool,
     project: str,
-    store: Path | None,
+    store: str | None,
 ) -> None:
     """Show the tool ID and its code. Exits 3 if there is no such tool or revision."""
     tool = open_store_sandbox(ctx, project, store).tools.get(tool_id, revision_id)
@@ -156,7 +156,7 @@ def exec_tool(
     env_secret: tuple[tuple[str, str], ...],
     as_json: bool,
     project: str,
-    store: Path | None,
+    store: str | None,
 ) -> int:
     """Run the tool ID and print its output as JSON (what it printed goes to stderr).
 

@@ -2,7 +2,8 @@
 
 `Sandbox.runtimes` is a `Runtimes`; `Sandbox.runtimes.revisions` a `RuntimeRevisions`. Each
 revision is built in the background (`_build`) on a small thread pool owned by the Sandbox;
-its state lives in the store (`_repository`) and its artifact on disk, content-addressed.
+its state lives in the store (`_store.RuntimeRepository`) and its artifact on disk,
+content-addressed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, Final
 import pydantic
 
 from .._paths import runtimes_dir
-from .._store import Database
+from .._store import Database, RuntimeRepository
 from .._validation import check_cached_instances, check_page, validation_error
 from ..errors import ConflictError, NotFoundError, RequestValidationError, SandboxClosedError
 from ..models import (
@@ -40,7 +41,6 @@ from ._build import (
     build,
     parse_imports,
 )
-from ._repository import RuntimeRepository
 
 __all__ = ["RuntimeRevisions", "Runtimes", "default_runtimes_dir"]
 

@@ -1,7 +1,9 @@
 """The host key that encrypts secret values at rest (AES-256-GCM), and where it comes from.
 
 In order: the environment variable `EMBEDSANDBOX_SECRET_KEY` (32 bytes, base64); else the
-file `secret.key` beside the store file, created mode 0600 on first use (base64, one line);
+file `secret.key` beside the store file (for a PostgreSQL store, in the data folder: every
+server of one database needs the same key, so set the variable there), created mode 0600 on
+first use (base64, one line);
 for an in-memory store, a key made for that store and never written anywhere. Each value is
 sealed with a fresh 96-bit nonce and its secret's id as associated data, so a value copied
 into another row does not decrypt. Neither the key nor a value is ever logged or put in a
@@ -58,8 +60,8 @@ class HostKey:
         """Where the key came from (the variable's name or the file's path), for messages."""
 
     @classmethod
-    def for_store(cls, store_path: str | None, *, create: bool) -> HostKey:
-        """The key of the store at `store_path` (None: an in-memory store).
+    def for_folder(cls, folder: Path | None, *, create: bool) -> HostKey:
+        """The key of a store whose key file is in `folder` (None: an in-memory store).
 
         `create`: whether a missing key file may be made (not when the store already holds
         encrypted values: a new key could not read them).
@@ -72,9 +74,9 @@ class HostKey:
         env = os.environ.get(KEY_ENV)
         if env:
             return cls(_decode_key(env, f"${KEY_ENV}"), f"${KEY_ENV}")
-        if store_path is None:
+        if folder is None:
             return cls(AESGCM.generate_key(bit_length=256), "an in-memory key")
-        path = Path(store_path).parent / KEY_FILE_NAME
+        path = folder / KEY_FILE_NAME
         return cls(_key_file(path, create=create), str(path))
 
     def seal(self, secret_id: str, value: str) -> str:
@@ -145,6 +147,11 @@ def _key_file(path: Path, *, create: bool) -> bytes:
 def _make_key_file(path: Path) -> bool:
     """Write a new key to `path` unless one is there (made complete, then linked in place)."""
     key = base64.b64encode(AESGCM.generate_key(bit_length=256)) + b"\n"
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"the secret key file {path} cannot be created: {exc.strerror}"
+        raise SecretKeyError(msg) from None
     fd, temp = tempfile.mkstemp(prefix=".secret-", dir=path.parent)  # mode 0600
     try:
         with os.fdopen(fd, "wb") as f:

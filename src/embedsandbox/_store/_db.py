@@ -1,41 +1,122 @@
-"""`Database`: one SQLite connection to the store, migrated, thread-safe, with clear errors.
+"""`Database`: the one interface every repository of the store is written against.
 
-Durability and safety choices, each for a named failure:
+Two backends implement it: `SqliteDatabase` (`_sqlite`, the embedded default: one file, nothing
+to start) and `PostgresDatabase` (`_postgres`, for many servers on one database). A repository
+asks for a `Connection` with `read()` (reads and single-statement writes, each its own
+transaction) or `transaction()` (one write transaction), and writes its SQL once, in the
+dialect both share, with `?` placeholders. The few differences are named here:
 
-- WAL journal, `synchronous=NORMAL`: a write is one short transaction; a process killed at any
-  point leaves the last committed state readable (an OS crash or power loss may drop the last
-  few commits, never corrupt the file).
-- One connection per `Database`, used under a lock: many threads of one process write without
-  losing a record. Other processes on the same file wait up to `BUSY_TIMEOUT_S` for a lock.
-- A file that is not a database, is corrupt, belongs to another program or was written by a
-  newer schema raises `StoreError` naming the path; it is never deleted or recreated.
-- A new file is created mode 0600 in a folder created 0700: it holds secret values.
+- `Connection.for_update`: appended to a SELECT whose rows the transaction then writes. Empty
+  on SQLite, where `transaction()` is `BEGIN IMMEDIATE` and so holds the one write lock from
+  the start; ` FOR UPDATE` on PostgreSQL, where two servers may run the same read-then-write
+  at once (a tool's update, a runtime's pool sizes) and the second must wait for the first.
+- `Connection.dialect`: "sqlite" or "postgresql", for the statements only one of them has
+  (SQLite's `PRAGMA` and `VACUUM`).
+
+`open_database` picks the backend from what `Sandbox(store=...)` was given (`_location`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import sqlite3
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Protocol
 
-from .._paths import STORE_FILE_NAME, store_path
-from ..errors import NotFoundError, SandboxClosedError, StoreError
-from ._schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from .._paths import store_path
+from ..errors import ConfigurationError, NotFoundError
+from ._location import MEMORY, PostgresLocation, SqliteLocation, StoreLocation, parse_store
 
-__all__ = ["BUSY_TIMEOUT_S", "MEMORY", "STORE_FILE_NAME", "Database", "default_store_path"]
+__all__ = [
+    "MEMORY",
+    "Connection",
+    "Cursor",
+    "Database",
+    "cursor_seq",
+    "default_store_path",
+    "open_database",
+]
 
-MEMORY: Final = ":memory:"
-"""The path of a store that lives in memory and ends with its `Sandbox`."""
-"""The store's file name in the data directory."""
-BUSY_TIMEOUT_S: Final = 30.0
-"""How long a write waits for another process's lock on the same file."""
+
+class Cursor(Protocol):
+    """What a statement returns (the part of DB-API cursors both drivers share)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
 
 
-def cursor_seq(conn: sqlite3.Connection, table: str, item_id: str, noun: str) -> int:
+class Connection:
+    """One connection of a store, for the length of a `read()` or `transaction()` block."""
+
+    __slots__ = ("_execute", "_translate", "dialect", "for_update")
+
+    def __init__(
+        self,
+        execute: Callable[[str, Sequence[Any]], Cursor],
+        dialect: str,
+        *,
+        for_update: str = "",
+        translate: Callable[[str], str] | None = None,
+    ) -> None:
+        self._execute = execute
+        self._translate = translate
+        self.dialect = dialect
+        """ "sqlite" or "postgresql"."""
+        self.for_update = for_update
+        """The clause that locks the rows a SELECT reads until the transaction ends."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        """Run one statement; `?` marks each parameter."""
+        if self._translate is not None:
+            sql = self._translate(sql)
+        return self._execute(sql, params)
+
+
+class Database:
+    """A store's connections: migrated when opened, thread-safe, with clear errors.
+
+    Raises (every method): `SandboxClosedError` once closed, `StoreError` when a query fails;
+    messages name the store (`path`) and never a password or a value.
+    """
+
+    path: str
+    """How messages name the store: its file path, `":memory:"`, or its URL without password."""
+    key_folder: Path | None
+    """Where the store's host key file (`secret.key`) lives; None: an in-memory key."""
+    in_memory: bool = False
+    """Whether this store lives in memory only."""
+
+    def read(self) -> contextlib.AbstractContextManager[Connection]:
+        """A connection for the `with` block (reads and single-statement writes)."""
+        raise NotImplementedError
+
+    def transaction(self) -> contextlib.AbstractContextManager[Connection]:
+        """A connection inside one write transaction, rolled back if the block raises."""
+        raise NotImplementedError
+
+    def relaxed(self) -> contextlib.AbstractContextManager[Connection]:
+        """A connection for writes a crash may lose, never half-write: the history's INSERT.
+
+        It is `read()` on SQLite, whose `synchronous=NORMAL` already makes that promise for
+        every write. On PostgreSQL the block is one transaction with `synchronous_commit` off:
+        it commits without waiting for the WAL's fsync (about 2 ms of a 2.5 ms INSERT on a
+        plain disk), and a crash of the database server may drop the last such commits (at
+        most 3 x `wal_writer_delay`, 0.6 s by default), as SQLite may on power loss.
+        """
+        return self.read()
+
+    def close(self) -> None:
+        """Close the connections; committed writes are kept. Idempotent."""
+        raise NotImplementedError
+
+
+def cursor_seq(conn: Connection, table: str, item_id: str, noun: str) -> int:
     """The `seq` of the row whose id a page's `starting_after` names.
 
     Raises:
@@ -54,151 +135,28 @@ def default_store_path() -> Path:
     return store_path()
 
 
-class Database:
-    """The store's SQLite connection. Opens (or creates) and migrates the file at once.
+def open_database(store: str | Path | StoreLocation, *, legacy_keys: bool = False) -> Database:
+    """The store `store` names (see `_location.parse_store`), opened and migrated.
 
-    Args:
-        path: A file path, or `":memory:"` for a store that ends with this object.
+    `legacy_keys`: adopt a keys file written before keys had migrations (SQLite only).
 
     Raises:
-        StoreError: the file cannot be created or opened, is not an embedsandbox store, is
-            corrupt, or has a newer schema. The message names the path.
+        ConfigurationError: `store` is not a path or a URL of an accepted kind, or names
+            PostgreSQL without the `postgres` extra installed.
+        StoreError: the store cannot be opened, is not an embedsandbox store, or is newer.
 
     """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path: str = os.fspath(path)
-        """The file's path as given, or `":memory:"`."""
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
-        with self._errors("cannot be opened"):
-            self._conn = self._open()
-            try:
-                self._check_and_migrate(self._conn)
-            except BaseException:
-                self._conn.close()
-                self._conn = None
-                raise
-
-    @property
-    def in_memory(self) -> bool:
-        """Whether this store lives in memory only."""
-        return self.path == MEMORY
-
-    def _open(self) -> sqlite3.Connection:
-        if not self.in_memory:
-            file = Path(self.path)
-            if not file.exists():
-                file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                # 0600 from the start (not chmod after): the file will hold secret values.
-                with contextlib.suppress(FileExistsError):
-                    os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            if not self.in_memory:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _check_and_migrate(self, conn: sqlite3.Connection) -> None:
-        version = self._version(conn)
-        if version == SCHEMA_VERSION:
-            return
-        conn.execute("BEGIN IMMEDIATE")  # another process may be migrating the same file
-        try:
-            version = self._version(conn)
-            if version == 0:
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[target - 1]:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {target}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-
-    def _version(self, conn: sqlite3.Connection) -> int:
-        application_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
-        if application_id not in (0, APPLICATION_ID) or (version == 0 and tables):
+    location = store if isinstance(store, SqliteLocation | PostgresLocation) else parse_store(store)
+    if isinstance(location, PostgresLocation):
+        try:  # psycopg is an extra: imported only when a URL names PostgreSQL
+            from ._postgres import PostgresDatabase
+        except ImportError as exc:
             msg = (
-                f"store {self.path!r} is a SQLite database of another program, not an "
-                "embedsandbox store; embedsandbox leaves it untouched: pass another "
-                "Sandbox(store=...)"
+                f"store {location.shown!r} is a PostgreSQL URL, which needs psycopg 3 and its "
+                f"pool ({exc.name} is missing): pip install 'embedsandbox[postgres]'"
             )
-            raise StoreError(msg)
-        if version > SCHEMA_VERSION:
-            msg = (
-                f"store {self.path!r} has schema version {version}, written by a newer "
-                f"embedsandbox (this one knows up to {SCHEMA_VERSION}); upgrade embedsandbox "
-                "or pass another Sandbox(store=...)"
-            )
-            raise StoreError(msg)
-        return version
+            raise ConfigurationError(msg) from None
+        return PostgresDatabase(location)
+    from ._sqlite import SqliteDatabase
 
-    @contextlib.contextmanager
-    def _errors(self, doing: str) -> Iterator[None]:
-        try:
-            yield
-        except StoreError:
-            raise
-        except sqlite3.Error as exc:
-            # The original exception is kept as __cause__ for debugging; the message names
-            # the file and what to do, and never a value (queries are parameterised).
-            msg = (
-                f"store {self.path!r} {doing}: {exc}; embedsandbox never deletes or recreates "
-                "a store: fix or move the file, or pass another Sandbox(store=...)"
-            )
-            raise StoreError(msg) from exc
-        except OSError as exc:
-            msg = f"store {self.path!r} {doing}: {exc}"
-            raise StoreError(msg) from exc
-
-    @contextlib.contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """The connection, held for the `with` block (reads and single-statement writes).
-
-        Raises:
-            SandboxClosedError: the store was closed with its Sandbox.
-            StoreError: a query failed (corrupt file, disk full, I/O error).
-
-        """
-        with self._lock, self._errors("cannot be read or written"):
-            if self._conn is None:
-                msg = "cannot use the store, the sandbox has been closed; create a new Sandbox"
-                raise SandboxClosedError(msg)
-            yield self._conn
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """The connection inside one write transaction (`BEGIN IMMEDIATE` ... `COMMIT`).
-
-        The transaction is rolled back if the block raises. Raises as `read()`.
-        """
-        with self.read() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-
-    def close(self) -> None:
-        """Close the connection; committed writes are all in the file. Idempotent."""
-        with self._lock:
-            conn, self._conn = self._conn, None
-        if conn is not None:
-            with contextlib.suppress(sqlite3.Error):
-                conn.close()
-
-    def __repr__(self) -> str:
-        return f"Database({self.path!r})"
+    return SqliteDatabase(location.path, legacy_keys=legacy_keys)

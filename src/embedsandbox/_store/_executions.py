@@ -50,7 +50,9 @@ class ExecutionLog:
             details.model_dump_json(),
             execution.session_id,
         )
-        with self._db.read() as conn:
+        # `relaxed`: a crash of the database may drop the newest records, never the tools,
+        # secrets or keys (which commit durably), and never leaves a half-written one.
+        with self._db.relaxed() as conn:
             conn.execute(
                 "INSERT INTO executions (id, type, tool_id, language, exit_code, duration, "
                 "started_at, details, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

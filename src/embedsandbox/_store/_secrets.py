@@ -1,6 +1,6 @@
 """`SqliteSecretBackend`: the `SecretStore` backend of a Sandbox with a store.
 
-Values are kept in the `secrets` table of the store's file (created mode 0600) so that tools
+Values are kept in the `secrets` table of the store (a SQLite file is made mode 0600) so tools
 naming a `secret_id` keep working across processes, encrypted with the host key
 (`_crypto.HostKey`: AES-256-GCM, the secret's id as associated data). Rows a store written
 before encryption holds in plaintext are encrypted when the store is opened. Values are never
@@ -34,8 +34,7 @@ class SqliteSecretBackend:
             sealed = conn.execute(
                 "SELECT id, value FROM secrets WHERE encrypted = 1 ORDER BY seq LIMIT 1"
             ).fetchone()
-        path = None if db.in_memory else db.path
-        self._key = HostKey.for_store(path, create=sealed is None)
+        self._key = HostKey.for_folder(db.key_folder, create=sealed is None)
         self.key = self._key
         """The store's host key (it seals saved sessions too)."""
         if sealed is not None:
@@ -55,8 +54,11 @@ class SqliteSecretBackend:
                     "UPDATE secrets SET value = ?, encrypted = 1 WHERE id = ? AND encrypted = 0",
                     (self._key.seal(secret_id, str(value)), secret_id),
                 )
-        # The plaintext may linger in free pages and the WAL: overwrite and checkpoint.
+        # The plaintext may linger in free pages and the WAL: overwrite and checkpoint. (A
+        # PostgreSQL store is newer than encryption: it never held a plaintext row.)
         with self._db.read() as conn:
+            if conn.dialect != "sqlite":
+                return
             conn.execute("PRAGMA secure_delete = ON")
             if not self._db.in_memory:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

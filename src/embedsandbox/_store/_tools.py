@@ -3,14 +3,14 @@
 A tool row holds its id and its current revision's id; every create and update inserts a
 revision row and never changes an old one, so any revision stays runnable. Validation (names,
 JSON Schema) happens before these calls, in `_tools`; an update's read-merge-insert runs in one
-write transaction, so two concurrent updates never lose each other's fields.
+write transaction that locks the tool's row (`FOR UPDATE` on PostgreSQL), so two concurrent
+updates, from one process or two servers, never lose each other's fields.
 """
 
 from __future__ import annotations
 
 import json
 import secrets as _random
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import NotFoundError
 from ..models import FunctionLanguage, Tool, ToolList
-from ._db import Database, cursor_seq
+from ._db import Connection, Database, cursor_seq
 
 __all__ = ["ToolRepository", "ToolRevisionRow"]
 
@@ -150,19 +150,25 @@ class ToolRepository:
         return ToolList(tools=[_from_row(row) for row in rows])
 
     @staticmethod
-    def _exists(conn: sqlite3.Connection, tool_id: str) -> bool:
+    def _exists(conn: Connection, tool_id: str) -> bool:
         return conn.execute("SELECT 1 FROM tools WHERE id = ?", (tool_id,)).fetchone() is not None
 
     @staticmethod
-    def _current(conn: sqlite3.Connection, tool_id: str) -> ToolRevisionRow:
-        found = conn.execute(
-            f"SELECT {_REVISION_COLUMNS} FROM tools t "  # noqa: S608 - constant columns
-            "JOIN tool_revisions r ON r.id = t.revision_id WHERE t.id = ?",
+    def _current(conn: Connection, tool_id: str) -> ToolRevisionRow:
+        # The tool's row alone is locked, then its revision read by a second statement: on
+        # PostgreSQL a locked JOIN would recheck the old revision's row after waiting, and
+        # each statement of a READ COMMITTED transaction sees what committed before it.
+        locked = conn.execute(
+            f"SELECT revision_id FROM tools WHERE id = ?{conn.for_update}",  # noqa: S608 - constant
             (tool_id,),
         ).fetchone()
-        if found is None:
+        if locked is None:
             msg = f"tool {tool_id!r} does not exist"
             raise NotFoundError(msg)
+        found = conn.execute(
+            f"SELECT {_REVISION_COLUMNS} FROM tool_revisions r WHERE r.id = ?",  # noqa: S608 - constant columns
+            (locked[0],),
+        ).fetchone()
         tool = _from_row(found)
         return ToolRevisionRow(
             name=tool.name,
@@ -175,7 +181,7 @@ class ToolRepository:
 
     @staticmethod
     def _insert_revision(
-        conn: sqlite3.Connection, tool_id: str, revision_id: str, row: ToolRevisionRow, now: str
+        conn: Connection, tool_id: str, revision_id: str, row: ToolRevisionRow, now: str
     ) -> None:
         schema = None if row.input_schema is None else json.dumps(row.input_schema)
         conn.execute(

@@ -49,10 +49,15 @@ class ServerOptions:
     """How the server runs.
 
     Args:
-        store: The default project's store file (default: the default store, the one
-            `Sandbox()` opens); other projects' stores are `projects/<project>/store.sqlite3`
-            next to it.
-        keys: The API keys file (default `keys.sqlite3` in the data directory).
+        store: The default project's store: a SQLite file (default: the default store, the
+            one `Sandbox()` opens), other projects' stores then being
+            `projects/<project>/store.sqlite3` next to it; or a PostgreSQL URL, other projects
+            then being schemas `<schema>_<project>` of the same database, and the API keys
+            kept there too (servers on one database share tools, history and keys).
+        keys: The API keys file of a SQLite store (default `keys.sqlite3` in the data
+            directory); unused with a PostgreSQL store.
+        runtimes_dir: Where built runtime revisions are kept (default as for `Sandbox`).
+            Servers on several machines need one folder mounted at the same path on each.
         workers: Guests that may run on a core at once (default: the number of CPUs). A
             guest blocked in a sleep, a JavaScript timer or a host call (HTTP through the
             egress gateway) gives its worker back while it waits (see `max_waiting`).
@@ -73,8 +78,9 @@ class ServerOptions:
 
     """
 
-    store: Path | None = None
+    store: str | Path | None = None
     keys: Path | None = None
+    runtimes_dir: Path | None = None
     workers: int = field(default_factory=lambda: os.cpu_count() or 2)
     queue_timeout_s: float = DEFAULT_QUEUE_TIMEOUT_S
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
@@ -100,6 +106,7 @@ class _Projects:
                 sandbox = Sandbox(
                     store=project_store_path(project, self._options.store),
                     cache_dir=self._options.cache_dir,
+                    runtimes_dir=self._options.runtimes_dir,
                     pool=PoolOptions(processes=self._options.processes),
                 )
                 self._sandboxes[project] = sandbox
@@ -126,7 +133,7 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
     if options.max_waiting < 0:
         msg = f"max_waiting must be at least 0, got {options.max_waiting}"
         raise ValueError(msg)
-    keys = KeyStore(options.keys)
+    keys = KeyStore(options.keys, store=options.store)
     projects = _Projects(options)
     pool = Pool(
         options.workers, options.queue_timeout_s, options.max_runs_per_key, options.max_waiting

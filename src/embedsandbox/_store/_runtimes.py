@@ -4,6 +4,11 @@ A revision's inputs (manifest, additional imports, interpreter) are fixed when i
 inserted; its build only ever moves `status` forward and fills `packages`, `build_log`,
 `message` and `artifact`. A runtime's warm-pool sizes (migration 4) are its only fields that
 change after it is created.
+
+A build is claimed by the one process that moves its revision from pending to building (a
+conditional UPDATE, atomic on both backends); any other server sees its status and never
+builds it too. The artifact folder's path is stored as is: a run on another machine needs the
+same folder there (a shared filesystem mounted at the same path, `runtimes_dir`).
 """
 
 from __future__ import annotations
@@ -12,12 +17,9 @@ import json
 import os
 import secrets as _random
 import socket
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from .._store import Database
-from .._store._db import cursor_seq
 from .._validation import check_cached_instances
 from ..errors import ConflictError, NotFoundError
 from ..models import (
@@ -29,6 +31,7 @@ from ..models import (
     RuntimeRevision,
     RuntimeStatus,
 )
+from ._db import Connection, Database, cursor_seq
 
 __all__ = ["RuntimeRepository"]
 
@@ -65,7 +68,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def _revision(row: sqlite3.Row | tuple[Any, ...]) -> RuntimeRevision:
+def _revision(row: tuple[Any, ...]) -> RuntimeRevision:
     packages = [RuntimePackage.model_validate(p) for p in json.loads(row[8])]
     return RuntimeRevision(
         id=row[0],
@@ -130,7 +133,7 @@ class RuntimeRepository:
 
     @staticmethod
     def _insert(
-        conn: sqlite3.Connection,
+        conn: Connection,
         runtime_id: str,
         manifest: ManifestFile,
         imports: str | None,
@@ -158,8 +161,10 @@ class RuntimeRepository:
         return revision_id
 
     @staticmethod
-    def _language(conn: sqlite3.Connection, runtime_id: str) -> RuntimeLanguage:
-        found = conn.execute("SELECT language FROM runtimes WHERE id = ?", (runtime_id,)).fetchone()
+    def _language(conn: Connection, runtime_id: str, *, lock: bool = False) -> RuntimeLanguage:
+        lock_clause = conn.for_update if lock else ""
+        query = f"SELECT language FROM runtimes WHERE id = ?{lock_clause}"  # noqa: S608 - constant
+        found = conn.execute(query, (runtime_id,)).fetchone()
         if found is None:
             msg = f"runtime {runtime_id!r} does not exist"
             raise NotFoundError(msg)
@@ -264,7 +269,8 @@ class RuntimeRepository:
         """
         with self._db.transaction() as conn:
             row = conn.execute(
-                "SELECT min_cached_instances, max_cached_instances FROM runtimes WHERE id = ?",
+                "SELECT min_cached_instances, max_cached_instances FROM runtimes "  # noqa: S608 - constant
+                f"WHERE id = ?{conn.for_update}",
                 (runtime_id,),
             ).fetchone()
             if row is None:
@@ -280,7 +286,7 @@ class RuntimeRepository:
                 (minimum, maximum, runtime_id),
             )
 
-    def _runtime(self, conn: sqlite3.Connection, row: tuple[Any, ...]) -> Runtime:
+    def _runtime(self, conn: Connection, row: tuple[Any, ...]) -> Runtime:
         runtime_id, name, language, created_at, min_cached, max_cached = row
         newest = conn.execute(
             f"SELECT {_COLUMNS} FROM runtime_revisions "  # noqa: S608 - constant columns
@@ -335,7 +341,7 @@ class RuntimeRepository:
 
         """
         with self._db.transaction() as conn:
-            self._language(conn, runtime_id)
+            self._language(conn, runtime_id, lock=True)
             pinned = conn.execute(
                 "SELECT DISTINCT t.tool_id FROM tool_revisions t JOIN runtime_revisions r "
                 "ON r.id = t.runtime_revision_id WHERE r.runtime_id = ? ORDER BY t.tool_id",
