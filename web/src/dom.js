@@ -1,6 +1,6 @@
 // The one way the dashboard makes elements. Text always goes in as text nodes (`append` of a
 // string, `textContent`): nothing here parses HTML, so guest output and stored data can never
-// become markup (no innerHTML anywhere in the dashboard).
+// become markup (tests/unit/test_dashboard_build.py checks that no view uses an HTML sink).
 
 export function h(tag, props = {}, ...children) {
 	const el = document.createElement(tag);
