@@ -77,7 +77,7 @@ export function schemaForm(schema) {
 	const controls = Object.entries(properties).map(([name, sub]) => {
 		const subschema = sub && typeof sub === "object" ? sub : {};
 		const control = controlFor(name, subschema, required.has(name));
-		const type = Array.isArray(subschema.type) ? subschema.type.join(" | ") : subschema.type || "any";
+		const type = Array.isArray(subschema.enum) ? "one of" : Array.isArray(subschema.type) ? subschema.type.join(" | ") : subschema.type || "any";
 		const label = h("span", {}, name, required.has(name) ? h("span", { class: "required", title: "required" }, " *") : null, h("span", { class: "muted" }, ` (${type})`));
 		return { name, control, el: field(label, control.el, subschema.description || null) };
 	});

@@ -42,17 +42,22 @@ export function history(container) {
 	nonZero.checked = filters.nonZero;
 	from.value = filters.from;
 	to.value = filters.to;
-	const list = h("div", { class: "list" });
+	const list = h("div", { class: "list", "data-testid": "history-list", "aria-busy": "true" });
 	const newer = h("button", { type: "button", class: "small", "data-testid": "page-newer" }, "← Newer");
 	const older = h("button", { type: "button", class: "small", "data-testid": "page-older" }, "Older →");
 	const pageNote = h("span", { class: "muted" });
 
+	let latest = 0;
 	const load = async () => {
+		// Only the newest load may fill the list: filters changed in a row start several.
+		const mine = ++latest;
 		Object.assign(filters, { language: language.value, kind: kind.value, tool: tool.value.trim(), nonZero: nonZero.checked, from: from.value, to: to.value });
 		const cursor = cursors[cursors.length - 1];
+		list.setAttribute("aria-busy", "true");
 		fill(list, h("p", { class: "muted" }, "Loading…"));
 		try {
 			const page = await api("GET", `/v1/executions${query({ limit: PAGE, starting_after: cursor, only_non_zero_exit_codes: filters.nonZero })}`);
+			if (mine !== latest) return;
 			const rows = page.data.filter((execution) => matches(execution, filters)).map(row);
 			fill(list, table(["Started", "Execution", "Language", "Kind", "Exit", "Duration", "Limit hit"], rows, { empty: "No execution on this page matches.", testid: "executions" }));
 			newer.disabled = cursors.length === 1;
@@ -63,8 +68,10 @@ export function history(container) {
 			};
 			pageNote.textContent = `Page ${cursors.length}: ${rows.length} of ${page.data.length} shown`;
 		} catch (error) {
+			if (mine !== latest) return;
 			fill(list, errorBox(error));
 		}
+		list.setAttribute("aria-busy", "false");
 	};
 	newer.onclick = () => {
 		cursors.pop();

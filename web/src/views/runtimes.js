@@ -90,12 +90,14 @@ export async function runtimeDetail(container, id, revisionId, alive) {
 		return;
 	}
 	const chosen = revisionId || runtime.revision_id;
+	// The chosen revision's row follows the polled status too.
+	const chosenCell = h("td", {});
 	const rows = revisions.map((revision) =>
 		h(
 			"tr",
 			{ class: revision.id === chosen ? "chosen" : "" },
 			h("td", {}, link(`#/runtimes/${encodeURIComponent(id)}/${encodeURIComponent(revision.id)}`, revision.id)),
-			h("td", {}, status(revision.status)),
+			revision.id === chosen ? fill(chosenCell, status(revision.status)) : h("td", {}, status(revision.status)),
 			h("td", {}, formatDate(revision.created_at)),
 			h("td", {}, revision.interpreter_version),
 		),
@@ -155,10 +157,10 @@ export async function runtimeDetail(container, id, revisionId, alive) {
 			"Delete this runtime",
 		),
 	);
-	await pollRevision(panel, id, chosen, alive);
+	await pollRevision(panel, id, chosen, alive, chosenCell);
 }
 
-async function pollRevision(panel, id, revisionId, alive) {
+async function pollRevision(panel, id, revisionId, alive, cell) {
 	const path = `/v1/runtimes/${encodeURIComponent(id)}/revisions/${encodeURIComponent(revisionId)}`;
 	const statusHost = h("div", {});
 	const packages = h("div", {});
@@ -175,6 +177,7 @@ async function pollRevision(panel, id, revisionId, alive) {
 		}
 		if (!alive()) return;
 		fill(statusHost, h("p", {}, "Status: ", status(revision.status), revision.status === "pending" || revision.status === "building" ? h("span", { class: "muted" }, " (updating while it builds)") : null));
+		fill(cell, h("span", { class: `status ${revision.status}` }, revision.status));
 		message.textContent = revision.message || "";
 		const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
 		if (log.textContent !== revision.build_log) log.textContent = revision.build_log || "(no log yet)";
