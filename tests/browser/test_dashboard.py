@@ -156,7 +156,9 @@ def test_history_lists_filters_and_opens_an_execution(page: Any, dashboard: Dash
     page.get_by_test_id("filter-nonzero").uncheck()
     page.get_by_test_id("filter-language").select_option("javascript")
     expect(listing).to_have_attribute("aria-busy", "false")
-    languages = page.locator("[data-testid=executions] tbody tr td:nth-child(3)").all_text_contents()
+    languages = page.locator(
+        "[data-testid=executions] tbody tr td:nth-child(3)"
+    ).all_text_contents()
     assert languages and set(languages) == {"javascript"}
     page.locator(f"text={execution_id}").click()
     page.get_by_test_id("detail-request").wait_for()
@@ -168,9 +170,7 @@ def test_history_lists_filters_and_opens_an_execution(page: Any, dashboard: Dash
     page.screenshot(path=dashboard.shots / "history-detail.png", full_page=True)
 
 
-def test_a_tool_runs_through_the_form_made_from_its_schema(
-    page: Any, dashboard: Dashboard
-) -> None:
+def test_a_tool_runs_through_the_form_made_from_its_schema(page: Any, dashboard: Dashboard) -> None:
     schema = {
         "type": "object",
         "properties": {
@@ -213,6 +213,22 @@ def test_a_tool_runs_through_the_form_made_from_its_schema(
     page.get_by_test_id("input-a").fill("")
     page.get_by_test_id("tool-run").click()
     assert "a is required" in page.get_by_test_id("error").text_content()
+    # A new revision: the page lists it as current and the earlier one its run used; the
+    # earlier one can still be run.
+    new_code = "def execute(input):\n    return 'v2'\n"
+    updated = _api(dashboard, "POST", f"/v1/tools/{tool['id']}", {"code": new_code})
+    page.reload()
+    revisions = page.get_by_test_id("tool-revisions")
+    expect(revisions).to_contain_text(tool["revision_id"])
+    assert updated["revision_id"] in revisions.text_content()
+    assert page.get_by_test_id("tool-revision").input_value() == updated["revision_id"]
+    page.get_by_role("row", name=tool["revision_id"]).get_by_role("button").click()
+    assert page.get_by_test_id("tool-revision").input_value() == tool["revision_id"]
+    page.get_by_test_id("input-a").fill("2")
+    page.get_by_test_id("input-b").fill("3")
+    page.get_by_test_id("tool-run").click()
+    page.get_by_test_id("tool-output").wait_for()
+    assert json.loads(page.get_by_test_id("tool-output").text_content()) == "result: 5"
 
 
 def test_a_runtime_build_is_watched_until_it_finishes(page: Any, dashboard: Dashboard) -> None:

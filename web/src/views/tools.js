@@ -95,6 +95,8 @@ export async function toolDetail(container, id) {
 			tool.runtime_revision_id ? h("div", { class: "fact" }, h("dt", {}, "Runtime revision"), h("dd", {}, tool.runtime_revision_id)) : null,
 		),
 		h("details", { class: "options" }, h("summary", {}, "Code and input schema"), h("pre", { class: "output code" }, tool.code), h("pre", { class: "output" }, json(tool.input_schema))),
+		h("h3", {}, "Revisions"),
+		revisionsSeen(tool, revision),
 		h("h3", {}, "Run it"),
 		h(
 			"form",
@@ -134,4 +136,39 @@ export async function toolDetail(container, id) {
 		),
 		result,
 	);
+}
+
+// The API lists no tool revisions; the ones this tool's recent runs used are in the history.
+function revisionsSeen(tool, input) {
+	const host = h("div", { "data-testid": "tool-revisions" }, h("p", { class: "muted" }, "Loading…"));
+	(async () => {
+		try {
+			const seen = new Map([[tool.revision_id, "current"]]);
+			let cursor = null;
+			for (let pages = 0; pages < 5; pages++) {
+				const page = await api("GET", `/v1/executions${query({ limit: 100, starting_after: cursor })}`);
+				for (const execution of page.data) {
+					const details = execution.details;
+					if (details && details.type === "tool" && details.tool_id === tool.id && details.revision_id && !seen.has(details.revision_id)) {
+						seen.set(details.revision_id, `last run ${new Date(execution.started_at).toLocaleString()}`);
+					}
+				}
+				if (page.data.length < 100) break;
+				cursor = page.data[page.data.length - 1].id;
+			}
+			const rows = [...seen.entries()].map(([id, note]) =>
+				h(
+					"tr",
+					{},
+					h("td", {}, h("code", {}, id)),
+					h("td", {}, note),
+					h("td", {}, h("button", { type: "button", class: "small", onclick: () => (input.value = id) }, "Run this revision")),
+				),
+			);
+			fill(host, table(["Revision", "", ""], rows), h("p", { class: "muted small" }, "The current revision and those the newest 500 executions ran."));
+		} catch (error) {
+			fill(host, errorBox(error));
+		}
+	})();
+	return host;
 }
