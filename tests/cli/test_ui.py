@@ -19,6 +19,8 @@ import pytest
 from embedsandbox._keys import KeyStore
 from tests.cli.conftest import Invoke
 
+pytestmark = pytest.mark.guest
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
