@@ -54,14 +54,23 @@ class InProcess:
 
 
 def api_routes(app: FastAPI) -> list[Any]:
-    """Each route with its `path`, `methods`, `dependant` and `response_model`, as included."""
+    """Each route with its `path`, `methods`, `dependant` and `response_model`, as included.
+
+    Only the API's: the dashboard's files (`include_in_schema=False`) are not operations.
+    """
     try:
         # FastAPI 0.16x keeps an included router whole; its routes, as included, are these.
         from fastapi.routing import iter_route_contexts
     except ImportError:  # earlier versions copy each included route into `app.routes`
-        return [r for r in app.routes if isinstance(r, APIRoute) and r.path not in DOCS]
+        return [
+            r
+            for r in app.routes
+            if isinstance(r, APIRoute) and r.path not in DOCS and r.include_in_schema
+        ]
     return [
         c
         for c in iter_route_contexts(app.routes)
-        if isinstance(c.original_route, APIRoute) and c.path not in DOCS
+        if isinstance(c.original_route, APIRoute)
+        and c.path not in DOCS
+        and c.original_route.include_in_schema
     ]

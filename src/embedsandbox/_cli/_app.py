@@ -16,6 +16,7 @@ from .runtimes import runtimes
 from .secrets import secrets
 from .serve import serve
 from .tools import tools
+from .ui import ui
 
 __all__ = ["app", "main"]
 
@@ -37,7 +38,7 @@ def app() -> None:
     """
 
 
-for _command in (run, warmup, repl, serve, keys, tools, runtimes, secrets, executions, mcp):
+for _command in (run, warmup, repl, serve, keys, tools, runtimes, secrets, executions, mcp, ui):
     app.add_command(_command)
 
 

@@ -1,16 +1,17 @@
-"""A first compile of an interpreter, announced on stderr while it runs (run, warmup, serve)."""
+"""A first compile of an interpreter, announced on stderr (run, warmup, serve, ui)."""
 
 from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from types import TracebackType
 
 import click
 
-from .._sandbox import Sandbox
+from .._sandbox import PoolOptions, Sandbox
 
-__all__ = ["warm"]
+__all__ = ["compile_before_serving", "warm"]
 
 _COMPILE_TIME = {
     "python": "1 to 2 minutes on an idle 2-core machine, up to 4 under load",
@@ -74,3 +75,15 @@ def warm(sandbox: Sandbox, language: str) -> None:
     if sandbox.needs_compile(language):
         with _Progress(language, sandbox):
             sandbox.warmup([language])
+
+
+def compile_before_serving(cache_dir: Path | None) -> None:
+    """Compile Python and JavaScript (if not cached), with progress, before a server starts.
+
+    A first compile (1 to 4 minutes for Python) so happens here, never inside the first request.
+    """
+    with Sandbox(
+        store=None, cache_dir=cache_dir, pool=PoolOptions(max_cached_instances=0)
+    ) as sandbox:
+        for language in ("python", "javascript"):
+            warm(sandbox, language)

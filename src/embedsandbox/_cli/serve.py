@@ -8,24 +8,13 @@ from pathlib import Path
 
 import click
 
-from .._sandbox import PoolOptions, Sandbox
 from ._base import Command
-from ._compile import warm
+from ._compile import compile_before_serving as _compile_before_serving
 from ._params import store_option
 
 __all__ = ["serve"]
 
 _LOG_LEVELS = ["critical", "error", "warning", "info", "debug", "trace"]
-
-
-def _compile_before_serving(cache_dir: Path | None) -> None:
-    # A first compile (1 to 4 minutes for Python) happens here, with progress on stderr,
-    # never inside the first request.
-    with Sandbox(
-        store=None, cache_dir=cache_dir, pool=PoolOptions(max_cached_instances=0)
-    ) as sandbox:
-        for language in ("python", "javascript"):
-            warm(sandbox, language)
 
 
 @click.command(cls=Command)
