@@ -73,7 +73,9 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
         stop_server(running)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API runs an event loop on the main thread
+# until it stops, and `asyncio.run` in any later test of the session would refuse to start.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with playwright_sync.sync_playwright() as playwright:
         # `launch` gives chromium a fresh temporary profile (--user-data-dir) of its own.
