@@ -92,12 +92,19 @@ def loop(
 
 def test_one_tool_per_language_says_what_the_guest_has(fake: Sandbox) -> None:
     tools = code_tools(fake)
-    assert [t.name for t in tools] == ["run_python", "run_javascript", "run_typescript", "run_ruby"]
-    python, javascript, typescript, ruby = (t.description for t in tools)
+    assert [t.name for t in tools] == [
+        "run_python",
+        "run_javascript",
+        "run_typescript",
+        "run_ruby",
+        "run_php",
+    ]
+    python, javascript, typescript, ruby, php = (t.description for t in tools)
     assert "numpy" in python and "pandas" in python and "no network access at all" in python
     assert "not Node.js" in javascript and "No npm packages" in javascript
     assert "types stripped" in typescript
     assert "Ruby 3.4" in ruby
+    assert "PHP 8.2" in php and "<?php" in php
     schema = convert_to_openai_tool(tools[0])["function"]["parameters"]
     assert schema["required"] == ["code"]
     assert set(schema["properties"]) == {"code", "stdin"}

@@ -18,6 +18,7 @@ _COMPILE_TIME = {
     "javascript": "a second or two",
     "typescript": "a second or two",
     "ruby": "about a minute once: a 30 MB download from the npm registry, then a compile",
+    "php": "5 to 10 seconds once",
 }
 _TICK_S = 10
 

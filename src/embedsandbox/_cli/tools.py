@@ -34,7 +34,7 @@ def tools() -> None:
     "-l",
     "--language",
     required=True,
-    type=click.Choice(["python", "javascript", "typescript", "ruby"]),
+    type=click.Choice(["python", "javascript", "typescript", "ruby", "php"]),
     help="The tool's language.",
 )
 @click.option("-c", "--code", help="Source defining execute(input) (or --file).")

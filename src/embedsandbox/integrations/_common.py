@@ -36,8 +36,8 @@ __all__ = [
     "tool_parameters",
 ]
 
-LANGUAGES = ("python", "javascript", "typescript", "ruby")
-"""The languages the integrations offer (PHP has no engine)."""
+LANGUAGES = ("python", "javascript", "typescript", "ruby", "php")
+"""The languages the integrations offer: all of the API's."""
 
 DEFAULT_MAX_CODE_BYTES = 256 << 10
 """The most code a model may send in one call by default (the Sandbox's own cap is 1 MiB)."""
@@ -65,6 +65,11 @@ _GUESTS = {
         "Ruby 3.4 compiled to WebAssembly, without gems: json, set, stringio, uri and "
         "net/http loaded, the rest of the standard library by require (digest, date, time, "
         "csv, yaml, erb, securerandom, ...). No threads, no subprocesses, no sockets."
+    ),
+    "php": (
+        "PHP 8.2 CLI compiled to WebAssembly (start the code with <?php): json, mbstring, "
+        "pcre, ctype, bcmath, filter, hash, date, SPL; HTTP through file_get_contents and "
+        "curl_* only. 32-bit int, no Fibers, no subprocesses, no sockets, no extensions to add."
     ),
 }
 
