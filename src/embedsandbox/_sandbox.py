@@ -342,7 +342,9 @@ class Sandbox:
 
     @property
     def secrets(self) -> SecretStore:
-        """Secrets by id (`create(name=..., value=...)`, `list()`); values never come back.
+        """Secrets by id: `create(name=..., value=...)`, `list()`, `get(id)`, `delete(id)`.
+
+        Values never come back.
 
         They live in the Sandbox's store (with `store=None`, in memory) and are never written
         into an execution record.

@@ -1,10 +1,10 @@
 """Secrets: values stored by id on the host side, and `redact()` for text that may hold one.
 
-The Sandbox owns one `SecretStore`. A request names a secret by id (`secret_id` in
-`http.allow[].auth`); the egress gateway calls `SecretStore.reveal()` to inject the value into
-an outbound request, and nothing else should. A `Secret` carries no value at all, so printing,
-logging or returning one cannot leak it. `redact()` is the last line of defence for text that
-leaves the host side (stored records, replies to the guest).
+The Sandbox owns one `SecretStore` (create, list, get, delete). A request names a secret by
+id (`secret_id` in `http.allow[].auth`); the egress gateway calls `SecretStore.reveal()` to
+inject the value into an outbound request, and nothing else should. A `Secret` carries no
+value at all, so printing, logging or returning one cannot leak it. `redact()` is the last
+line of defence for text that leaves the host side (stored records, replies to the guest).
 
 Storage sits behind the small `SecretBackend` protocol. `MemorySecretBackend` is the default
 of a bare `SecretStore`; a `Sandbox` uses `_store.SqliteSecretBackend`, which keeps the values
@@ -75,6 +75,9 @@ class SecretBackend(Protocol):
     def get(self, secret_id: str, /) -> tuple[Secret, str] | None:
         """The secret with this id and its value, or None."""
 
+    def delete(self, secret_id: str, /) -> Secret | None:
+        """Remove the secret with this id; the removed `Secret`, or None if there was none."""
+
     def all(self) -> builtins.list[Secret]:
         """Every secret, oldest first."""
 
@@ -92,6 +95,11 @@ class MemorySecretBackend:
     def get(self, secret_id: str, /) -> tuple[Secret, str] | None:
         """The secret with this id and its value, or None."""
         return self._items.get(secret_id)
+
+    def delete(self, secret_id: str, /) -> Secret | None:
+        """Remove the secret with this id; the removed `Secret`, or None."""
+        found = self._items.pop(secret_id, None)
+        return None if found is None else found[0]
 
     def all(self) -> builtins.list[Secret]:
         """Every secret, in creation order."""
@@ -201,6 +209,25 @@ class SecretStore:
 
         """
         return self._lookup(secret_id)[0]
+
+    def delete(self, secret_id: str) -> Secret:
+        """Delete the secret with this id, value and all; return it (id and name).
+
+        Our extension: Riza's API has no delete for secrets. A run, tool call or session call
+        that names the id afterwards is refused as for an id that never existed
+        (`NotFoundError`, "secret ... does not exist"). Stored executions keep the id they
+        named, never a value, so there is nothing else to remove.
+
+        Raises:
+            NotFoundError: no secret has this id.
+
+        """
+        with self._lock:
+            found = self._backend.delete(secret_id) if isinstance(secret_id, str) else None
+        if found is None:
+            msg = f"secret {secret_id!r} does not exist; list them with secrets.list()"
+            raise NotFoundError(msg)
+        return found
 
     def reveal(self, secret_id: str) -> str:
         """The secret's value. For the egress gateway only: never print, log or return it.

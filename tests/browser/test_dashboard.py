@@ -1,9 +1,9 @@
 """The dashboard in a real headless chromium against a real server: what a user does with it.
 
-Sign in (and a wrong or revoked key), run Python, JavaScript and TypeScript, a function, a
-timeout; guest output that looks like HTML stays text; a long output is capped; the history
+Sign in (and a wrong or revoked key), run Python, JavaScript, TypeScript and PHP, a function,
+a timeout; guest output that looks like HTML stays text; a long output is capped; the history
 and one execution; a tool run through the form made from its schema; a runtime built while
-the page watches; secrets; metrics. Screenshots of the main views are saved (see conftest).
+the page watches; secrets, and one deleted after a confirm in its row; metrics. Screenshots of the main views are saved (see conftest).
 """
 
 from __future__ import annotations
@@ -89,6 +89,17 @@ def test_python_javascript_and_typescript_run_and_show_their_output(
     assert re.fullmatch(r"\d+ ms", page.get_by_test_id("duration").text_content())
     assert re.fullmatch(r"[\d,]+", page.get_by_test_id("fuel").text_content())
     page.screenshot(path=dashboard.shots / "playground.png", full_page=True)
+
+
+def test_php_is_highlighted_and_runs_in_the_playground(page: Any, dashboard: Dashboard) -> None:
+    sign_in(page, dashboard)
+    _run(page, "php", '<?php echo "hi";')
+    assert page.get_by_test_id("stdout").text_content() == "hi"
+    assert page.get_by_test_id("exit-code").text_content() == "0"
+    # The PHP grammar marks its tokens (CodeMirror wraps each in a classed span); plain
+    # text would be one unstyled text node.
+    tokens = page.locator(".cm-line span").all_text_contents()
+    assert "echo" in tokens and '"hi"' in tokens, tokens
 
 
 def test_a_function_runs_with_its_json_input(page: Any, dashboard: Dashboard) -> None:
@@ -262,6 +273,28 @@ def test_secrets_show_names_only(page: Any, dashboard: Dashboard) -> None:
     assert page.get_by_test_id("secret-value").input_value() == ""
     assert "github" in page.get_by_test_id("secrets").text_content()
     assert value not in page.content()
+
+
+def test_a_secret_is_deleted_after_a_confirm_in_its_row(page: Any, dashboard: Dashboard) -> None:
+    kept = _api(dashboard, "POST", "/v1/secrets", {"name": "kept-one", "value": "k"})
+    doomed = _api(dashboard, "POST", "/v1/secrets", {"name": "doomed-one", "value": "d"})
+    sign_in(page, dashboard)
+    page.get_by_test_id("nav-secrets").click()
+    row = page.get_by_test_id("secret-row").filter(has_text=doomed["id"])
+    row.get_by_test_id("secret-delete").click()
+    expect(row).to_contain_text("Delete doomed-one?")
+    page.screenshot(path=dashboard.shots / "secret-delete.png", full_page=True)
+    # Cancel deletes nothing; only the second, confirming click does.
+    row.get_by_test_id("secret-delete-cancel").click()
+    expect(row.get_by_test_id("secret-delete")).to_be_visible()
+    assert doomed["id"] in [s["id"] for s in _api(dashboard, "GET", "/v1/secrets")["secrets"]]
+    row.get_by_test_id("secret-delete").click()
+    row.get_by_test_id("secret-delete-confirm").click()
+    expect(page.get_by_text(f"Deleted doomed-one ({doomed['id']}).")).to_be_visible()
+    expect(page.get_by_test_id("secret-row").filter(has_text=doomed["id"])).to_have_count(0)
+    expect(page.get_by_test_id("secret-row").filter(has_text=kept["id"])).to_have_count(1)
+    listed = [s["id"] for s in _api(dashboard, "GET", "/v1/secrets")["secrets"]]
+    assert kept["id"] in listed and doomed["id"] not in listed
 
 
 @pytest.mark.parametrize("view", ["metrics"])

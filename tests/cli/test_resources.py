@@ -89,6 +89,38 @@ def test_tools_secrets_and_executions(invoke: Invoke, home: Path) -> None:
     assert invoke("tools", "get", "tool_nothing").exit_code == 3
 
 
+def test_secrets_delete(invoke: Invoke, home: Path) -> None:
+    kept = json.loads(invoke("secrets", "create", "--name", "kept", "--json", stdin="v").stdout)
+    doomed = json.loads(invoke("secrets", "create", "--name", "doomed", "--json", stdin="w").stdout)
+    deleted = invoke("secrets", "delete", doomed["id"], "--json")
+    assert deleted.exit_code == 0, deleted.stderr
+    assert json.loads(deleted.stdout) == doomed
+    listed = json.loads(invoke("secrets", "list", "--json").stdout)["secrets"]
+    assert listed == [kept]
+    again = invoke("secrets", "delete", doomed["id"])
+    assert again.exit_code == 3 and f"secret '{doomed['id']}' does not exist" in again.stderr
+    table = invoke("secrets", "delete", kept["id"])
+    assert table.exit_code == 0 and kept["id"] in table.stdout and "kept" in table.stdout
+    assert json.loads(invoke("secrets", "list", "--json").stdout)["secrets"] == []
+    # A tool call naming a deleted id is refused before any guest starts (exit 3).
+    tool = invoke(
+        "tools",
+        "create",
+        "--name",
+        "t",
+        "-l",
+        "javascript",
+        "-c",
+        "function execute(i) {}",
+        "--json",
+    )
+    assert tool.exit_code == 0, tool.stderr
+    tool_id = json.loads(tool.stdout)["id"]
+    refused = invoke("tools", "exec", tool_id, "--input", "{}", "--env-secret", f"T={doomed['id']}")
+    assert refused.exit_code == 3
+    assert f"secret '{doomed['id']}' named by env.0.secret_id does not exist" in refused.stderr
+
+
 def test_tools_from_a_file_with_env_and_a_revision(
     invoke: Invoke, home: Path, tmp_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ from embedsandbox.errors import (
     ConfigurationError,
     ConflictError,
     LanguageUnavailableError,
+    NotFoundError,
     RequestValidationError,
     SessionClosedError,
     SnapshotError,
@@ -182,6 +183,18 @@ def test_bad_calls_are_refused_before_they_run(sandbox: Sandbox) -> None:
         assert 0 == session.info().calls
     with pytest.raises(RequestValidationError, match="session_limits.memory_size"):
         sandbox.session(language="python", limits={"memory_size": 512})
+
+
+def test_a_session_naming_a_deleted_secret_is_refused_at_its_next_call(sandbox: Sandbox) -> None:
+    secret = sandbox.secrets.create("token", "tok-for-a-session")
+    http = {"allow": [{"host": "api.example.com", "auth": {"bearer": {"secret_id": secret.id}}}]}
+    with sandbox.session(language="javascript", http=http) as session:
+        assert "1\n" == session.run("console.log(1)").stdout
+        sandbox.secrets.delete(secret.id)
+        # Each call reveals its secrets anew: the gateway no longer has the value to inject.
+        with pytest.raises(NotFoundError, match=f"secret '{secret.id}' named by .* does not exist"):
+            session.run("console.log(2)")
+        assert 1 == session.info().calls
 
 
 def test_open_sessions_are_capped(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -17,8 +17,8 @@ from embedsandbox.server._context import authenticate
 from ._in_process import InProcess, api_routes
 
 REF = "#/components/schemas/"
-# /healthz and /metrics; runs 2, tools 5, secrets 2, executions 2, runtimes 7, sessions 4.
-OPERATIONS = 24
+# /healthz and /metrics; runs 2, tools 5, secrets 3, executions 2, runtimes 7, sessions 4.
+OPERATIONS = 25
 
 
 @pytest.fixture(scope="module")

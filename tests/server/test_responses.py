@@ -114,6 +114,10 @@ def test_every_route_answers_its_model(served: Served) -> None:
     secret = ok("POST", "/v1/secrets", json={"name": "token", "value": "s3cr3t"})
     assert secret == {"id": secret["id"], "name": "token"}  # never the value
     assert ok("GET", "/v1/secrets")["secrets"] == [secret]
+    doomed = ok("POST", "/v1/secrets", json={"name": "doomed", "value": "d00med"})
+    at_secret = f"/v1/secrets/{doomed['id']}"
+    assert ok("DELETE", "/v1/secrets/{secret_id}", at_secret) == doomed
+    assert ok("GET", "/v1/secrets")["secrets"] == [secret]
 
     history = ok("GET", "/v1/executions")["data"]
     assert [e["details"]["type"] for e in history] == ["tool", "function", "script"]
@@ -171,6 +175,7 @@ def test_every_refusal_is_the_error_body(served: Served) -> None:
     assert "tool" in error_body(client.post(tool, json={}), 404, 5)
     assert "tool" in error_body(client.post(f"{tool}/execute", json={}), 404, 5)
     assert "runtime" in error_body(client.delete("/v1/runtimes/rt_0"), 404, 5)
+    assert "secret 'sec_0' does not exist" in error_body(client.delete("/v1/secrets/sec_0"), 404, 5)
     for path in ("/v1/execute", "/v1/execute-function", "/v1/tools", "/v1/secrets", "/v1/runtimes"):
         assert "bogus" in error_body(client.post(path, json={"bogus": 1}), 400, 3)
     for path in ("/v1/tools", "/v1/secrets", "/v1/executions", "/v1/runtimes"):

@@ -347,3 +347,52 @@ def _children(pid: int) -> list[tuple[int, str]]:
     import psutil
 
     return [(c.pid, " ".join(c.cmdline())) for c in psutil.Process(pid).children(recursive=True)]
+
+
+def test_a_deleted_secret_is_gone_and_its_id_refused(
+    server: Server, key: str, riza: rizaio.Riza
+) -> None:
+    """`DELETE /v1/secrets/{id}`, our extension (rizaio has no method for it)."""
+    auth = {"Authorization": f"Bearer {key}"}
+    secret = riza.secrets.create(name="doomed", value="d00med-value")
+    tool = riza.tools.create(
+        name="envlen2",
+        language="python",
+        code="import os\ndef execute(i):\n    return len(os.environ['T'])",
+    )
+    env = [{"name": "T", "secret_id": secret.id}]
+    before = riza.tools.exec(tool.id, env=env)  # type: ignore[arg-type]
+    assert before.output == len("d00med-value")
+    # Another project cannot delete it: 404, and it is still there.
+    other = httpx.delete(
+        f"{server.url}/v1/secrets/{secret.id}",
+        headers={"Authorization": f"Bearer {server.key('beta')}"},
+    )
+    assert other.status_code == 404 and other.json()["code"] == 5
+    assert secret.id in [s.id for s in riza.secrets.list()]
+
+    deleted = httpx.delete(f"{server.url}/v1/secrets/{secret.id}", headers=auth)
+    assert deleted.status_code == 200
+    assert deleted.json() == {"id": secret.id, "name": "doomed"}
+    assert secret.id not in [s.id for s in riza.secrets.list()]
+    again = httpx.delete(f"{server.url}/v1/secrets/{secret.id}", headers=auth)
+    assert again.status_code == 404 and again.json()["code"] == 5
+    assert secret.id in again.json()["message"] and "does not exist" in again.json()["message"]
+
+    with pytest.raises(rizaio.NotFoundError) as info:
+        riza.tools.exec(tool.id, env=env)  # type: ignore[arg-type]
+    assert info.value.body["code"] == 5  # type: ignore[index]
+    assert f"secret '{secret.id}' named by env.0.secret_id does not exist" in str(
+        info.value.body["message"]  # type: ignore[index]
+    )
+    http = {"allow": [{"host": "example.com", "auth": {"bearer": {"secret_id": secret.id}}}]}
+    with pytest.raises(rizaio.NotFoundError) as info:
+        riza.command.exec(language="python", code="print(1)", http=http)  # type: ignore[arg-type]
+    assert "http.allow.0.auth.bearer.secret_id does not exist" in str(info.value.body["message"])  # type: ignore[index]
+    # The run from before stays in the history, naming the id (never the value).
+    record = httpx.get(f"{server.url}/v1/executions/{before.execution.id}", headers=auth)
+    assert record.status_code == 200
+    assert record.json()["details"]["request"]["env"] == [
+        {"name": "T", "value": None, "secret_id": secret.id}
+    ]
+    assert "d00med-value" not in record.text

@@ -32,6 +32,20 @@ def test_unknown_id() -> None:
         store.get("sec_missing")
     with pytest.raises(NotFoundError):
         store.reveal("sec_missing")
+    with pytest.raises(NotFoundError, match="secret 'sec_missing' does not exist"):
+        store.delete("sec_missing")
+
+
+def test_delete() -> None:
+    store = SecretStore()
+    first = store.create("a", VALUE)
+    second = store.create("b", "x")
+    assert first == store.delete(first.id)
+    assert [second] == store.list().secrets
+    for lookup in (store.get, store.reveal, store.delete):
+        with pytest.raises(NotFoundError, match=f"secret '{first.id}' does not exist"):
+            lookup(first.id)
+    assert "x" == store.reveal(second.id)
 
 
 def test_no_value_in_repr_str_or_dump() -> None:
@@ -102,6 +116,10 @@ def test_custom_backend() -> None:
         def get(self, secret_id: str, /) -> tuple[Secret, str] | None:
             return self.rows.get(secret_id)
 
+        def delete(self, secret_id: str, /) -> Secret | None:
+            found = self.rows.pop(secret_id, None)
+            return None if found is None else found[0]
+
         def all(self) -> list[Secret]:
             return [s for s, _ in self.rows.values()]
 
@@ -109,6 +127,8 @@ def test_custom_backend() -> None:
     store = SecretStore(backend)
     secret = store.create("n", VALUE)
     assert (secret, VALUE) == backend.rows[secret.id]
+    assert secret == store.delete(secret.id)
+    assert {} == backend.rows
 
 
 # -- redact ----------------------------------------------------------------------------------

@@ -7,8 +7,9 @@
 
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
+import { phpLanguage } from "@codemirror/lang-php";
 import { python } from "@codemirror/lang-python";
-import { bracketMatching, defaultHighlightStyle, indentOnInput, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
+import { bracketMatching, defaultHighlightStyle, indentOnInput, LanguageSupport, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
 import { ruby } from "@codemirror/legacy-modes/mode/ruby";
 import { Compartment, EditorState } from "@codemirror/state";
 import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers } from "@codemirror/view";
@@ -18,6 +19,10 @@ function languageSupport(language) {
 	if (language === "javascript") return javascript();
 	if (language === "typescript") return javascript({ typescript: true });
 	if (language === "ruby") return StreamLanguage.define(ruby);
+	// The PHP grammar alone (code after `<?php`; text outside the tags stays plain): `php()`
+	// would add the HTML, CSS and JavaScript grammars for that text, 100+ KB a guest script
+	// does not need.
+	if (language === "php") return new LanguageSupport(phpLanguage);
 	return [];
 }
 

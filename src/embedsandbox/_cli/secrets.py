@@ -1,4 +1,4 @@
-"""`embedsandbox secrets create|list`: secrets in a project's store (values never printed)."""
+"""`embedsandbox secrets create|list|delete`: a project's secrets (values never printed)."""
 
 from __future__ import annotations
 
@@ -70,3 +70,22 @@ def list_secrets(
         print_json(page)
     else:
         print_table([secret.model_dump() for secret in page], _COLUMNS)
+
+
+@secrets.command()
+@click.argument("secret_id", metavar="ID")
+@json_option()
+@store_options
+@click.pass_context
+def delete(
+    ctx: click.Context, secret_id: str, as_json: bool, project: str, store: str | None
+) -> None:
+    """Delete the secret ID and its value. Exits 3 if there is none.
+
+    Runs and tools that name the id are refused from then on ("secret ... does not exist").
+    """
+    secret = open_store_sandbox(ctx, project, store).secrets.delete(secret_id)
+    if as_json:
+        print_json(secret)
+    else:
+        print_table([secret.model_dump()], _COLUMNS)

@@ -5,6 +5,11 @@ naming a `secret_id` keep working across processes, encrypted with the host key
 (`_crypto.HostKey`: AES-256-GCM, the secret's id as associated data). Rows a store written
 before encryption holds in plaintext are encrypted when the store is opened. Values are never
 copied into an execution record; `SecretStore` gives them out only through `reveal()`.
+
+`delete` removes the row (one DELETE, the same SQL on both backends). On SQLite the row's
+bytes are zeroed in its page (`secure_delete`); an older copy of the page may stay in the WAL
+until its next checkpoint, and on PostgreSQL the dead row stays until the table is vacuumed:
+either way only the sealed value, which needs the host key to open.
 """
 
 from __future__ import annotations
@@ -89,6 +94,21 @@ class SqliteSecretBackend:
             return None
         value = self._key.open(row[0], str(row[2])) if row[3] else str(row[2])
         return Secret(id=row[0], name=row[1]), value
+
+    def delete(self, secret_id: str, /) -> Secret | None:
+        """Remove the secret with this id; the removed `Secret`, or None if there was none."""
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                f"SELECT id, name FROM secrets WHERE id = ?{conn.for_update}",  # noqa: S608 - constant
+                (secret_id,),
+            ).fetchone()
+            if row is None:
+                return None
+            if conn.dialect == "sqlite":
+                # Zero the deleted row's bytes in the page rather than leave them in free space.
+                conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("DELETE FROM secrets WHERE id = ?", (secret_id,))
+        return Secret(id=row[0], name=row[1])
 
     def all(self) -> builtins.list[Secret]:
         """Every secret (no values), oldest first."""

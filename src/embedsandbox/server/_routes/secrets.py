@@ -1,4 +1,8 @@
-"""`/v1/secrets`: store a secret, list them; a secret's value is never returned."""
+"""`/v1/secrets`: store a secret, list them, delete one; a secret's value is never returned.
+
+`DELETE /v1/secrets/{id}` is our extension (Riza has only POST and GET): it answers the
+deleted `Secret` (`{id, name}`), or 404 (code 5) for an id this project has no secret by.
+"""
 
 from __future__ import annotations
 
@@ -28,3 +32,9 @@ def list_secrets(
     """A page of secrets (ids and names), oldest first."""
     page = sb.secrets.list(limit, starting_after)
     return SecretList(secrets=bounded(page.secrets))
+
+
+@router.delete("/v1/secrets/{secret_id}")
+def delete_secret(secret_id: str, sb: Project) -> Secret:
+    """Delete a secret (our extension of the Riza API); answers it as it was: `{id, name}`."""
+    return sb.secrets.delete(secret_id)
