@@ -1,0 +1,614 @@
+"""Run guests on a Ray cluster: a pool of actors, each holding a `Sandbox` (extra `ray`).
+
+    import ray
+    from embedsandbox.ray import SandboxPool
+
+    ray.init()                                   # or let the pool do it (`ray.init()`)
+    with SandboxPool(store="/shared/store.sqlite3") as pool:
+        pool.run_script(language="python", code="print(6 * 7)").stdout      # "42\\n"
+        for result in pool.map({"language": "javascript", "code": f"console.log({i})"}
+                               for i in range(1000)):
+            ...                                  # in order, at most 2 runs queued per actor
+
+Each actor opens its own `Sandbox(store=...)` (engines, warm pools, the on-disk interpreter
+cache) once and keeps it; Ray's scheduler places the actors over the cluster's nodes
+(`SPREAD`). Requests travel to the actors as model dumps: a secret only as its
+`secret_id`, which the actor resolves from the store it shares with the caller, so secret
+values are never in a task's arguments. An actor that dies (its process killed, its node
+lost) is replaced, and each of its runs in flight is sent once more, to a live actor; a run
+whose second attempt also loses its actor raises `ActorFailedError`. See docs/ray.md.
+
+`serve_deployment()` is the HTTP server (`embedsandbox.server`) as a Ray Serve application
+(extra `ray-serve`).
+
+Install with `pip install 'embedsandbox[ray]'`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from types import ModuleType, TracebackType
+from typing import Any, Final, Literal, TypeVar, Unpack
+
+import pydantic
+
+from ._egress import EgressOptions
+from ._keywords import ExecuteFunctionKeywords, ExecuteKeywords, ExecuteToolKeywords
+from ._options import PoolOptions
+from ._ray._actor import Kind, Reply, SandboxActor
+from ._ray._serve import serve_deployment
+from ._ray._slots import Slot, Slots
+from ._sandbox import _coerce
+from ._validation import validation_error
+from .errors import ConfigurationError, EmbedSandboxError, RequestValidationError
+from .models import (
+    ExecuteFunctionRequest,
+    ExecuteFunctionResponse,
+    ExecuteRequest,
+    ExecuteResponse,
+    ExecuteToolRequest,
+    ExecuteToolResponse,
+    Limits,
+)
+
+__all__ = [
+    "DEFAULT_MAX_ACTORS",
+    "DEFAULT_MAX_IN_FLIGHT",
+    "ActorFailedError",
+    "SandboxPool",
+    "serve_deployment",
+]
+
+DEFAULT_MAX_ACTORS: Final = 32
+"""The most actors a pool made without `actors=` starts (one per available CPU up to this)."""
+DEFAULT_MAX_IN_FLIGHT: Final = 2
+"""Runs sent to one actor before its earlier ones finished: one running, one queued behind
+it, so an actor never waits for the round trip between two runs."""
+MAX_ACTORS: Final = 1024
+"""The most actors `actors=` may ask for."""
+HOME_ENV: Final = "EMBEDSANDBOX_HOME"
+
+_R = TypeVar("_R", bound=pydantic.BaseModel)
+_RESPONSES: Final[dict[str, type[pydantic.BaseModel]]] = {
+    "script": ExecuteResponse,
+    "function": ExecuteFunctionResponse,
+    "tool": ExecuteToolResponse,
+}
+_REQUESTS: Final[dict[str, type[pydantic.BaseModel]]] = {
+    "script": ExecuteRequest,
+    "function": ExecuteFunctionRequest,
+    "tool": ExecuteToolRequest,
+}
+
+
+class ActorFailedError(EmbedSandboxError, RuntimeError):
+    """A run lost its actor twice (the actor's process died, or its node), so it was given up.
+
+    The first loss is not raised: the actor is replaced and the run sent again. A run may
+    therefore have started twice (its outbound HTTP too) before this is raised.
+    """
+
+    code = "actor_failed"
+    status_code = 503
+    exit_code = 5
+
+
+class _Default(enum.Enum):
+    STORE = "default"
+
+    def __repr__(self) -> str:
+        return "DEFAULT_STORE"
+
+
+DEFAULT_STORE: Final = _Default.STORE
+"""`SandboxPool(store=...)`'s default: each actor's `Sandbox()` default store."""
+
+
+def _import_ray() -> ModuleType:
+    try:
+        import ray
+    except ImportError:
+        msg = (
+            "embedsandbox.ray needs Ray, which is not installed: "
+            "pip install 'embedsandbox[ray]' (Ray 2.x)"
+        )
+        raise ImportError(msg) from None
+    return ray
+
+
+@dataclass
+class _Job:
+    """One run on its way: what to send, where it went, how it ended."""
+
+    kind: Kind
+    request: dict[str, Any]
+    tool_id: str | None
+    slot: Slot | None = None
+    ref: Any = None
+    attempts: int = 0
+    done: bool = False
+    result: Any = None
+    error: BaseException | None = None
+
+
+class SandboxPool:
+    """A pool of Ray actors, each holding a `Sandbox`, with the Sandbox's run methods.
+
+    `run_script`, `run_function` and `run_tool` (and their `_async` twins) send one run to
+    the least loaded actor and return its result, as the Sandbox's methods would; `map`
+    runs a batch with a bounded number in flight and yields the results in order.
+    Thread-safe. Use it as a context manager, or call `close()` (which kills the actors).
+
+    Args:
+        actors: How many actors. Default: one per CPU available in the cluster when the pool
+            starts (`ray.available_resources()`, divided by `num_cpus`), at least 1 and at
+            most `DEFAULT_MAX_ACTORS` (32).
+        store: The store every actor's Sandbox opens (`Sandbox(store=...)`): where tools,
+            secrets and the execution history are. Give a path every node can open (a
+            shared file on one machine) or a store URL; passed to the actors as it is.
+            Default: each actor's own default store (`$EMBEDSANDBOX_HOME/store.sqlite3`).
+            `None`: no history, and no tools or secrets (each actor's would be its own).
+        max_in_flight: Runs sent to one actor at once (default 2: one running, one
+            queued). `map` keeps at most `actors * max_in_flight` runs in flight, and
+            holds at most as many finished results again while an earlier one is running.
+        num_cpus: The CPUs Ray reserves for each actor (default 1: a guest run takes one
+            core).
+        limits, cache_dir, pool, python_imports, record_files, egress: Each actor's
+            `Sandbox(...)` settings (see `Sandbox`). `cache_dir`, like the default one,
+            must be a folder on each node.
+        warmup: Languages each actor compiles or loads from its disk cache before the pool
+            is ready (`Sandbox.warmup`), e.g. `["python", "javascript"]`. Default none:
+            each actor does it on its first run of a language. With warmup, the first actor
+            starts alone, so on a fresh machine the interpreter is compiled once and the
+            others load it from the cache.
+        runtime_env: Ray's runtime environment for the actors. `EMBEDSANDBOX_HOME` is passed
+            to them in `env_vars` when it is set here, so actors on this machine share the
+            interpreter cache (give it here for other nodes, or set it on them).
+        actor_options: More of Ray's actor options (`resources`, `memory`,
+            `scheduling_strategy`, `max_concurrency`, ...); they win over the pool's own
+            (`num_cpus`, `scheduling_strategy="SPREAD"`, `runtime_env`).
+        address: What `ray.init(address=...)` connects to when Ray is not initialised in
+            this process yet (default: as `ray.init()`: `RAY_ADDRESS`, else a local Ray).
+
+    Raises:
+        ImportError: Ray is not installed (`pip install 'embedsandbox[ray]'`).
+        ConfigurationError: an option is out of range.
+        StoreError: an actor cannot open the store (its message, raised here).
+
+    """
+
+    def __init__(
+        self,
+        *,
+        actors: int | None = None,
+        store: str | os.PathLike[str] | None | Literal[_Default.STORE] = DEFAULT_STORE,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        num_cpus: float = 1,
+        limits: Limits | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+        pool: PoolOptions | None = None,
+        python_imports: Sequence[str] = (),
+        record_files: bool = False,
+        egress: EgressOptions | None = None,
+        warmup: Sequence[str] = (),
+        runtime_env: Mapping[str, Any] | None = None,
+        actor_options: Mapping[str, Any] | None = None,
+        address: str | None = None,
+    ) -> None:
+        ray = _import_ray()
+        if actors is not None and (not _is_int(actors) or not 1 <= actors <= MAX_ACTORS):
+            msg = f"actors must be an integer from 1 to {MAX_ACTORS}, got {actors!r}"
+            raise ConfigurationError(msg)
+        if not _is_int(max_in_flight) or not 1 <= max_in_flight <= 64:
+            msg = f"max_in_flight must be an integer from 1 to 64, got {max_in_flight!r}"
+            raise ConfigurationError(msg)
+        if isinstance(num_cpus, bool) or not isinstance(num_cpus, int | float) or num_cpus < 0:
+            msg = f"num_cpus must be a number of at least 0, got {num_cpus!r}"
+            raise ConfigurationError(msg)
+        if isinstance(warmup, str):
+            msg = f"warmup must be a list of languages, such as ['python'], got {warmup!r}"
+            raise ConfigurationError(msg)
+        if not ray.is_initialized():
+            ray.init(address=address)
+        sandbox_options: dict[str, Any] = {
+            "limits": limits,
+            "cache_dir": None if cache_dir is None else os.fspath(cache_dir),
+            "pool": pool,
+            "python_imports": tuple(python_imports),
+            "record_files": record_files,
+            "egress": egress,
+        }
+        if store is not DEFAULT_STORE:
+            sandbox_options["store"] = None if store is None else os.fspath(store)
+        self._store = sandbox_options.get("store", DEFAULT_STORE)
+        count = actors if actors is not None else _default_actors(ray, num_cpus)
+        env = dict(runtime_env or {})
+        env_vars = dict(env.get("env_vars") or {})
+        home = os.environ.get(HOME_ENV)
+        if home and HOME_ENV not in env_vars:
+            env_vars[HOME_ENV] = home
+        if env_vars:
+            env["env_vars"] = env_vars
+        options: dict[str, Any] = {"num_cpus": num_cpus, "scheduling_strategy": "SPREAD"}
+        if env:
+            options["runtime_env"] = env
+        options.update(actor_options or {})
+        remote_class = ray.remote(SandboxActor).options(**options)
+        languages = tuple(warmup)
+
+        def make() -> Any:
+            return remote_class.remote(sandbox_options, languages)
+
+        self._ray = ray
+        self._max_in_flight = max_in_flight
+        handles: list[Any] = []
+        try:
+            if languages and count > 1:
+                handles.append(make())  # alone first: a cold cache is compiled once
+                self._check_ready(handles)
+            handles.extend(make() for _ in range(count - len(handles)))
+            self._nodes = self._check_ready(handles)
+        except BaseException:
+            for handle in handles:
+                ray.kill(handle)
+            raise
+        self._slots = Slots(handles, max_in_flight, make)
+
+    def _check_ready(self, handles: list[Any]) -> list[str]:
+        nodes = []
+        for ok, value in self._ray.get([handle.ready.remote() for handle in handles]):
+            if not ok:
+                raise value
+            nodes.append(value["node_id"])
+        return nodes
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def __enter__(self) -> SandboxPool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Kill the actors (runs in flight on them fail). Idempotent."""
+        for handle in self._slots.close():
+            self._ray.kill(handle)
+
+    @property
+    def actors(self) -> int:
+        """How many actors the pool keeps."""
+        return len(self._slots.handles)
+
+    @property
+    def handles(self) -> tuple[Any, ...]:
+        """The actors' current Ray handles (for monitoring; `ray.kill` one to see it replaced)."""
+        return self._slots.handles
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        """The Ray node id each of the first actors started on, in actor order."""
+        return tuple(self._nodes)
+
+    @property
+    def replaced(self) -> int:
+        """How many actors died and were replaced since the pool started."""
+        return self._slots.replaced
+
+    @property
+    def store(self) -> str | None:
+        """The store the actors open, `None`, or `"default"` (each actor's default store)."""
+        return "default" if self._store is DEFAULT_STORE else self._store
+
+    # -- one run ---------------------------------------------------------------------------
+
+    def run_script(
+        self, request: ExecuteRequest | None = None, /, **fields: Unpack[ExecuteKeywords]
+    ) -> ExecuteResponse:
+        """`Sandbox.run_script` on one of the actors (the same arguments, result and errors)."""
+        job = _Job("script", _dump(_coerce(ExecuteRequest, request, fields)), None)
+        return _checked(ExecuteResponse, self._run(job))
+
+    def run_function(
+        self,
+        request: ExecuteFunctionRequest | None = None,
+        /,
+        **fields: Unpack[ExecuteFunctionKeywords],
+    ) -> ExecuteFunctionResponse:
+        """`Sandbox.run_function` on one of the actors."""
+        req = _coerce(ExecuteFunctionRequest, request, fields)
+        return _checked(ExecuteFunctionResponse, self._run(_Job("function", _dump(req), None)))
+
+    def run_tool(
+        self,
+        tool_id: str,
+        request: ExecuteToolRequest | None = None,
+        /,
+        **fields: Unpack[ExecuteToolKeywords],
+    ) -> ExecuteToolResponse:
+        """`Sandbox.run_tool` on one of the actors: the tool and its secrets from the store.
+
+        Env entries and `http` credentials that name a `secret_id` travel as the id; the
+        actor reads the value from its store.
+        """
+        req = _coerce(ExecuteToolRequest, request, fields)
+        job = _Job("tool", _dump(req), _tool_id(tool_id))
+        return _checked(ExecuteToolResponse, self._run(job))
+
+    async def run_script_async(
+        self, request: ExecuteRequest | None = None, /, **fields: Unpack[ExecuteKeywords]
+    ) -> ExecuteResponse:
+        """`run_script` awaiting the actor's reply, without blocking the event loop."""
+        job = _Job("script", _dump(_coerce(ExecuteRequest, request, fields)), None)
+        return _checked(ExecuteResponse, await self._run_async(job))
+
+    async def run_function_async(
+        self,
+        request: ExecuteFunctionRequest | None = None,
+        /,
+        **fields: Unpack[ExecuteFunctionKeywords],
+    ) -> ExecuteFunctionResponse:
+        """`run_function` awaiting the actor's reply."""
+        req = _coerce(ExecuteFunctionRequest, request, fields)
+        job = _Job("function", _dump(req), None)
+        return _checked(ExecuteFunctionResponse, await self._run_async(job))
+
+    async def run_tool_async(
+        self,
+        tool_id: str,
+        request: ExecuteToolRequest | None = None,
+        /,
+        **fields: Unpack[ExecuteToolKeywords],
+    ) -> ExecuteToolResponse:
+        """`run_tool` awaiting the actor's reply."""
+        req = _coerce(ExecuteToolRequest, request, fields)
+        job = _Job("tool", _dump(req), _tool_id(tool_id))
+        return _checked(ExecuteToolResponse, await self._run_async(job))
+
+    def _run(self, job: _Job) -> pydantic.BaseModel:
+        while True:
+            self._send(job, self._slots.acquire())
+            try:
+                reply = self._ray.get(job.ref)
+            except self._ray.exceptions.RayActorError as exc:
+                self._lost(job, exc)
+                continue
+            finally:
+                self._finish(job)
+            return _unpack(job.kind, reply)
+
+    async def _run_async(self, job: _Job) -> pydantic.BaseModel:
+        while True:
+            slot = self._slots.try_acquire()
+            if slot is None:  # every actor is full: wait for room off the event loop
+                slot = await asyncio.to_thread(self._slots.acquire)
+            self._send(job, slot)
+            try:
+                reply = await job.ref
+            except self._ray.exceptions.RayActorError as exc:
+                self._lost(job, exc)
+                continue
+            finally:
+                self._finish(job)
+            return _unpack(job.kind, reply)
+
+    def _send(self, job: _Job, slot: Slot) -> None:
+        # The one place a run's arguments are handed to Ray: the request's dump (secrets as
+        # ids only), its kind and the tool id.
+        job.slot = slot
+        job.attempts += 1
+        job.ref = slot.handle.run.remote(job.kind, job.request, job.tool_id)
+
+    def _finish(self, job: _Job) -> None:
+        if job.slot is not None:
+            self._slots.release(job.slot)
+            job.slot = None
+
+    def _lost(self, job: _Job, exc: BaseException) -> None:
+        """The actor of `job` died: replace it; raise unless the job may be sent again."""
+        assert job.slot is not None  # noqa: S101  # set by `_send`
+        old = self._slots.replace(job.slot)
+        if old is not None:
+            self._ray.kill(old)  # it may be unreachable rather than dead; make sure
+        if job.attempts >= 2:
+            msg = (
+                f"a {job.kind} run lost its Ray actor twice (it was sent again once, to a "
+                f"replacement actor): {type(exc).__name__}: {_first_line(exc)}"
+            )
+            raise ActorFailedError(msg) from None
+
+    # -- batches ---------------------------------------------------------------------------
+
+    def map(
+        self,
+        requests: Iterable[
+            ExecuteRequest | ExecuteFunctionRequest | ExecuteToolRequest | Mapping[str, Any]
+        ],
+        *,
+        kind: Literal["script", "function", "tool"] = "script",
+        tool_id: str | None = None,
+        return_exceptions: bool = False,
+    ) -> Iterator[Any]:
+        """Run many requests on the actors; yield their results in the requests' order.
+
+        `requests` may be lazy (a generator): it is read only as far as there is room, at
+        most `actors * max_in_flight` runs in flight and as many finished results held
+        back behind a slower earlier one. Each item is a request model (an `ExecuteRequest`
+        runs as `run_script`, an `ExecuteFunctionRequest` as `run_function`, an
+        `ExecuteToolRequest` as `run_tool(tool_id, ...)`) or a dict of fields, validated as
+        `kind` says (`"script"` by default). Models of several kinds may be mixed.
+
+        An item that fails validation, or whose run raises (a tool that does not exist, a
+        secret id that names nothing), raises its error when its turn to be yielded comes,
+        after every result before it; the batch then ends. With `return_exceptions=True`
+        the error is yielded in its place instead and the batch goes on. A run whose actor
+        dies is sent once more, in its place; a second loss is `ActorFailedError`.
+
+        Raises:
+            RequestValidationError: `kind` is not one of script, function, tool, or
+                `tool_id` is missing for tool requests.
+
+        """
+        if kind not in _REQUESTS:
+            msg = f"kind must be one of script, function, tool; got {kind!r}"
+            raise RequestValidationError(msg)
+        if tool_id is not None:
+            tool_id = _tool_id(tool_id)
+        return self._map(iter(requests), kind, tool_id, return_exceptions)
+
+    def _map(
+        self, items: Iterator[Any], kind: Kind, tool_id: str | None, return_exceptions: bool
+    ) -> Iterator[Any]:
+        ray = self._ray
+        window = 2 * self._max_in_flight * max(1, self.actors)
+        pending: deque[_Job] = deque()  # every job not yet yielded, in order
+        running: dict[Any, _Job] = {}  # by its ObjectRef
+        again: deque[_Job] = deque()  # lost their actor once; sent again when there is room
+        exhausted = False
+        try:
+            while True:
+                while again:
+                    slot = self._slots.try_acquire()
+                    if slot is None and not running:
+                        slot = self._slots.acquire()  # other callers hold every place
+                    if slot is None:
+                        break
+                    job = again.popleft()
+                    self._send(job, slot)
+                    running[job.ref] = job
+                while not again and not exhausted and len(pending) < window:
+                    slot = self._slots.try_acquire()
+                    if slot is None:
+                        if running:
+                            break
+                        slot = self._slots.acquire()
+                    try:
+                        item = next(items)
+                    except StopIteration:
+                        self._slots.release(slot)
+                        exhausted = True
+                        break
+                    job = _job(item, kind, tool_id)
+                    pending.append(job)
+                    if job.done:  # it failed validation: nothing to send
+                        self._slots.release(slot)
+                        continue
+                    self._send(job, slot)
+                    running[job.ref] = job
+                while pending and pending[0].done:
+                    job = pending.popleft()
+                    if job.error is None:
+                        yield job.result
+                    elif return_exceptions:
+                        yield job.error
+                    else:
+                        raise job.error
+                if not pending and exhausted:
+                    return
+                if not running:
+                    continue  # room again: send what waits
+                ready, _ = ray.wait(list(running), num_returns=1)
+                for ref in ready:
+                    job = running.pop(ref)
+                    try:
+                        reply = ray.get(ref)
+                    except ray.exceptions.RayActorError as exc:
+                        try:
+                            self._lost(job, exc)
+                        except ActorFailedError as failed:
+                            job.done, job.error = True, failed
+                        else:
+                            again.append(job)
+                        finally:
+                            self._finish(job)
+                        continue
+                    except Exception as exc:  # noqa: BLE001  # Ray's RayTaskError: a bug of ours
+                        reply = (False, exc)
+                    self._finish(job)
+                    job.done = True
+                    try:
+                        job.result = _unpack(job.kind, reply)
+                    except Exception as exc:  # noqa: BLE001  # held until its turn comes
+                        job.error = exc
+        finally:
+            for job in running.values():  # the batch was left early: free the places
+                self._finish(job)
+
+
+def _default_actors(ray: ModuleType, num_cpus: float) -> int:
+    cpus = float(ray.available_resources().get("CPU", 1))
+    return max(1, min(DEFAULT_MAX_ACTORS, int(cpus // num_cpus) if num_cpus else int(cpus)))
+
+
+def _job(item: Any, kind: Kind, tool_id: str | None) -> _Job:
+    """A batch item as a job; one that fails validation is a finished job holding its error."""
+    try:
+        if isinstance(item, ExecuteRequest):
+            return _Job("script", _dump(item), None)
+        if isinstance(item, ExecuteFunctionRequest):
+            return _Job("function", _dump(item), None)
+        if isinstance(item, ExecuteToolRequest):
+            return _Job("tool", _dump(item), _needs_tool_id(tool_id))
+        if isinstance(item, Mapping):
+            model = _REQUESTS[kind]
+            try:
+                req = model.model_validate(dict(item))
+            except pydantic.ValidationError as exc:
+                raise validation_error(model.__name__, exc) from None
+            return _Job(kind, _dump(req), _needs_tool_id(tool_id) if kind == "tool" else None)
+        msg = (
+            "map takes request models (ExecuteRequest, ExecuteFunctionRequest, "
+            f"ExecuteToolRequest) or dicts of their fields, got {type(item).__name__}"
+        )
+        raise RequestValidationError(msg)
+    except EmbedSandboxError as exc:
+        return _Job(kind, {}, None, done=True, error=exc)
+
+
+def _needs_tool_id(tool_id: str | None) -> str:
+    if tool_id is None:
+        msg = "tool requests in map need the tool: map(requests, tool_id='tool_...')"
+        raise RequestValidationError(msg)
+    return tool_id
+
+
+def _tool_id(tool_id: Any) -> str:
+    if not isinstance(tool_id, str):
+        msg = f"tool_id must be a tool's id (a string), got {type(tool_id).__name__}"
+        raise RequestValidationError(msg)
+    return tool_id
+
+
+def _dump(request: pydantic.BaseModel) -> dict[str, Any]:
+    # JSON-mode: plain data the actor validates again; fields left unset stay out.
+    return request.model_dump(mode="json", exclude_unset=True)
+
+
+def _unpack(kind: str, reply: Reply) -> pydantic.BaseModel:
+    ok, value = reply
+    if not ok:
+        raise value  # the actor's EmbedSandboxError, as itself
+    return _RESPONSES[kind].model_validate(value)
+
+
+def _checked(model: type[_R], value: pydantic.BaseModel) -> _R:
+    assert isinstance(value, model)  # noqa: S101  # `_unpack` built it from the job's kind
+    return value
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:300]
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
