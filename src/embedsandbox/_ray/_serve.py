@@ -7,7 +7,6 @@ per project, on the stores the options name, and its own worker pool.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -83,9 +82,13 @@ def serve_deployment(
         settings["num_replicas"] = num_replicas
     else:
         settings["autoscaling_config"] = dict(autoscaling_config or DEFAULT_AUTOSCALING)
-    builder = functools.partial(create_app, options or ServerOptions())
+    options = options or ServerOptions()
 
-    @serve.ingress(builder)  # type: ignore[misc]  # Serve's decorators are untyped
+    def build_app() -> Any:
+        # A function (Serve calls it on each replica; an app object would be pickled).
+        return create_app(options)
+
+    @serve.ingress(build_app)  # type: ignore[misc]  # Serve's decorators are untyped
     class EmbedSandboxServer:
         """One replica of the server (the routes are the app's)."""
 
