@@ -5,7 +5,7 @@
 
     ray.init()                                   # or let the pool do it (`ray.init()`)
     with SandboxPool(store="/shared/store.sqlite3") as pool:
-        pool.run_script(language="python", code="print(6 * 7)").stdout      # "42\\n"
+        pool.run_script(language="python", code="print(6 * 7)").stdout      # 42 and a newline
         for result in pool.map({"language": "javascript", "code": f"console.log({i})"}
                                for i in range(1000)):
             ...                                  # in order, at most 2 runs queued per actor
@@ -32,7 +32,7 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from types import ModuleType, TracebackType
+from types import TracebackType
 from typing import Any, Final, Literal, TypeVar, Unpack
 
 import pydantic
@@ -41,7 +41,7 @@ from ._egress import EgressOptions
 from ._keywords import ExecuteFunctionKeywords, ExecuteKeywords, ExecuteToolKeywords
 from ._options import PoolOptions
 from ._ray._actor import Kind, Reply, SandboxActor
-from ._ray._serve import serve_deployment
+from ._ray._serve import DEFAULT_AUTOSCALING, serve_deployment
 from ._ray._slots import Slot, Slots
 from ._sandbox import _coerce
 from ._validation import validation_error
@@ -57,9 +57,12 @@ from .models import (
 )
 
 __all__ = [
+    "ActorFailedError",
+    "DEFAULT_AUTOSCALING",
     "DEFAULT_MAX_ACTORS",
     "DEFAULT_MAX_IN_FLIGHT",
-    "ActorFailedError",
+    "DEFAULT_STORE",
+    "MAX_ACTORS",
     "SandboxPool",
     "serve_deployment",
 ]
@@ -71,7 +74,7 @@ DEFAULT_MAX_IN_FLIGHT: Final = 2
 it, so an actor never waits for the round trip between two runs."""
 MAX_ACTORS: Final = 1024
 """The most actors `actors=` may ask for."""
-HOME_ENV: Final = "EMBEDSANDBOX_HOME"
+_HOME_ENV: Final = "EMBEDSANDBOX_HOME"
 
 _R = TypeVar("_R", bound=pydantic.BaseModel)
 _RESPONSES: Final[dict[str, type[pydantic.BaseModel]]] = {
@@ -109,7 +112,7 @@ DEFAULT_STORE: Final = _Default.STORE
 """`SandboxPool(store=...)`'s default: each actor's `Sandbox()` default store."""
 
 
-def _import_ray() -> ModuleType:
+def _import_ray() -> Any:  # Ray is untyped to mypy here (`follow_imports = "skip"`)
     try:
         import ray
     except ImportError:
@@ -229,9 +232,9 @@ class SandboxPool:
         count = actors if actors is not None else _default_actors(ray, num_cpus)
         env = dict(runtime_env or {})
         env_vars = dict(env.get("env_vars") or {})
-        home = os.environ.get(HOME_ENV)
-        if home and HOME_ENV not in env_vars:
-            env_vars[HOME_ENV] = home
+        home = os.environ.get(_HOME_ENV)
+        if home and _HOME_ENV not in env_vars:
+            env_vars[_HOME_ENV] = home
         if env_vars:
             env["env_vars"] = env_vars
         options: dict[str, Any] = {"num_cpus": num_cpus, "scheduling_strategy": "SPREAD"}
@@ -532,20 +535,20 @@ class SandboxPool:
                         finally:
                             self._finish(job)
                         continue
-                    except Exception as exc:  # noqa: BLE001  # Ray's RayTaskError: a bug of ours
+                    except Exception as exc:  # Ray's RayTaskError: a bug of ours
                         reply = (False, exc)
                     self._finish(job)
                     job.done = True
                     try:
                         job.result = _unpack(job.kind, reply)
-                    except Exception as exc:  # noqa: BLE001  # held until its turn comes
+                    except Exception as exc:  # held until its turn comes
                         job.error = exc
         finally:
             for job in running.values():  # the batch was left early: free the places
                 self._finish(job)
 
 
-def _default_actors(ray: ModuleType, num_cpus: float) -> int:
+def _default_actors(ray: Any, num_cpus: float) -> int:
     cpus = float(ray.available_resources().get("CPU", 1))
     return max(1, min(DEFAULT_MAX_ACTORS, int(cpus // num_cpus) if num_cpus else int(cpus)))
 

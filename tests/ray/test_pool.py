@@ -60,7 +60,9 @@ def _batch(count: int) -> list[ExecuteRequest | ExecuteFunctionRequest]:
                 )
             case 4:
                 requests.append(
-                    ExecuteRequest(language="python", code=f"import sys\nprint('bye')\nsys.exit({i % 5})")
+                    ExecuteRequest(
+                        language="python", code=f"import sys\nprint('bye')\nsys.exit({i % 5})"
+                    )
                 )
             case 5:
                 requests.append(
@@ -116,7 +118,13 @@ def test_dicts_are_validated_as_the_kind_says(pool: SandboxPool) -> None:
     scripts = list(pool.map([{"language": "python", "code": "print(1)"}]))
     functions = list(
         pool.map(
-            [{"language": "javascript", "code": "function execute(i) { return i + 1 }", "input": 1}],
+            [
+                {
+                    "language": "javascript",
+                    "code": "function execute(i) { return i + 1 }",
+                    "input": 1,
+                }
+            ],
             kind="function",
         )
     )
@@ -174,9 +182,7 @@ def test_errors_from_the_actor_are_raised_as_themselves(pool: SandboxPool) -> No
 
 def test_async_twins_run_concurrently_on_the_actors(pool: SandboxPool) -> None:
     async def main() -> list[str]:
-        runs = [
-            pool.run_script_async(language="python", code=f"print({i} * 3)") for i in range(6)
-        ]
+        runs = [pool.run_script_async(language="python", code=f"print({i} * 3)") for i in range(6)]
         function = pool.run_function_async(
             language="python", code="def execute(input):\n    return input[::-1]", input="abc"
         )

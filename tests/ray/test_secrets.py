@@ -78,7 +78,9 @@ def test_a_tool_env_secret_is_read_by_id_on_the_actor(
         tool = sb.tools.create(name="token_hash", code=TOOL, language="python")
     env = [{"name": "TOKEN", "secret_id": secret_id}]
     one = pool.run_tool(tool.id, input={}, env=env)
-    batch = list(pool.map([{"input": i, "env": env} for i in range(4)], kind="tool", tool_id=tool.id))
+    batch = list(
+        pool.map([{"input": i, "env": env} for i in range(4)], kind="tool", tool_id=tool.id)
+    )
     expected = hashlib.sha256(value.encode()).hexdigest()
     assert one.output == expected  # the guest saw the value
     assert [r.output for r in batch] == [expected] * 4
@@ -105,7 +107,11 @@ def test_an_http_secret_is_injected_on_the_actor(
             language="python",
             code="import sys, urllib.request\nprint(urllib.request.urlopen(sys.argv[1]).read().decode())",
             args=[f"http://127.0.0.1:{port}/"],
-            http={"allow": [{"host": f"127.0.0.1:{port}", "auth": {"bearer": {"secret_id": secret_id}}}]},
+            http={
+                "allow": [
+                    {"host": f"127.0.0.1:{port}", "auth": {"bearer": {"secret_id": secret_id}}}
+                ]
+            },
         )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "ok\n"

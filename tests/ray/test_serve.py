@@ -31,7 +31,9 @@ def served(ray_cluster: None, tmp_path: Path) -> Iterator[tuple[str, str]]:
     keys.close()
     port = _free_port()
     serve.start(http_options={"host": "127.0.0.1", "port": port})
-    options = ServerOptions(store=tmp_path / "store.sqlite3", keys=tmp_path / "keys.sqlite3", workers=1)
+    options = ServerOptions(
+        store=tmp_path / "store.sqlite3", keys=tmp_path / "keys.sqlite3", workers=1
+    )
     # no CPU reserved: the session's pool holds the small cluster's CPUs
     app = serve_deployment(options, num_replicas=1, ray_actor_options={"num_cpus": 0})
     serve.run(app, route_prefix="/")

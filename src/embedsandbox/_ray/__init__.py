@@ -1,2 +1,5 @@
-"""Internals of `embedsandbox.ray`: the actor (`_actor`), the pool's slots (`_slots`) and the
-Ray Serve deployment (`_serve`). Nothing here imports Ray at module level except `_serve`."""
+"""Internals of `embedsandbox.ray`: the actor, the pool's slots, the Ray Serve deployment.
+
+`_actor` (the class each actor is), `_slots` (which actor takes the next run, replacement),
+`_serve` (the server's app behind `@serve.ingress`). None imports Ray at module level.
+"""

@@ -88,7 +88,7 @@ def serve_deployment(
         # A function (Serve calls it on each replica; an app object would be pickled).
         return create_app(options)
 
-    @serve.ingress(build_app)  # type: ignore[misc]  # Serve's decorators are untyped
+    @serve.ingress(build_app)
     class EmbedSandboxServer:
         """One replica of the server (the routes are the app's)."""
 
