@@ -59,10 +59,12 @@ from .models import (
 __all__ = [
     "ActorFailedError",
     "DEFAULT_AUTOSCALING",
+    "DEFAULT_CHUNK_SIZE",
     "DEFAULT_MAX_ACTORS",
     "DEFAULT_MAX_IN_FLIGHT",
     "DEFAULT_STORE",
     "MAX_ACTORS",
+    "MAX_CHUNK_SIZE",
     "SandboxPool",
     "serve_deployment",
 ]
@@ -72,6 +74,9 @@ DEFAULT_MAX_ACTORS: Final = 32
 DEFAULT_MAX_IN_FLIGHT: Final = 2
 """Runs sent to one actor before its earlier ones finished: one running, one queued behind
 it, so an actor never waits for the round trip between two runs."""
+DEFAULT_CHUNK_SIZE: Final = 8
+"""Consecutive runs `map` sends to an actor in one Ray call."""
+MAX_CHUNK_SIZE: Final = 1000
 MAX_ACTORS: Final = 1024
 """The most actors `actors=` may ask for."""
 _HOME_ENV: Final = "EMBEDSANDBOX_HOME"
@@ -137,6 +142,22 @@ class _Job:
     done: bool = False
     result: Any = None
     error: BaseException | None = None
+
+    def describe(self) -> str:
+        return f"a {self.kind} run"
+
+
+@dataclass
+class _Chunk:
+    """Consecutive jobs of a batch sent in one Ray call (`SandboxActor.run_many`)."""
+
+    jobs: list[_Job]
+    slot: Slot | None = None
+    ref: Any = None
+    attempts: int = 0
+
+    def describe(self) -> str:
+        return f"a chunk of {len(self.jobs)} runs"
 
 
 class SandboxPool:
@@ -412,20 +433,27 @@ class SandboxPool:
         job.attempts += 1
         job.ref = slot.handle.run.remote(job.kind, job.request, job.tool_id)
 
-    def _finish(self, job: _Job) -> None:
-        if job.slot is not None:
-            self._slots.release(job.slot)
-            job.slot = None
+    def _send_chunk(self, chunk: _Chunk, slot: Slot) -> None:
+        # As `_send`, for a chunk of `map`: the dumps of its jobs (secrets as ids only).
+        chunk.slot = slot
+        chunk.attempts += 1
+        jobs = [(job.kind, job.request, job.tool_id) for job in chunk.jobs]
+        chunk.ref = slot.handle.run_many.remote(jobs)
 
-    def _lost(self, job: _Job, exc: BaseException) -> None:
-        """The actor of `job` died: replace it; raise unless the job may be sent again."""
-        assert job.slot is not None  # noqa: S101  # set by `_send`
-        old = self._slots.replace(job.slot)
+    def _finish(self, unit: _Job | _Chunk) -> None:
+        if unit.slot is not None:
+            self._slots.release(unit.slot)
+            unit.slot = None
+
+    def _lost(self, unit: _Job | _Chunk, exc: BaseException) -> None:
+        """The actor of `unit` died: replace it; raise unless it may be sent again."""
+        assert unit.slot is not None  # noqa: S101  # set when it was sent
+        old = self._slots.replace(unit.slot)
         if old is not None:
             self._ray.kill(old)  # it may be unreachable rather than dead; make sure
-        if job.attempts >= 2:
+        if unit.attempts >= 2:
             msg = (
-                f"a {job.kind} run lost its Ray actor twice (it was sent again once, to a "
+                f"{unit.describe()} lost its Ray actor twice (it was sent again once, to a "
                 f"replacement actor): {type(exc).__name__}: {_first_line(exc)}"
             )
             raise ActorFailedError(msg) from None
@@ -441,42 +469,57 @@ class SandboxPool:
         kind: Literal["script", "function", "tool"] = "script",
         tool_id: str | None = None,
         return_exceptions: bool = False,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
     ) -> Iterator[Any]:
         """Run many requests on the actors; yield their results in the requests' order.
 
-        `requests` may be lazy (a generator): it is read only as far as there is room, at
-        most `actors * max_in_flight` runs in flight and as many finished results held
-        back behind a slower earlier one. Each item is a request model (an `ExecuteRequest`
-        runs as `run_script`, an `ExecuteFunctionRequest` as `run_function`, an
-        `ExecuteToolRequest` as `run_tool(tool_id, ...)`) or a dict of fields, validated as
-        `kind` says (`"script"` by default). Models of several kinds may be mixed.
+        Each item is a request model (an `ExecuteRequest` runs as `run_script`, an
+        `ExecuteFunctionRequest` as `run_function`, an `ExecuteToolRequest` as
+        `run_tool(tool_id, ...)`) or a dict of fields, validated as `kind` says
+        (`"script"` by default). Models of several kinds may be mixed.
+
+        `requests` may be lazy (a generator): it is read only as far as there is room.
+        Items go to the actors in chunks of up to `chunk_size` consecutive runs, one Ray
+        call each (default 8: Ray's own cost per call is paid once per chunk; 1 sends each
+        run alone, for long runs that should spread over the actors one by one). At most
+        `max_in_flight` chunks are sent to an actor at once, and at most twice as many
+        runs as are in flight are held, finished, behind a slower earlier one.
 
         An item that fails validation, or whose run raises (a tool that does not exist, a
         secret id that names nothing), raises its error when its turn to be yielded comes,
         after every result before it; the batch then ends. With `return_exceptions=True`
-        the error is yielded in its place instead and the batch goes on. A run whose actor
-        dies is sent once more, in its place; a second loss is `ActorFailedError`.
+        the error is yielded in its place instead and the batch goes on. A chunk whose
+        actor dies is sent once more, in its place; a second loss is `ActorFailedError`.
 
         Raises:
-            RequestValidationError: `kind` is not one of script, function, tool, or
-                `tool_id` is missing for tool requests.
+            RequestValidationError: `kind` is not one of script, function, tool,
+                `chunk_size` is not from 1 to 1000, or `tool_id` is missing for tool
+                requests.
 
         """
         if kind not in _REQUESTS:
             msg = f"kind must be one of script, function, tool; got {kind!r}"
             raise RequestValidationError(msg)
+        if not _is_int(chunk_size) or not 1 <= chunk_size <= MAX_CHUNK_SIZE:
+            msg = f"chunk_size must be an integer from 1 to {MAX_CHUNK_SIZE}, got {chunk_size!r}"
+            raise RequestValidationError(msg)
         if tool_id is not None:
             tool_id = _tool_id(tool_id)
-        return self._map(iter(requests), kind, tool_id, return_exceptions)
+        return self._map(iter(requests), kind, tool_id, return_exceptions, chunk_size)
 
     def _map(
-        self, items: Iterator[Any], kind: Kind, tool_id: str | None, return_exceptions: bool
+        self,
+        items: Iterator[Any],
+        kind: Kind,
+        tool_id: str | None,
+        return_exceptions: bool,
+        chunk_size: int,
     ) -> Iterator[Any]:
         ray = self._ray
-        window = 2 * self._max_in_flight * max(1, self.actors)
+        window = 2 * self._max_in_flight * max(1, self.actors) * chunk_size
         pending: deque[_Job] = deque()  # every job not yet yielded, in order
-        running: dict[Any, _Job] = {}  # by its ObjectRef
-        again: deque[_Job] = deque()  # lost their actor once; sent again when there is room
+        running: dict[Any, _Chunk] = {}  # by its ObjectRef
+        again: deque[_Chunk] = deque()  # lost their actor once; sent again when there is room
         exhausted = False
         try:
             while True:
@@ -486,28 +529,31 @@ class SandboxPool:
                         slot = self._slots.acquire()  # other callers hold every place
                     if slot is None:
                         break
-                    job = again.popleft()
-                    self._send(job, slot)
-                    running[job.ref] = job
+                    chunk = again.popleft()
+                    self._send_chunk(chunk, slot)
+                    running[chunk.ref] = chunk
                 while not again and not exhausted and len(pending) < window:
                     slot = self._slots.try_acquire()
                     if slot is None:
                         if running:
                             break
                         slot = self._slots.acquire()
-                    try:
-                        item = next(items)
-                    except StopIteration:
-                        self._slots.release(slot)
-                        exhausted = True
-                        break
-                    job = _job(item, kind, tool_id)
-                    pending.append(job)
-                    if job.done:  # it failed validation: nothing to send
+                    chunk = _Chunk([])
+                    while len(chunk.jobs) < chunk_size and len(pending) < window:
+                        try:
+                            item = next(items)
+                        except StopIteration:
+                            exhausted = True
+                            break
+                        job = _job(item, kind, tool_id)
+                        pending.append(job)
+                        if not job.done:  # one that failed validation is not sent
+                            chunk.jobs.append(job)
+                    if not chunk.jobs:
                         self._slots.release(slot)
                         continue
-                    self._send(job, slot)
-                    running[job.ref] = job
+                    self._send_chunk(chunk, slot)
+                    running[chunk.ref] = chunk
                 while pending and pending[0].done:
                     job = pending.popleft()
                     if job.error is None:
@@ -522,30 +568,35 @@ class SandboxPool:
                     continue  # room again: send what waits
                 ready, _ = ray.wait(list(running), num_returns=1)
                 for ref in ready:
-                    job = running.pop(ref)
-                    try:
-                        reply = ray.get(ref)
-                    except ray.exceptions.RayActorError as exc:
-                        try:
-                            self._lost(job, exc)
-                        except ActorFailedError as failed:
-                            job.done, job.error = True, failed
-                        else:
-                            again.append(job)
-                        finally:
-                            self._finish(job)
-                        continue
-                    except Exception as exc:  # Ray's RayTaskError: a bug of ours
-                        reply = (False, exc)
-                    self._finish(job)
-                    job.done = True
-                    try:
-                        job.result = _unpack(job.kind, reply)
-                    except Exception as exc:  # held until its turn comes
-                        job.error = exc
+                    self._settle(running.pop(ref), again)
         finally:
-            for job in running.values():  # the batch was left early: free the places
-                self._finish(job)
+            for chunk in running.values():  # the batch was left early: free the places
+                self._finish(chunk)
+
+    def _settle(self, chunk: _Chunk, again: deque[_Chunk]) -> None:
+        """A chunk's call ended: its jobs' results, or the chunk queued to be sent again."""
+        try:
+            replies: list[Reply] = self._ray.get(chunk.ref)
+        except self._ray.exceptions.RayActorError as exc:
+            try:
+                self._lost(chunk, exc)
+            except ActorFailedError as failed:
+                for job in chunk.jobs:
+                    job.done, job.error = True, failed
+            else:
+                again.append(chunk)
+            finally:
+                self._finish(chunk)
+            return
+        except Exception as exc:  # noqa: BLE001  # Ray's RayTaskError: a bug of ours
+            replies = [(False, exc)] * len(chunk.jobs)
+        self._finish(chunk)
+        for job, reply in zip(chunk.jobs, replies, strict=True):
+            job.done = True
+            try:
+                job.result = _unpack(job.kind, reply)
+            except Exception as exc:  # noqa: BLE001  # held until its turn comes
+                job.error = exc
 
 
 def _default_actors(ray: Any, num_cpus: float) -> int:

@@ -132,7 +132,8 @@ def test_dicts_are_validated_as_the_kind_says(pool: SandboxPool) -> None:
     assert functions[0].output == 2
 
 
-def test_map_reads_lazily_and_holds_a_bounded_window(pool: SandboxPool) -> None:
+@pytest.mark.parametrize("chunk_size", [1, 8])
+def test_map_reads_lazily_and_holds_a_bounded_window(pool: SandboxPool, chunk_size: int) -> None:
     pulled = 0
 
     def requests() -> Iterator[dict[str, Any]]:
@@ -140,19 +141,20 @@ def test_map_reads_lazily_and_holds_a_bounded_window(pool: SandboxPool) -> None:
         # The first run is slow; the ones behind it finish first and wait in the window.
         yield {"language": "python", "code": "import time\ntime.sleep(1.5)\nprint('first')"}
         pulled += 1
-        for i in range(1, 100):
+        for i in range(1, 200):
             yield {"language": "javascript", "code": f"console.log({i})"}
             pulled += 1
 
-    results = pool.map(requests())
+    results = pool.map(requests(), chunk_size=chunk_size)
     assert pulled == 0  # nothing is read before the first result is asked for
     first = next(results)
-    window = 2 * 2 * pool.actors  # 2 in flight per actor, as many finished held back
+    # 2 chunks in flight per actor, and as many runs again held back, finished
+    window = 2 * 2 * pool.actors * chunk_size
     assert first.stdout == "first\n"
-    assert pulled <= window
+    assert window // 2 <= pulled <= window
     rest = [r.stdout for r in results]
-    assert rest == [f"{i}\n" for i in range(1, 100)]
-    assert pulled == 100
+    assert rest == [f"{i}\n" for i in range(1, 200)]
+    assert pulled == 200
 
 
 def test_a_bad_item_raises_in_its_place(pool: SandboxPool) -> None:

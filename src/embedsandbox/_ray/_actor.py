@@ -72,6 +72,14 @@ class SandboxActor:
             return False, exc
         return True, response.model_dump(mode="json")
 
+    def run_many(self, jobs: list[tuple[Kind, dict[str, Any], str | None]]) -> list[Reply]:
+        """Several runs one after another (a chunk of `SandboxPool.map`), their replies in order.
+
+        One Ray call for several runs: Ray's cost per call (about 0.5 to 1 ms of CPU on each
+        side) is paid once per chunk instead of once per run.
+        """
+        return [self.run(kind, request, tool_id) for kind, request, tool_id in jobs]
+
     def close(self) -> None:
         """Close the Sandbox (its engines' threads and guests); the pool then kills the actor."""
         if self._sandbox is not None:

@@ -1,0 +1,148 @@
+"""Throughput of a Ray `SandboxPool` of 2 actors against one in-process Sandbox, and the
+per-call cost of going through Ray.
+
+    python benchmarks/bench_ray.py                 # 5 rounds of a 200-run batch (~1 minute)
+    python benchmarks/bench_ray.py --rounds 9 --batch 400
+
+The batch is the same for both: Python and JavaScript scripts, half each, small runs (the
+kind an agent loop or a grader sends) so that the per-run overhead counts. "in-process" runs
+it back to back on one thread of one `Sandbox(store=None)`; "ray pool" sends it through
+`SandboxPool(actors=2, store=None).map(...)` on a local `ray.init(num_cpus=2)`. Rounds
+alternate between the two, so drift in the machine's speed hits both alike; the medians of
+the rounds are compared. Target: >= 1.7x on 2 cores.
+
+Per-call overhead: single `run_script` calls one after another (nothing else in flight),
+through the pool and in-process, interleaved; the overhead is the pool's p50 latency minus the
+in-process p50 (serialising the request and the result, Ray's actor call and reply).
+Target: <= 2 ms.
+
+A native control shows what this machine gives two CPU-bound processes at that moment (other
+work may be loading it): the time of one CPython busy loop against two at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+import ray
+
+from embedsandbox import ExecuteRequest, Sandbox
+from embedsandbox.ray import SandboxPool
+
+_LOOP = "s = 0\nfor i in range(3_000_000): s += i\n"
+
+
+def _batch(size: int) -> list[ExecuteRequest]:
+    return [
+        ExecuteRequest(language="python", code=f"print(sum(range({i})))")
+        if i % 2
+        else ExecuteRequest(language="javascript", code=f"console.log({i} * 2)")
+        for i in range(size)
+    ]
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def _native_control() -> float:
+    """How much faster two CPython busy loops finish together than one after the other."""
+
+    def spawn(count: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-S", "-c", _LOOP]) for _ in range(count)]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - start
+
+    one = statistics.median(spawn(1) for _ in range(3))
+    two = statistics.median(spawn(2) for _ in range(3))
+    return 2 * one / two
+
+
+def _p(values: list[float], q: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(len(values) * q))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the batch, each side")
+    parser.add_argument("--batch", type=int, default=200, help="runs in one batch")
+    parser.add_argument("--calls", type=int, default=300, help="single calls, each side")
+    options = parser.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, Ray {ray.__version__}; {_load()}"
+    )
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    batch = _batch(options.batch)
+    local = Sandbox(store=None)
+    local.warmup(["python", "javascript"])
+    pool = SandboxPool(actors=2, store=None, warmup=["python", "javascript"])
+    for request in batch[:20]:  # both sides' warm pools and code paths in use
+        local.run_script(request)
+    list(pool.map(batch[:40]))
+
+    rates: dict[str, list[float]] = {"in-process": [], "ray pool": []}
+    outputs: dict[str, list[Any]] = {}
+    for _ in range(options.rounds):
+        start = time.perf_counter()
+        outputs["in-process"] = [local.run_script(request).stdout for request in batch]
+        rates["in-process"].append(len(batch) / (time.perf_counter() - start))
+        start = time.perf_counter()
+        outputs["ray pool"] = [result.stdout for result in pool.map(batch)]
+        rates["ray pool"].append(len(batch) / (time.perf_counter() - start))
+    assert outputs["in-process"] == outputs["ray pool"], "the two sides disagree"
+    print(f"\nbatch of {len(batch)} runs (Python and JavaScript), {options.rounds} rounds each")
+    for name, values in rates.items():
+        print(
+            f"  {name:10}  median {statistics.median(values):7.1f} runs/s   "
+            f"(min {min(values):.1f}, max {max(values):.1f})"
+        )
+    ratio = statistics.median(rates["ray pool"]) / statistics.median(rates["in-process"])
+    print(f"  throughput ratio, ray pool / in-process: {ratio:.2f}x  (target >= 1.7x)")
+
+    latencies: dict[str, dict[str, list[float]]] = {
+        "ray pool": {"python": [], "javascript": []},
+        "in-process": {"python": [], "javascript": []},
+    }
+    calls = {
+        "python": ExecuteRequest(language="python", code="print('hello')"),
+        "javascript": ExecuteRequest(language="javascript", code="console.log('hello')"),
+    }
+    for i in range(options.calls):
+        language = "python" if i % 2 else "javascript"
+        request = calls[language]
+        start = time.perf_counter()
+        pool.run_script(request)
+        latencies["ray pool"][language].append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        local.run_script(request)
+        latencies["in-process"][language].append((time.perf_counter() - start) * 1000)
+    print(f"\nsingle calls one after another, {options.calls // 2} per language and side")
+    for language in ("python", "javascript"):
+        remote = latencies["ray pool"][language]
+        here = latencies["in-process"][language]
+        overhead = statistics.median(remote) - statistics.median(here)
+        print(
+            f"  {language:10}  ray pool p50 {statistics.median(remote):.2f} ms "
+            f"(p95 {_p(remote, 0.95):.2f}), in-process p50 {statistics.median(here):.2f} ms "
+            f"(p95 {_p(here, 0.95):.2f}); overhead p50 {overhead:.2f} ms  (target <= 2 ms)"
+        )
+    pool.close()
+    local.close()
+    ray.shutdown()
+    print(f"\nnative control: 2 CPython busy loops at once finish {_native_control():.2f}x "
+          f"as fast as one after the other; {_load()}")
+
+
+if __name__ == "__main__":
+    main()
