@@ -8,7 +8,7 @@
         pool.run_script(language="python", code="print(6 * 7)").stdout      # 42 and a newline
         for result in pool.map({"language": "javascript", "code": f"console.log({i})"}
                                for i in range(1000)):
-            ...                                  # in order, at most 2 runs queued per actor
+            ...                                  # in order; chunks of 8 runs, 2 per actor
 
 Each actor opens its own `Sandbox(store=...)` (engines, warm pools, the on-disk interpreter
 cache) once and keeps it; Ray's scheduler places the actors over the cluster's nodes
@@ -177,9 +177,9 @@ class SandboxPool:
             shared file on one machine) or a store URL; passed to the actors as it is.
             Default: each actor's own default store (`$EMBEDSANDBOX_HOME/store.sqlite3`).
             `None`: no history, and no tools or secrets (each actor's would be its own).
-        max_in_flight: Runs sent to one actor at once (default 2: one running, one
-            queued). `map` keeps at most `actors * max_in_flight` runs in flight, and
-            holds at most as many finished results again while an earlier one is running.
+        max_in_flight: Calls sent to one actor at once (default 2: one running, one
+            queued behind it). `map` keeps at most `actors * max_in_flight` chunks in
+            flight (see `map`).
         num_cpus: The CPUs Ray reserves for each actor (default 1: a guest run takes one
             core).
         limits, cache_dir, pool, python_imports, record_files, egress: Each actor's
@@ -588,14 +588,14 @@ class SandboxPool:
             finally:
                 self._finish(chunk)
             return
-        except Exception as exc:  # noqa: BLE001  # Ray's RayTaskError: a bug of ours
+        except Exception as exc:  # Ray's RayTaskError: a bug of ours
             replies = [(False, exc)] * len(chunk.jobs)
         self._finish(chunk)
         for job, reply in zip(chunk.jobs, replies, strict=True):
             job.done = True
             try:
                 job.result = _unpack(job.kind, reply)
-            except Exception as exc:  # noqa: BLE001  # held until its turn comes
+            except Exception as exc:  # held until its turn comes
                 job.error = exc
 
 
