@@ -3,6 +3,7 @@ per-call cost of going through Ray.
 
     python benchmarks/bench_ray.py                 # 5 rounds of a 200-run batch (~1 minute)
     python benchmarks/bench_ray.py --rounds 9 --batch 400
+    python benchmarks/bench_ray.py --work 100000      # longer runs: a loop in each
 
 The batch is the same for both: Python and JavaScript scripts, half each, small runs (the
 kind an agent loop or a grader sends) so that the per-run overhead counts. "in-process" runs
@@ -40,11 +41,16 @@ from embedsandbox.ray import SandboxPool
 _LOOP = "s = 0\nfor i in range(3_000_000): s += i\n"
 
 
-def _batch(size: int) -> list[ExecuteRequest]:
+def _batch(size: int, work: int) -> list[ExecuteRequest]:
+    if work:  # a loop of `work` steps in each run: longer runs
+        python = "s = 0\nfor k in range({n}): s += k % 7\nprint(s, {i})"
+        javascript = "let s = 0; for (let k = 0; k < {n}; k++) s += k % 7; console.log(s, {i})"
+    else:
+        python, javascript = "print(sum(range({i})))", "console.log({i} * 2)"
     return [
-        ExecuteRequest(language="python", code=f"print(sum(range({i})))")
+        ExecuteRequest(language="python", code=python.format(n=work, i=i))
         if i % 2
-        else ExecuteRequest(language="javascript", code=f"console.log({i} * 2)")
+        else ExecuteRequest(language="javascript", code=javascript.format(n=work, i=i))
         for i in range(size)
     ]
 
@@ -78,13 +84,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the batch, each side")
     parser.add_argument("--batch", type=int, default=200, help="runs in one batch")
     parser.add_argument("--calls", type=int, default=300, help="single calls, each side")
+    parser.add_argument(
+        "--work", type=int, default=0, help="loop steps in each batch run (default 0: tiny runs)"
+    )
     options = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, Ray {ray.__version__}; {_load()}"
     )
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
-    batch = _batch(options.batch)
+    batch = _batch(options.batch, options.work)
     local = Sandbox(store=None)
     local.warmup(["python", "javascript"])
     pool = SandboxPool(actors=2, store=None, warmup=["python", "javascript"])
@@ -102,7 +111,8 @@ def main() -> None:
         outputs["ray pool"] = [result.stdout for result in pool.map(batch)]
         rates["ray pool"].append(len(batch) / (time.perf_counter() - start))
     assert outputs["in-process"] == outputs["ray pool"], "the two sides disagree"
-    print(f"\nbatch of {len(batch)} runs (Python and JavaScript), {options.rounds} rounds each")
+    what = f"a loop of {options.work} steps each" if options.work else "tiny runs"
+    print(f"\nbatch of {len(batch)} runs (Python and JavaScript, {what}), {options.rounds} rounds")
     for name, values in rates.items():
         print(
             f"  {name:10}  median {statistics.median(values):7.1f} runs/s   "
