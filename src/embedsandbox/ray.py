@@ -238,7 +238,7 @@ class SandboxPool:
             msg = f"warmup must be a list of languages, such as ['python'], got {warmup!r}"
             raise ConfigurationError(msg)
         if not ray.is_initialized():
-            ray.init(address=address)
+            _init(ray, address)
         sandbox_options: dict[str, Any] = {
             "limits": limits,
             "cache_dir": None if cache_dir is None else os.fspath(cache_dir),
@@ -597,6 +597,21 @@ class SandboxPool:
                 job.result = _unpack(job.kind, reply)
             except Exception as exc:  # held until its turn comes
                 job.error = exc
+
+
+def _init(ray: Any, address: str | None) -> None:
+    """`ray.init`, without leaving Python's faulthandler on if it was off.
+
+    Ray's `ray.init` enables faulthandler in this process; after a Sandbox here ran its first
+    guest, that replaces wasmtime's SIGSEGV handler and the Sandbox refuses further runs
+    (`RuntimeUnavailableError`). `faulthandler.disable()` puts the previous handler back.
+    """
+    import faulthandler
+
+    enabled = faulthandler.is_enabled()
+    ray.init(address=address)
+    if not enabled and faulthandler.is_enabled():
+        faulthandler.disable()
 
 
 def _default_actors(ray: Any, num_cpus: float) -> int:

@@ -4,6 +4,9 @@ order, read lazily with a bounded window; the async twins; errors raised as them
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,3 +211,26 @@ def test_a_pool_without_actors_has_one_per_available_cpu(ray_cluster: None, tmp_
     with SandboxPool(store=tmp_path / "store.sqlite3") as default_pool:
         assert default_pool.actors == max(1, free)
         assert default_pool.run_script(language="javascript", code="console.log(2)").stdout == "2\n"
+
+
+def test_a_pool_started_after_local_runs_leaves_them_working(ray_cluster: None) -> None:
+    # A script (no pytest, whose own faulthandler is on) ran a guest, then the pool started
+    # Ray in it: Ray's `ray.init` turns faulthandler on, which would take wasmtime's SIGSEGV
+    # handler; the pool turns it off again, so the script's own Sandbox keeps running.
+    script = textwrap.dedent(
+        f"""
+        import faulthandler
+        from embedsandbox import Sandbox
+        from embedsandbox.ray import SandboxPool
+        sb = Sandbox(store=None)
+        print(sb.run_script(language="python", code="print(1)").stdout.strip())
+        with SandboxPool(actors=1, num_cpus=0, store=None, address={ray.get_runtime_context().gcs_address!r}) as pool:
+            print(pool.run_script(language="python", code="print(2)").stdout.strip())
+        print(sb.run_script(language="python", code="print(3)").stdout.strip(), faulthandler.is_enabled())
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["1", "2", "3 False"]
