@@ -249,7 +249,9 @@ class SandboxPool:
         }
         if store is not DEFAULT_STORE:
             sandbox_options["store"] = None if store is None else os.fspath(store)
-        self._store = sandbox_options.get("store", DEFAULT_STORE)
+        self._store: str | None | Literal[_Default.STORE] = sandbox_options.get(
+            "store", DEFAULT_STORE
+        )
         count = actors if actors is not None else _default_actors(ray, num_cpus)
         env = dict(runtime_env or {})
         env_vars = dict(env.get("env_vars") or {})
@@ -330,9 +332,9 @@ class SandboxPool:
         return self._slots.replaced
 
     @property
-    def store(self) -> str | None:
-        """The store the actors open, `None`, or `"default"` (each actor's default store)."""
-        return "default" if self._store is DEFAULT_STORE else self._store
+    def store(self) -> str | None | Literal[_Default.STORE]:
+        """The store the actors open, `None`, or `DEFAULT_STORE` (each actor's default)."""
+        return self._store
 
     # -- one run ---------------------------------------------------------------------------
 

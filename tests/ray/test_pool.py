@@ -210,6 +210,8 @@ def test_a_pool_without_actors_has_one_per_available_cpu(ray_cluster: None, tmp_
     # (a store of the test's own: the default one is in the user's data folder)
     with SandboxPool(store=tmp_path / "store.sqlite3") as default_pool:
         assert default_pool.actors == max(1, free)
+        assert set(default_pool.nodes) == {ray.get_runtime_context().get_node_id()}
+        assert default_pool.store == str(tmp_path / "store.sqlite3")
         assert default_pool.run_script(language="javascript", code="console.log(2)").stdout == "2\n"
 
 

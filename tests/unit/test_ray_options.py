@@ -20,7 +20,10 @@ def test_a_missing_ray_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_missing_ray_serve_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ray
+
     monkeypatch.setitem(sys.modules, "ray.serve", None)
+    monkeypatch.delattr(ray, "serve", raising=False)  # imported already by tests/ray
     with pytest.raises(ImportError, match=r"pip install 'embedsandbox\[ray-serve\]'"):
         serve_deployment()
 
