@@ -85,6 +85,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200, help="runs in one batch")
     parser.add_argument("--calls", type=int, default=300, help="single calls, each side")
     parser.add_argument(
+        "--chunk-size", type=int, default=None, help="map's chunk_size (default: its own sizing)"
+    )
+    parser.add_argument(
         "--work", type=int, default=0, help="loop steps in each batch run (default 0: tiny runs)"
     )
     options = parser.parse_args()
@@ -108,10 +111,13 @@ def main() -> None:
         outputs["in-process"] = [local.run_script(request).stdout for request in batch]
         rates["in-process"].append(len(batch) / (time.perf_counter() - start))
         start = time.perf_counter()
-        outputs["ray pool"] = [result.stdout for result in pool.map(batch)]
+        outputs["ray pool"] = [
+            result.stdout for result in pool.map(batch, chunk_size=options.chunk_size)
+        ]
         rates["ray pool"].append(len(batch) / (time.perf_counter() - start))
     assert outputs["in-process"] == outputs["ray pool"], "the two sides disagree"
     what = f"a loop of {options.work} steps each" if options.work else "tiny runs"
+    what += f"; map's chunk_size {options.chunk_size or 'sized by the pool'}"
     print(f"\nbatch of {len(batch)} runs (Python and JavaScript, {what}), {options.rounds} rounds")
     for name, values in rates.items():
         print(

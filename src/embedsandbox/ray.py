@@ -59,10 +59,11 @@ from .models import (
 __all__ = [
     "ActorFailedError",
     "DEFAULT_AUTOSCALING",
-    "DEFAULT_CHUNK_SIZE",
+    "CHUNK_TARGET_S",
     "DEFAULT_MAX_ACTORS",
     "DEFAULT_MAX_IN_FLIGHT",
     "DEFAULT_STORE",
+    "FIRST_CHUNK_SIZE",
     "MAX_ACTORS",
     "MAX_CHUNK_SIZE",
     "SandboxPool",
@@ -74,9 +75,14 @@ DEFAULT_MAX_ACTORS: Final = 32
 DEFAULT_MAX_IN_FLIGHT: Final = 2
 """Runs sent to one actor before its earlier ones finished: one running, one queued behind
 it, so an actor never waits for the round trip between two runs."""
-DEFAULT_CHUNK_SIZE: Final = 8
-"""Consecutive runs `map` sends to an actor in one Ray call."""
-MAX_CHUNK_SIZE: Final = 1000
+CHUNK_TARGET_S: Final = 0.05
+"""What `map` aims a chunk's runs to take on its actor when it sizes chunks itself: long
+enough that Ray's own cost per call (about a millisecond) is a few percent of it, short
+enough that the actors finish a batch within about this much of each other."""
+FIRST_CHUNK_SIZE: Final = 4
+"""The runs in `map`'s first chunks, before it has measured any."""
+MAX_CHUNK_SIZE: Final = 256
+"""The most runs in one chunk."""
 MAX_ACTORS: Final = 1024
 """The most actors `actors=` may ask for."""
 _HOME_ENV: Final = "EMBEDSANDBOX_HOME"
@@ -471,7 +477,7 @@ class SandboxPool:
         kind: Literal["script", "function", "tool"] = "script",
         tool_id: str | None = None,
         return_exceptions: bool = False,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        chunk_size: int | None = None,
     ) -> Iterator[Any]:
         """Run many requests on the actors; yield their results in the requests' order.
 
@@ -481,11 +487,13 @@ class SandboxPool:
         (`"script"` by default). Models of several kinds may be mixed.
 
         `requests` may be lazy (a generator): it is read only as far as there is room.
-        Items go to the actors in chunks of up to `chunk_size` consecutive runs, one Ray
-        call each (default 8: Ray's own cost per call is paid once per chunk; 1 sends each
-        run alone, for long runs that should spread over the actors one by one). At most
-        `max_in_flight` chunks are sent to an actor at once, and at most twice as many
-        runs as are in flight are held, finished, behind a slower earlier one.
+        Items go to the actors in chunks of consecutive runs, one Ray call each, so that
+        Ray's own cost per call is paid once per chunk. By default the pool sizes them:
+        4 runs at first, then as many as take about `CHUNK_TARGET_S` (50 ms) on an actor
+        by the runs measured so far in this batch, from 1 (runs of 50 ms and more go
+        alone) to 256. `chunk_size=n` fixes it (1: each run alone). At most
+        `max_in_flight` chunks are sent to an actor at once, and at most as many runs
+        again are read ahead, held finished behind a slower earlier one.
 
         An item that fails validation, or whose run raises (a tool that does not exist, a
         secret id that names nothing), raises its error when its turn to be yielded comes,
@@ -495,14 +503,16 @@ class SandboxPool:
 
         Raises:
             RequestValidationError: `kind` is not one of script, function, tool,
-                `chunk_size` is not from 1 to 1000, or `tool_id` is missing for tool
+                `chunk_size` is not from 1 to 256, or `tool_id` is missing for tool
                 requests.
 
         """
         if kind not in _REQUESTS:
             msg = f"kind must be one of script, function, tool; got {kind!r}"
             raise RequestValidationError(msg)
-        if not _is_int(chunk_size) or not 1 <= chunk_size <= MAX_CHUNK_SIZE:
+        if chunk_size is not None and (
+            not _is_int(chunk_size) or not 1 <= chunk_size <= MAX_CHUNK_SIZE
+        ):
             msg = f"chunk_size must be an integer from 1 to {MAX_CHUNK_SIZE}, got {chunk_size!r}"
             raise RequestValidationError(msg)
         if tool_id is not None:
@@ -515,10 +525,11 @@ class SandboxPool:
         kind: Kind,
         tool_id: str | None,
         return_exceptions: bool,
-        chunk_size: int,
+        chunk_size: int | None,
     ) -> Iterator[Any]:
         ray = self._ray
-        window = 2 * self._max_in_flight * max(1, self.actors) * chunk_size
+        size = chunk_size or FIRST_CHUNK_SIZE
+        spent, measured = 0.0, 0  # actor seconds and runs so far, for the chunks' size
         pending: deque[_Job] = deque()  # every job not yet yielded, in order
         running: dict[Any, _Chunk] = {}  # by its ObjectRef
         again: deque[_Chunk] = deque()  # lost their actor once; sent again when there is room
@@ -534,6 +545,7 @@ class SandboxPool:
                     chunk = again.popleft()
                     self._send_chunk(chunk, slot)
                     running[chunk.ref] = chunk
+                window = 2 * self._max_in_flight * max(1, self.actors) * size
                 while not again and not exhausted and len(pending) < window:
                     slot = self._slots.try_acquire()
                     if slot is None:
@@ -541,7 +553,7 @@ class SandboxPool:
                             break
                         slot = self._slots.acquire()
                     chunk = _Chunk([])
-                    while len(chunk.jobs) < chunk_size and len(pending) < window:
+                    while len(chunk.jobs) < size and len(pending) < window:
                         try:
                             item = next(items)
                         except StopIteration:
@@ -570,15 +582,23 @@ class SandboxPool:
                     continue  # room again: send what waits
                 ready, _ = ray.wait(list(running), num_returns=1)
                 for ref in ready:
-                    self._settle(running.pop(ref), again)
+                    runs, seconds = self._settle(running.pop(ref), again)
+                    spent, measured = spent + seconds, measured + runs
+                if chunk_size is None and measured:
+                    per_run = max(spent / measured, 1e-6)
+                    size = max(1, min(MAX_CHUNK_SIZE, round(CHUNK_TARGET_S / per_run)))
         finally:
             for chunk in running.values():  # the batch was left early: free the places
                 self._finish(chunk)
 
-    def _settle(self, chunk: _Chunk, again: deque[_Chunk]) -> None:
-        """A chunk's call ended: its jobs' results, or the chunk queued to be sent again."""
+    def _settle(self, chunk: _Chunk, again: deque[_Chunk]) -> tuple[int, float]:
+        """A chunk's call ended: its jobs' results, or the chunk queued to be sent again.
+
+        Returns how many runs the actor reported and the seconds they took there.
+        """
+        seconds = 0.0
         try:
-            replies: list[Reply] = self._ray.get(chunk.ref)
+            replies, seconds = self._ray.get(chunk.ref)
         except self._ray.exceptions.RayActorError as exc:
             try:
                 self._lost(chunk, exc)
@@ -589,7 +609,7 @@ class SandboxPool:
                 again.append(chunk)
             finally:
                 self._finish(chunk)
-            return
+            return 0, 0.0
         except Exception as exc:  # Ray's RayTaskError: a bug of ours
             replies = [(False, exc)] * len(chunk.jobs)
         self._finish(chunk)
@@ -599,6 +619,7 @@ class SandboxPool:
                 job.result = _unpack(job.kind, reply)
             except Exception as exc:  # held until its turn comes
                 job.error = exc
+        return (len(chunk.jobs), seconds) if seconds else (0, 0.0)
 
 
 def _init(ray: Any, address: str | None) -> None:

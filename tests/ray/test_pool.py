@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import ray
+from ray.actor import ActorMethod
 
 from embedsandbox import ExecuteFunctionRequest, ExecuteRequest, Sandbox
 from embedsandbox.errors import NotFoundError, RequestValidationError
@@ -158,6 +159,33 @@ def test_map_reads_lazily_and_holds_a_bounded_window(pool: SandboxPool, chunk_si
     rest = [r.stdout for r in results]
     assert rest == [f"{i}\n" for i in range(1, 200)]
     assert pulled == 200
+
+
+def test_map_sizes_its_chunks_by_the_runs_time(
+    pool: SandboxPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes: list[int] = []
+    original = ActorMethod.remote
+
+    def remote(self: ActorMethod, *args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], list):  # run_many(jobs)
+            sizes.append(len(args[0]))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ActorMethod, "remote", remote)
+    tiny = [{"language": "javascript", "code": f"console.log({i})"} for i in range(150)]
+    assert [r.stdout for r in pool.map(tiny)] == [f"{i}\n" for i in range(150)]
+    assert sizes[:4] == [4, 4, 4, 4]  # before any was measured
+    assert max(sizes) > 4  # runs of a few ms: more of them per call
+    sizes.clear()
+    slow = [
+        {"language": "python", "code": f"import time\ntime.sleep(0.06)\nprint({i})"}
+        for i in range(24)
+    ]
+    assert [r.stdout for r in pool.map(slow)] == [f"{i}\n" for i in range(24)]
+    assert sizes[:4] == [4, 4, 4, 4]
+    assert sizes[-1] == 1  # runs of 60 ms and more go alone
+    assert sum(sizes) == 24
 
 
 def test_a_bad_item_raises_in_its_place(pool: SandboxPool) -> None:
