@@ -18,6 +18,10 @@ in-process p50 (serialising the request and the result, Ray's actor call and rep
 Target: <= 2 ms. Ray's own floor is shown beside it: the round trip of an actor method that
 does nothing, measured in the same loop.
 
+The CPU of every process of the tree (this one, the actors, the raylet, the GCS) per run is the
+steadier figure on a loaded machine: what the pool costs the machine beside what one Sandbox
+costs it (Ray's idle processes use about 0.05 of a core).
+
 A native control shows what this machine gives two CPU-bound processes at that moment (other
 work may be loading it): the time of one CPython busy loop against two at once.
 """
@@ -33,6 +37,7 @@ import sys
 import time
 from typing import Any
 
+import psutil
 import ray
 
 from embedsandbox import ExecuteRequest, Sandbox
@@ -75,6 +80,20 @@ def _native_control() -> float:
     return 2 * one / two
 
 
+def _tree_cpu() -> float:
+    """CPU seconds of this process and all its descendants: with a local `ray.init`, the
+    actors, the raylet, the GCS and Ray's other helpers (their idle cost counts too)."""
+    me = psutil.Process()
+    total = 0.0
+    for proc in [me, *me.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def _p(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(len(values) * q))]
 
@@ -105,16 +124,19 @@ def main() -> None:
     list(pool.map(batch[:40]))
 
     rates: dict[str, list[float]] = {"in-process": [], "ray pool": []}
+    cpu: dict[str, list[float]] = {"in-process": [], "ray pool": []}  # ms per run
     outputs: dict[str, list[Any]] = {}
     for _ in range(options.rounds):
-        start = time.perf_counter()
+        start, used = time.perf_counter(), _tree_cpu()
         outputs["in-process"] = [local.run_script(request).stdout for request in batch]
         rates["in-process"].append(len(batch) / (time.perf_counter() - start))
-        start = time.perf_counter()
+        cpu["in-process"].append((_tree_cpu() - used) * 1000 / len(batch))
+        start, used = time.perf_counter(), _tree_cpu()
         outputs["ray pool"] = [
             result.stdout for result in pool.map(batch, chunk_size=options.chunk_size)
         ]
         rates["ray pool"].append(len(batch) / (time.perf_counter() - start))
+        cpu["ray pool"].append((_tree_cpu() - used) * 1000 / len(batch))
     assert outputs["in-process"] == outputs["ray pool"], "the two sides disagree"
     what = f"a loop of {options.work} steps each" if options.work else "tiny runs"
     what += f"; map's chunk_size {options.chunk_size or 'sized by the pool'}"
@@ -126,6 +148,11 @@ def main() -> None:
         )
     ratio = statistics.median(rates["ray pool"]) / statistics.median(rates["in-process"])
     print(f"  throughput ratio, ray pool / in-process: {ratio:.2f}x  (target >= 1.7x)")
+    local_cpu, pool_cpu = statistics.median(cpu["in-process"]), statistics.median(cpu["ray pool"])
+    print(
+        f"  CPU per run, every process of the tree (Ray's included): in-process "
+        f"{local_cpu:.2f} ms, ray pool {pool_cpu:.2f} ms"
+    )
 
     latencies: dict[str, dict[str, list[float]]] = {
         "ray pool": {"python": [], "javascript": []},
