@@ -114,6 +114,7 @@ def main() -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, Ray {ray.__version__}; {_load()}"
     )
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no report to Ray's servers
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
     batch = _batch(options.batch, options.work)
     local = Sandbox(store=None)
