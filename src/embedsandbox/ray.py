@@ -31,20 +31,30 @@ import enum
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Final, Literal, TypeVar, Unpack
+from typing import Any, Final, Literal, Unpack
 
 import pydantic
 
 from ._egress import EgressOptions
 from ._keywords import ExecuteFunctionKeywords, ExecuteKeywords, ExecuteToolKeywords
 from ._options import PoolOptions
-from ._ray._actor import Kind, Reply, SandboxActor
+from ._ray._actor import Kind, SandboxActor
+from ._ray._jobs import (
+    REQUESTS,
+    Chunk,
+    Job,
+    checked,
+    dump,
+    first_line,
+    is_int,
+    make_job,
+    tool_id_of,
+    unpack,
+)
 from ._ray._serve import DEFAULT_AUTOSCALING, serve_deployment
 from ._ray._slots import Slot, Slots
 from ._sandbox import _coerce
-from ._validation import validation_error
 from .errors import ConfigurationError, EmbedSandboxError, RequestValidationError
 from .models import (
     ExecuteFunctionRequest,
@@ -58,8 +68,8 @@ from .models import (
 
 __all__ = [
     "ActorFailedError",
-    "DEFAULT_AUTOSCALING",
     "CHUNK_TARGET_S",
+    "DEFAULT_AUTOSCALING",
     "DEFAULT_MAX_ACTORS",
     "DEFAULT_MAX_IN_FLIGHT",
     "DEFAULT_STORE",
@@ -86,18 +96,6 @@ MAX_CHUNK_SIZE: Final = 256
 MAX_ACTORS: Final = 1024
 """The most actors `actors=` may ask for."""
 _HOME_ENV: Final = "EMBEDSANDBOX_HOME"
-
-_R = TypeVar("_R", bound=pydantic.BaseModel)
-_RESPONSES: Final[dict[str, type[pydantic.BaseModel]]] = {
-    "script": ExecuteResponse,
-    "function": ExecuteFunctionResponse,
-    "tool": ExecuteToolResponse,
-}
-_REQUESTS: Final[dict[str, type[pydantic.BaseModel]]] = {
-    "script": ExecuteRequest,
-    "function": ExecuteFunctionRequest,
-    "tool": ExecuteToolRequest,
-}
 
 
 class ActorFailedError(EmbedSandboxError, RuntimeError):
@@ -133,37 +131,6 @@ def _import_ray() -> Any:  # Ray is untyped to mypy here (`follow_imports = "ski
         )
         raise ImportError(msg) from None
     return ray
-
-
-@dataclass
-class _Job:
-    """One run on its way: what to send, where it went, how it ended."""
-
-    kind: Kind
-    request: dict[str, Any]
-    tool_id: str | None
-    slot: Slot | None = None
-    ref: Any = None
-    attempts: int = 0
-    done: bool = False
-    result: Any = None
-    error: BaseException | None = None
-
-    def describe(self) -> str:
-        return f"a {self.kind} run"
-
-
-@dataclass
-class _Chunk:
-    """Consecutive jobs of a batch sent in one Ray call (`SandboxActor.run_many`)."""
-
-    jobs: list[_Job]
-    slot: Slot | None = None
-    ref: Any = None
-    attempts: int = 0
-
-    def describe(self) -> str:
-        return f"a chunk of {len(self.jobs)} runs"
 
 
 class SandboxPool:
@@ -231,10 +198,10 @@ class SandboxPool:
         address: str | None = None,
     ) -> None:
         ray = _import_ray()
-        if actors is not None and (not _is_int(actors) or not 1 <= actors <= MAX_ACTORS):
+        if actors is not None and (not is_int(actors) or not 1 <= actors <= MAX_ACTORS):
             msg = f"actors must be an integer from 1 to {MAX_ACTORS}, got {actors!r}"
             raise ConfigurationError(msg)
-        if not _is_int(max_in_flight) or not 1 <= max_in_flight <= 64:
+        if not is_int(max_in_flight) or not 1 <= max_in_flight <= 64:
             msg = f"max_in_flight must be an integer from 1 to 64, got {max_in_flight!r}"
             raise ConfigurationError(msg)
         if isinstance(num_cpus, bool) or not isinstance(num_cpus, int | float) or num_cpus < 0:
@@ -348,8 +315,8 @@ class SandboxPool:
         self, request: ExecuteRequest | None = None, /, **fields: Unpack[ExecuteKeywords]
     ) -> ExecuteResponse:
         """`Sandbox.run_script` on one of the actors (the same arguments, result and errors)."""
-        job = _Job("script", _dump(_coerce(ExecuteRequest, request, fields)), None)
-        return _checked(ExecuteResponse, self._run(job))
+        job = Job("script", dump(_coerce(ExecuteRequest, request, fields)), None)
+        return checked(ExecuteResponse, self._run(job))
 
     def run_function(
         self,
@@ -359,7 +326,7 @@ class SandboxPool:
     ) -> ExecuteFunctionResponse:
         """`Sandbox.run_function` on one of the actors."""
         req = _coerce(ExecuteFunctionRequest, request, fields)
-        return _checked(ExecuteFunctionResponse, self._run(_Job("function", _dump(req), None)))
+        return checked(ExecuteFunctionResponse, self._run(Job("function", dump(req), None)))
 
     def run_tool(
         self,
@@ -374,15 +341,15 @@ class SandboxPool:
         actor reads the value from its store.
         """
         req = _coerce(ExecuteToolRequest, request, fields)
-        job = _Job("tool", _dump(req), _tool_id(tool_id))
-        return _checked(ExecuteToolResponse, self._run(job))
+        job = Job("tool", dump(req), tool_id_of(tool_id))
+        return checked(ExecuteToolResponse, self._run(job))
 
     async def run_script_async(
         self, request: ExecuteRequest | None = None, /, **fields: Unpack[ExecuteKeywords]
     ) -> ExecuteResponse:
         """`run_script` awaiting the actor's reply, without blocking the event loop."""
-        job = _Job("script", _dump(_coerce(ExecuteRequest, request, fields)), None)
-        return _checked(ExecuteResponse, await self._run_async(job))
+        job = Job("script", dump(_coerce(ExecuteRequest, request, fields)), None)
+        return checked(ExecuteResponse, await self._run_async(job))
 
     async def run_function_async(
         self,
@@ -392,8 +359,8 @@ class SandboxPool:
     ) -> ExecuteFunctionResponse:
         """`run_function` awaiting the actor's reply."""
         req = _coerce(ExecuteFunctionRequest, request, fields)
-        job = _Job("function", _dump(req), None)
-        return _checked(ExecuteFunctionResponse, await self._run_async(job))
+        job = Job("function", dump(req), None)
+        return checked(ExecuteFunctionResponse, await self._run_async(job))
 
     async def run_tool_async(
         self,
@@ -404,10 +371,10 @@ class SandboxPool:
     ) -> ExecuteToolResponse:
         """`run_tool` awaiting the actor's reply."""
         req = _coerce(ExecuteToolRequest, request, fields)
-        job = _Job("tool", _dump(req), _tool_id(tool_id))
-        return _checked(ExecuteToolResponse, await self._run_async(job))
+        job = Job("tool", dump(req), tool_id_of(tool_id))
+        return checked(ExecuteToolResponse, await self._run_async(job))
 
-    def _run(self, job: _Job) -> pydantic.BaseModel:
+    def _run(self, job: Job) -> pydantic.BaseModel:
         while True:
             self._send(job, self._slots.acquire())
             try:
@@ -417,9 +384,9 @@ class SandboxPool:
                 continue
             finally:
                 self._finish(job)
-            return _unpack(job.kind, reply)
+            return unpack(job.kind, reply)
 
-    async def _run_async(self, job: _Job) -> pydantic.BaseModel:
+    async def _run_async(self, job: Job) -> pydantic.BaseModel:
         while True:
             slot = self._slots.try_acquire()
             if slot is None:  # every actor is full: wait for room off the event loop
@@ -432,28 +399,28 @@ class SandboxPool:
                 continue
             finally:
                 self._finish(job)
-            return _unpack(job.kind, reply)
+            return unpack(job.kind, reply)
 
-    def _send(self, job: _Job, slot: Slot) -> None:
+    def _send(self, job: Job, slot: Slot) -> None:
         # The one place a run's arguments are handed to Ray: the request's dump (secrets as
         # ids only), its kind and the tool id.
         job.slot = slot
         job.attempts += 1
         job.ref = slot.handle.run.remote(job.kind, job.request, job.tool_id)
 
-    def _send_chunk(self, chunk: _Chunk, slot: Slot) -> None:
+    def _send_chunk(self, chunk: Chunk, slot: Slot) -> None:
         # As `_send`, for a chunk of `map`: the dumps of its jobs (secrets as ids only).
         chunk.slot = slot
         chunk.attempts += 1
         jobs = [(job.kind, job.request, job.tool_id) for job in chunk.jobs]
         chunk.ref = slot.handle.run_many.remote(jobs)
 
-    def _finish(self, unit: _Job | _Chunk) -> None:
+    def _finish(self, unit: Job | Chunk) -> None:
         if unit.slot is not None:
             self._slots.release(unit.slot)
             unit.slot = None
 
-    def _lost(self, unit: _Job | _Chunk, exc: BaseException) -> None:
+    def _lost(self, unit: Job | Chunk, exc: BaseException) -> None:
         """The actor of `unit` died: replace it; raise unless it may be sent again."""
         assert unit.slot is not None  # noqa: S101  # set when it was sent
         old = self._slots.replace(unit.slot)
@@ -462,7 +429,7 @@ class SandboxPool:
         if unit.attempts >= 2:
             msg = (
                 f"{unit.describe()} lost its Ray actor twice (it was sent again once, to a "
-                f"replacement actor): {type(exc).__name__}: {_first_line(exc)}"
+                f"replacement actor): {type(exc).__name__}: {first_line(exc)}"
             )
             raise ActorFailedError(msg) from None
 
@@ -507,16 +474,16 @@ class SandboxPool:
                 requests.
 
         """
-        if kind not in _REQUESTS:
+        if kind not in REQUESTS:
             msg = f"kind must be one of script, function, tool; got {kind!r}"
             raise RequestValidationError(msg)
         if chunk_size is not None and (
-            not _is_int(chunk_size) or not 1 <= chunk_size <= MAX_CHUNK_SIZE
+            not is_int(chunk_size) or not 1 <= chunk_size <= MAX_CHUNK_SIZE
         ):
             msg = f"chunk_size must be an integer from 1 to {MAX_CHUNK_SIZE}, got {chunk_size!r}"
             raise RequestValidationError(msg)
         if tool_id is not None:
-            tool_id = _tool_id(tool_id)
+            tool_id = tool_id_of(tool_id)
         return self._map(iter(requests), kind, tool_id, return_exceptions, chunk_size)
 
     def _map(
@@ -530,9 +497,9 @@ class SandboxPool:
         ray = self._ray
         size = chunk_size or FIRST_CHUNK_SIZE
         spent, measured = 0.0, 0  # actor seconds and runs so far, for the chunks' size
-        pending: deque[_Job] = deque()  # every job not yet yielded, in order
-        running: dict[Any, _Chunk] = {}  # by its ObjectRef
-        again: deque[_Chunk] = deque()  # lost their actor once; sent again when there is room
+        pending: deque[Job] = deque()  # every job not yet yielded, in order
+        running: dict[Any, Chunk] = {}  # by its ObjectRef
+        again: deque[Chunk] = deque()  # lost their actor once; sent again when there is room
         exhausted = False
         try:
             while True:
@@ -552,14 +519,14 @@ class SandboxPool:
                         if running:
                             break
                         slot = self._slots.acquire()
-                    chunk = _Chunk([])
+                    chunk = Chunk([])
                     while len(chunk.jobs) < size and len(pending) < window:
                         try:
                             item = next(items)
                         except StopIteration:
                             exhausted = True
                             break
-                        job = _job(item, kind, tool_id)
+                        job = make_job(item, kind, tool_id)
                         pending.append(job)
                         if not job.done:  # one that failed validation is not sent
                             chunk.jobs.append(job)
@@ -591,7 +558,7 @@ class SandboxPool:
             for chunk in running.values():  # the batch was left early: free the places
                 self._finish(chunk)
 
-    def _settle(self, chunk: _Chunk, again: deque[_Chunk]) -> tuple[int, float]:
+    def _settle(self, chunk: Chunk, again: deque[Chunk]) -> tuple[int, float]:
         """A chunk's call ended: its jobs' results, or the chunk queued to be sent again.
 
         Returns how many runs the actor reported and the seconds they took there.
@@ -616,7 +583,7 @@ class SandboxPool:
         for job, reply in zip(chunk.jobs, replies, strict=True):
             job.done = True
             try:
-                job.result = _unpack(job.kind, reply)
+                job.result = unpack(job.kind, reply)
             except Exception as exc:  # held until its turn comes
                 job.error = exc
         return (len(chunk.jobs), seconds) if seconds else (0, 0.0)
@@ -640,67 +607,3 @@ def _init(ray: Any, address: str | None) -> None:
 def _default_actors(ray: Any, num_cpus: float) -> int:
     cpus = float(ray.available_resources().get("CPU", 1))
     return max(1, min(DEFAULT_MAX_ACTORS, int(cpus // num_cpus) if num_cpus else int(cpus)))
-
-
-def _job(item: Any, kind: Kind, tool_id: str | None) -> _Job:
-    """A batch item as a job; one that fails validation is a finished job holding its error."""
-    try:
-        if isinstance(item, ExecuteRequest):
-            return _Job("script", _dump(item), None)
-        if isinstance(item, ExecuteFunctionRequest):
-            return _Job("function", _dump(item), None)
-        if isinstance(item, ExecuteToolRequest):
-            return _Job("tool", _dump(item), _needs_tool_id(tool_id))
-        if isinstance(item, Mapping):
-            model = _REQUESTS[kind]
-            try:
-                req = model.model_validate(dict(item))
-            except pydantic.ValidationError as exc:
-                raise validation_error(model.__name__, exc) from None
-            return _Job(kind, _dump(req), _needs_tool_id(tool_id) if kind == "tool" else None)
-        msg = (
-            "map takes request models (ExecuteRequest, ExecuteFunctionRequest, "
-            f"ExecuteToolRequest) or dicts of their fields, got {type(item).__name__}"
-        )
-        raise RequestValidationError(msg)
-    except EmbedSandboxError as exc:
-        return _Job(kind, {}, None, done=True, error=exc)
-
-
-def _needs_tool_id(tool_id: str | None) -> str:
-    if tool_id is None:
-        msg = "tool requests in map need the tool: map(requests, tool_id='tool_...')"
-        raise RequestValidationError(msg)
-    return tool_id
-
-
-def _tool_id(tool_id: Any) -> str:
-    if not isinstance(tool_id, str):
-        msg = f"tool_id must be a tool's id (a string), got {type(tool_id).__name__}"
-        raise RequestValidationError(msg)
-    return tool_id
-
-
-def _dump(request: pydantic.BaseModel) -> dict[str, Any]:
-    # JSON-mode: plain data the actor validates again; fields left unset stay out.
-    return request.model_dump(mode="json", exclude_unset=True)
-
-
-def _unpack(kind: str, reply: Reply) -> pydantic.BaseModel:
-    ok, value = reply
-    if not ok:
-        raise value  # the actor's EmbedSandboxError, as itself
-    return _RESPONSES[kind].model_validate(value)
-
-
-def _checked(model: type[_R], value: pydantic.BaseModel) -> _R:
-    assert isinstance(value, model)  # noqa: S101  # `_unpack` built it from the job's kind
-    return value
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [""])[0][:300]
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
