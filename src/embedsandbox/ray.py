@@ -37,6 +37,7 @@ from typing import Any, Final, Literal, Unpack
 import pydantic
 
 from ._egress import EgressOptions
+from ._engines._core._signals import keep_trap_handlers
 from ._keywords import ExecuteFunctionKeywords, ExecuteKeywords, ExecuteToolKeywords
 from ._options import PoolOptions
 from ._ray._actor import Kind, SandboxActor
@@ -77,7 +78,9 @@ __all__ = [
     "MAX_ACTORS",
     "MAX_CHUNK_SIZE",
     "SandboxPool",
+    "init_ray",
     "serve_deployment",
+    "shutdown_ray",
 ]
 
 DEFAULT_MAX_ACTORS: Final = 32
@@ -211,7 +214,7 @@ class SandboxPool:
             msg = f"warmup must be a list of languages, such as ['python'], got {warmup!r}"
             raise ConfigurationError(msg)
         if not ray.is_initialized():
-            _init(ray, address)
+            init_ray(address=address)
         sandbox_options: dict[str, Any] = {
             "limits": limits,
             "cache_dir": None if cache_dir is None else os.fspath(cache_dir),
@@ -589,19 +592,40 @@ class SandboxPool:
         return (len(chunk.jobs), seconds) if seconds else (0, 0.0)
 
 
-def _init(ray: Any, address: str | None) -> None:
-    """`ray.init`, without leaving Python's faulthandler on if it was off.
+def init_ray(**options: Any) -> None:
+    """`ray.init(**options)`, leaving this process's Sandboxes able to run guests.
 
-    Ray's `ray.init` enables faulthandler in this process; after a Sandbox here ran its first
-    guest, that replaces wasmtime's SIGSEGV handler and the Sandbox refuses further runs
-    (`RuntimeUnavailableError`). `faulthandler.disable()` puts the previous handler back.
+    `ray.init` installs a crash reporter (absl's failure signal handler) and turns Python's
+    `faulthandler` on, in this process. Once a Sandbox here has run a guest, either takes
+    over wasmtime's SIGSEGV handler, and the Sandbox then refuses every further run
+    (`RuntimeUnavailableError`) rather than let a guest's trap end the process. This puts
+    wasmtime's handlers back and turns `faulthandler` off again if it was off. `SandboxPool`
+    starts Ray this way when Ray is not initialised yet; call it instead of `ray.init` in a
+    process that runs guests itself too (or call `ray.init` before its first run).
+
+    Raises:
+        ImportError: Ray is not installed (`pip install 'embedsandbox[ray]'`).
+
     """
     import faulthandler
 
+    ray = _import_ray()
     enabled = faulthandler.is_enabled()
-    ray.init(address=address)
-    if not enabled and faulthandler.is_enabled():
-        faulthandler.disable()
+    with keep_trap_handlers():
+        ray.init(**options)
+        if not enabled and faulthandler.is_enabled():
+            faulthandler.disable()
+
+
+def shutdown_ray() -> None:
+    """`ray.shutdown()`, leaving this process's Sandboxes able to run guests (as `init_ray`).
+
+    Ray's shutdown also resets the trap signals' handlers, which takes them from wasmtime
+    here once a guest has run.
+    """
+    ray = _import_ray()
+    with keep_trap_handlers():
+        ray.shutdown()
 
 
 def _default_actors(ray: Any, num_cpus: float) -> int:

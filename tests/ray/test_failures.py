@@ -3,6 +3,7 @@ more, in their places; a run that loses its actor twice raises `ActorFailedError
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from typing import Any
@@ -59,3 +60,21 @@ def test_a_run_that_loses_its_actor_twice_fails_clearly(ray_cluster: None) -> No
         assert small.replaced == 2
         # the pool goes on with a third actor
         assert small.run_script(language="javascript", code="console.log(3)").stdout == "3\n"
+
+
+def test_an_async_run_whose_actor_dies_is_sent_again(ray_cluster: None) -> None:
+    with SandboxPool(actors=1, store=None, num_cpus=0.5) as small:
+        first = small.handles[0]
+
+        async def main() -> str:
+            run = asyncio.ensure_future(
+                small.run_script_async(
+                    language="python", code="import time\ntime.sleep(1.5)\nprint('done')"
+                )
+            )
+            await asyncio.sleep(0.7)  # the run is sleeping on the first actor
+            ray.kill(first)
+            return (await run).stdout
+
+        assert asyncio.run(main()) == "done\n"
+        assert small.replaced == 1 and small.handles[0] != first

@@ -244,9 +244,9 @@ def test_a_pool_without_actors_has_one_per_available_cpu(ray_cluster: None, tmp_
 
 
 def test_a_pool_started_after_local_runs_leaves_them_working(ray_cluster: None) -> None:
-    # A script (no pytest, whose own faulthandler is on) ran a guest, then the pool started
-    # Ray in it: Ray's `ray.init` turns faulthandler on, which would take wasmtime's SIGSEGV
-    # handler; the pool turns it off again, so the script's own Sandbox keeps running.
+    # A script ran a guest, then the pool started Ray in it: `ray.init` installs Ray's crash
+    # reporter and turns faulthandler on, which would take wasmtime's SIGSEGV handler; the
+    # pool (`init_ray`) puts them back, so the script's own Sandbox keeps running.
     script = textwrap.dedent(
         f"""
         import faulthandler
@@ -264,3 +264,9 @@ def test_a_pool_started_after_local_runs_leaves_them_working(ray_cluster: None) 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:3] == ["1", "2", "3 False"]
+
+
+def test_in_process_runs_go_on_beside_the_cluster(sandbox: Sandbox, pool: SandboxPool) -> None:
+    # this process ran guests before `init_ray` (the fixture) and runs them now
+    assert sandbox.run_script(language="javascript", code="console.log(5)").stdout == "5\n"
+    assert pool.run_script(language="javascript", code="console.log(6)").stdout == "6\n"
