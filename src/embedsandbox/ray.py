@@ -22,6 +22,9 @@ whose second attempt also loses its actor raises `ActorFailedError`. See docs/ra
 (extra `ray-serve`).
 
 Install with `pip install 'embedsandbox[ray]'`.
+
+About 630 lines: most of it is the docstrings of the public methods and the batch loop;
+the actor, the slots, the jobs and the Serve deployment live in `_ray/`.
 """
 
 from __future__ import annotations
