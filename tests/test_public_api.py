@@ -6,11 +6,11 @@ import inspect
 import typing
 
 import embedsandbox
-from embedsandbox import errors, models, testing
+from embedsandbox import errors, models, ray, testing
 
 
 def test_all_is_sorted_and_complete() -> None:
-    for module in (embedsandbox, errors, models, testing):
+    for module in (embedsandbox, errors, models, testing, ray):
         assert sorted(module.__all__) == module.__all__
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"
@@ -19,7 +19,7 @@ def test_all_is_sorted_and_complete() -> None:
 def test_every_public_class_and_function_is_in_all() -> None:
     # Walk the module, not `__all__` (trio's test_exports): a public name left out of
     # `__all__` is found here.
-    for module in (embedsandbox, errors, models, testing):
+    for module in (embedsandbox, errors, models, testing, ray):
         for name, member in vars(module).items():
             # `RootModel[...]`: pydantic's parametrized base of a model, no importable name.
             if name.startswith("_") or "[" in name or inspect.ismodule(member):

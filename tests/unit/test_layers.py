@@ -87,6 +87,21 @@ MAY_IMPORT: dict[str, set[str]] = {
         "integrations",
     },
     "cli": {"_cli"},
+    # `embedsandbox.ray` (extra `ray`): the pool over Ray actors; `_ray/` holds its actor,
+    # its slots and the Ray Serve deployment of the server.
+    "_ray": {"errors", "models", "_validation", "_sandbox", "server"},
+    # `_engines._core._signals.keep_trap_handlers`: ray.init's crash reporter undone
+    "ray": {
+        "_engines",
+        "errors",
+        "models",
+        "_validation",
+        "_keywords",
+        "_options",
+        "_egress",
+        "_sandbox",
+        "_ray",
+    },
     "__main__": {"cli"},
 }
 

@@ -17,13 +17,19 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Final
 
 from ...errors import RuntimeUnavailableError
 from ._wasmtime import library_address
 
-__all__ = ["TrapHandlersReplaced", "check_trap_handlers", "replaced_trap_handler"]
+__all__ = [
+    "TrapHandlersReplaced",
+    "check_trap_handlers",
+    "keep_trap_handlers",
+    "replaced_trap_handler",
+]
 
 TRAP_SIGNALS: Final = ("SIGSEGV", "SIGILL") + (
     ("SIGFPE",) if os.uname().machine == "x86_64" else ()
@@ -124,3 +130,34 @@ def check_trap_handlers() -> None:
             "install crash reporters before the first run, or restart the process"
         )
         raise TrapHandlersReplaced(msg)
+
+
+@contextmanager
+def keep_trap_handlers() -> Iterator[None]:
+    """Put back, on leaving, wasmtime's trap handlers that the code inside replaced.
+
+    For code that installs a crash reporter while guests already ran here (Ray's
+    `ray.init` installs absl's failure signal handler for SIGSEGV, SIGILL, SIGFPE): each trap
+    signal whose handler is wasmtime's on entry gets that exact `sigaction` back on exit if
+    it changed. wasmtime's handler passes a fault that is not a guest's on to the handler it
+    found when it was installed, so a real crash still reaches that one; the new reporter
+    only loses these signals. A signal whose handler is not wasmtime's on entry (no Engine
+    yet) is left alone: wasmtime will chain to the new handler when it installs its own.
+    """
+    global _libc
+    saved: list[tuple[int, ctypes.Array[ctypes.c_char]]] = []
+    if sys.platform.startswith("linux"):
+        if _libc is None:
+            _libc = _Libc()
+        for _name, number in _libc.numbers:
+            if _libc.wasmtime is not None and _libc.handler_base(number) == _libc.wasmtime:
+                action = (ctypes.c_char * 1024)()  # larger than any struct sigaction
+                if _libc.sigaction(number, None, action) == 0:
+                    saved.append((number, action))
+    try:
+        yield
+    finally:
+        libc = _libc
+        for number, action in saved:
+            if libc is not None and libc.handler_base(number) != libc.wasmtime:
+                libc.sigaction(number, action, None)
