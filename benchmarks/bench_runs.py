@@ -541,6 +541,9 @@ def back_to_back_section(options: argparse.Namespace) -> dict[str, BackToBack]:
     php = shutil.which("php")
     if php:
         natives.append(("native `php -r`", [php, "-n", "-r", HELLO["php"]]))
+    if options.only:  # `--only php`: the rows of that language (and its native) alone
+        word = options.only.split()[0]
+        natives = [(name, argv) for name, argv in natives if word in name]
     for name, argv in natives:
         native_runs = max(10, runs // 10)
         found[name] = _back_to_back(
@@ -563,6 +566,8 @@ def back_to_back_section(options: argparse.Namespace) -> dict[str, BackToBack]:
                 ("ruby hello", "ruby", HELLO["ruby"]),
                 ("php hello", "php", HELLO["php"]),
             ]
+            if options.only:
+                cases = [c for c in cases if options.only.split()[0] in c[0]]
             for case, language, code in cases:
                 name = f"{case}, {label}"
                 found[name] = _back_to_back(
@@ -1250,7 +1255,7 @@ def main() -> None:
     print(f"store: {'default store file' if options.with_store else 'None (nothing recorded)'}")
     table: dict[str, Workload] = {}
     threads: dict[str, float] = {}
-    b2b = back_to_back_section(options) if not options.no_b2b and not options.only else {}
+    b2b = back_to_back_section(options) if not options.no_b2b else {}
     imports = imports_section(options) if options.imports else {}
     with _sandbox(options) as sb:
         languages = ["python", "javascript"]

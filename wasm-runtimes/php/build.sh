@@ -180,10 +180,13 @@ EXTRA_LIBS="$(sed -n 's/^EXTRA_LIBS = //p' "$SRC/Makefile")"
 # The CLI's link line without -export-dynamic: nothing loads PHP extensions at run time, and
 # exporting every symbol keeps them all (7.2 MB instead of 6.6 MB) and makes instantiating
 # slow (~150 ms in the Python bindings instead of ~5 ms). The one export
-# php.wasm needs besides _start and memory is embedsandbox_exit_status (patches/0004).
+# php.wasm needs besides memory and _initialize are embedsandbox_startup, embedsandbox_request
+# (patches/0006) and embedsandbox_exit_status (patches/0004).
 # --strip-debug: zig builds wasi-libc with DWARF, whose paths name the build folder; the
 # "name" section (function names in wasmtime's backtraces) stays.
-BUILD_CLI="$(sed -n 's/^BUILD_CLI = //p' "$SRC/Makefile" | sed 's/ -export-dynamic / -Wl,--strip-debug /')"
+# -mexec-model=reactor: no _start; the host calls _initialize, then embedsandbox_startup and
+# embedsandbox_request (patches/0006), keeping the memory between the two as a snapshot.
+BUILD_CLI="$(sed -n 's/^BUILD_CLI = //p' "$SRC/Makefile" | sed 's/ -export-dynamic / -mexec-model=reactor -Wl,--strip-debug /')"
 # Always link again (a few seconds): the link line above is not something make tracks.
 rm -f "$SRC/sapi/cli/php"
 say "make -j$JOBS (log: $BUILD/make.log)"

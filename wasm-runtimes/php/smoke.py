@@ -8,10 +8,13 @@ stdout and stderr with what PHP itself gives. It prints one line a check and exi
 failed. The engine needs one feature beyond wasmtime's defaults: `Config.wasm_exceptions`
 (setjmp/longjmp, i.e. zend_try/zend_bailout, are Wasm exceptions).
 
-Exit statuses: wasmtime's WASI accepts 0..125 from proc_exit and traps on any other, which
-includes PHP's 255 for fatal errors and uncaught exceptions. php.wasm keeps the status it
-exits with for the host: after that trap, the exported `embedsandbox_exit_status()` returns it
-(patches/0004). `run()` below shows the pattern an engine adapter needs.
+php.wasm is a reactor (patches/0006): `_initialize`, `embedsandbox_startup()` (PHP's modules
+started, with WASI's args), then `embedsandbox_request()` (one request: the script and its
+args from WASI's args; returns the exit status). Here both run in one instance with one argv;
+embedsandbox keeps the memory after the startup as a snapshot and starts every guest from it.
+A C exit() inside a request is WASI's proc_exit, which wasmtime refuses above 125 with a trap:
+`embedsandbox_exit_status()` then gives the status (patches/0004). `run()` below shows the
+pattern an engine adapter needs.
 """
 
 from __future__ import annotations
@@ -209,9 +212,13 @@ def run(eng: wasmtime.Engine, module: wasmtime.Module, check: Check) -> Result:
         start = time.perf_counter()
         instance = linker.instantiate(store, module)
         exports = instance.exports(store)
-        code = 0
+        # A reactor (patches/0006): start the modules, then one request with the same args
+        # (a host that keeps the memory between the two makes every guest from it).
+        exports["_initialize"](store)
+        if exports["embedsandbox_startup"](store) != 0:
+            raise SystemExit("embedsandbox_startup failed")
         try:
-            exports["_start"](store)
+            code = exports["embedsandbox_request"](store)
         except wasmtime.ExitTrap as e:
             code = e.code
         except wasmtime.WasmtimeError as e:

@@ -1,190 +1,44 @@
 <?php
-// Runs INSIDE the PHP guest, before the job's code (php.ini's auto_prepend_file).
-//
-// - EmbedSandbox\Door: the host door. The host serves one file of the harness folder,
-//   /.sandbox/door: what the guest writes to it is a message ("<length>\n<message>",
-//   framed as the host's door protocol says: `op:payload`), and what it then reads is the
-//   host's reply (4 bytes of length, little-endian, then the reply). Nothing else is on
-//   that file; no other file is special.
+// Runs INSIDE the PHP guest, before the job's code (php.ini's auto_prepend_file). Kept small:
+// it is compiled in every run. What it sets up:
 // - http:// and https:// stream wrappers (file_get_contents, fopen, ... with a stream
-//   context's method, header and content) go through the host's egress gateway, which
-//   allows only the hosts the request's http.allow lists and adds their credentials.
-//   PHP's own http wrapper needs sockets and DNS, which this sandbox does not have.
+//   context's method, header, content, timeout, user_agent, ignore_errors) through the
+//   host's egress gateway, which allows only the hosts the request's http.allow lists and
+//   adds their credentials. PHP's own http wrapper needs sockets and DNS, which this
+//   sandbox does not have.
 // - curl_*: the curl extension is not built; a subset of its functions (curl_init,
-//   curl_setopt(_array), curl_exec, curl_getinfo, curl_error, curl_errno, curl_close) with
-//   the options scripts use most does the same through the gateway.
+//   curl_setopt(_array), curl_exec, curl_getinfo, curl_error, curl_errno, curl_reset,
+//   curl_close) with the options scripts use most does the same through the gateway.
+// - PHP 8.4's http_get_last_response_headers().
+// The work is in http.php (`_guest/php_http.php`), loaded by the autoloader below on first
+// use, and curl.php (`_guest/php_curl.php`), loaded by curl_init().
 // Everything here is the guest's own code: it runs with the job's rights and no more.
 
 namespace EmbedSandbox {
-    final class Door
-    {
-        private static $handle = null;
-
-        /** Send one message to the host; its reply (a string). */
-        public static function call(string $message): string
-        {
-            if (self::$handle === null) {
-                $handle = @fopen('/.sandbox/door', 'r');
-                if ($handle === false) {
-                    throw new \RuntimeException('the host door of this sandbox is closed');
-                }
-                stream_set_read_buffer($handle, 0);
-                self::$handle = $handle;
-            }
-            $frame = strlen($message) . "\n" . $message;
-            $sent = 0;
-            while ($sent < strlen($frame)) {
-                $n = fwrite(self::$handle, substr($frame, $sent));
-                if ($n === false || $n === 0) {
-                    throw new \RuntimeException('the host door refused a message');
-                }
-                $sent += $n;
-            }
-            $length = unpack('V', self::read(4))[1];
-            return self::read($length);
+    spl_autoload_register(static function (string $class): void {
+        if (strncmp($class, 'EmbedSandbox\\', 13) === 0) {
+            require_once '/.sandbox/http.php';
         }
+    });
 
-        private static function read(int $length): string
-        {
-            $out = '';
-            while (strlen($out) < $length) {
-                $chunk = fread(self::$handle, $length - strlen($out));
-                if ($chunk === false || $chunk === '') {
-                    throw new \RuntimeException('the host door closed mid-reply');
-                }
-                $out .= $chunk;
-            }
-            return $out;
-        }
-    }
-
-    /** The gateway refused or failed a request; getKind() says how. */
-    final class HttpError extends \RuntimeException
-    {
-        private string $kind;
-
-        public function __construct(string $message, string $kind)
-        {
-            parent::__construct($message);
-            $this->kind = $kind;
-        }
-
-        public function getKind(): string
-        {
-            return $this->kind;
-        }
-    }
-
-    final class Http
-    {
-        /** The last response's status line and headers (http_get_last_response_headers). */
-        public static ?array $lastHeaders = null;
-
-        /**
-         * One request through the gateway: [status, reason, headers (list of [name, value]),
-         * body]. Throws HttpError when the gateway refuses or fails it.
-         */
-        public static function request(
-            string $method,
-            string $url,
-            array $headers,
-            ?string $body,
-            ?float $timeout
-        ): array {
-            $message = [
-                'op' => 'http',
-                'method' => $method,
-                'url' => $url,
-                'headers' => $headers,
-                'body' => ($body === null || $body === '') ? null : base64_encode($body),
-            ];
-            if ($timeout !== null && $timeout > 0) {
-                $message['timeout_s'] = $timeout;
-            }
-            $json = json_encode($message, JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE);
-            $reply = json_decode(Door::call('host:' . $json), true);
-            if (!is_array($reply)) {
-                throw new HttpError('the host gave no reply to an HTTP request', 'network');
-            }
-            if (isset($reply['error'])) {
-                throw new HttpError((string) $reply['error'], (string) ($reply['kind'] ?? 'network'));
-            }
-            $out = [];
-            foreach ($reply['headers'] ?? [] as $pair) {
-                $out[] = [(string) $pair[0], (string) $pair[1]];
-            }
-            $data = base64_decode((string) ($reply['body'] ?? ''), true);
-            return [(int) $reply['status'], (string) ($reply['reason'] ?? ''), $out, $data === false ? '' : $data];
-        }
-
-        /** "Name: value" lines (a string or a list, as stream contexts and curl take them). */
-        public static function headerPairs($lines): array
-        {
-            if (is_string($lines)) {
-                $lines = preg_split("/\r?\n/", $lines);
-            }
-            $pairs = [];
-            foreach ((array) $lines as $key => $line) {
-                if (is_string($key)) {  // ['Name' => 'value'], which some code passes
-                    $pairs[] = [$key, (string) $line];
-                    continue;
-                }
-                $line = (string) $line;
-                if (trim($line) === '') {
-                    continue;
-                }
-                [$name, $value] = array_pad(explode(':', $line, 2), 2, '');
-                $pairs[] = [trim($name), trim($value)];
-            }
-            return $pairs;
-        }
-    }
-
-    /** http:// and https:// for file_get_contents, fopen and the like. */
+    /** http:// and https:// for file_get_contents, fopen and the like (the work is Http's). */
     final class HttpStream
     {
         public $context;
         private string $body = '';
         private int $at = 0;
-        public array $lines = [];
 
         public function stream_open(string $path, string $mode, int $options, ?string &$opened): bool
         {
-            if (strpbrk($mode, 'waxc+') !== false) {
-                trigger_error("fopen($path): only reading is supported for HTTP URLs", E_USER_WARNING);
+            $got = Http::open($this->context, $path, $mode);
+            if ($got === null) {
                 return false;
-            }
-            $all = $this->context !== null ? stream_context_get_options($this->context) : [];
-            $http = $all['http'] ?? $all['https'] ?? [];
-            $method = strtoupper((string) ($http['method'] ?? 'GET'));
-            $headers = Http::headerPairs($http['header'] ?? []);
-            if (isset($http['user_agent'])) {
-                $headers[] = ['User-Agent', (string) $http['user_agent']];
-            }
-            $content = isset($http['content']) ? (string) $http['content'] : null;
-            $timeout = isset($http['timeout']) ? (float) $http['timeout'] : null;
-            $ignore = (bool) ($http['ignore_errors'] ?? false);
-            try {
-                [$status, $reason, $pairs, $body] = Http::request($method, $path, $headers, $content, $timeout);
-            } catch (HttpError $e) {
-                // PHP's own warning follows, without the reason: this one says it.
-                trigger_error("$method $path: " . $e->getMessage(), E_USER_WARNING);
-                return false;
-            }
-            $this->lines = ["HTTP/1.1 $status $reason"];
-            foreach ($pairs as [$name, $value]) {
-                $this->lines[] = "$name: $value";
             }
             // PHP sets $http_response_header in its caller's scope, which a wrapper cannot
             // reach: here it is set in the global scope, and PHP 8.4's
             // http_get_last_response_headers() gives it anywhere.
-            $GLOBALS['http_response_header'] = $this->lines;
-            Http::$lastHeaders = $this->lines;
-            if ($status >= 400 && !$ignore) {
-                trigger_error("$method $path: HTTP request failed! HTTP/1.1 $status $reason", E_USER_WARNING);
-                return false;
-            }
-            $this->body = $body;
+            $GLOBALS['http_response_header'] = $got[0];
+            $this->body = $got[1];
             return true;
         }
 
@@ -205,11 +59,6 @@ namespace EmbedSandbox {
             return ['size' => strlen($this->body)];
         }
 
-        public function stream_metadata(string $path, int $option, mixed $value): bool
-        {
-            return false;
-        }
-
         public function stream_set_option(int $option, int $arg1, ?int $arg2): bool
         {
             return false;
@@ -224,189 +73,63 @@ namespace EmbedSandbox {
             return false;
         }
     }
-
-    /** One curl handle's state (curl_init's). */
-    final class CurlHandle
-    {
-        public array $options = [];
-        public array $info = ['http_code' => 0, 'url' => '', 'content_type' => null, 'size_download' => 0, 'total_time' => 0.0];
-        public string $error = '';
-        public int $errno = 0;
-    }
-
-    final class Curl
-    {
-        /** curl_exec: the body (RETURNTRANSFER), true (printed), or false with curl_error set. */
-        public static function exec(CurlHandle $h): string|bool
-        {
-            $o = $h->options;
-            $url = (string) ($o[CURLOPT_URL] ?? '');
-            $method = 'GET';
-            $body = null;
-            if (!empty($o[CURLOPT_NOBODY])) {
-                $method = 'HEAD';
-            }
-            if (!empty($o[CURLOPT_POST]) || isset($o[CURLOPT_POSTFIELDS])) {
-                $method = 'POST';
-            }
-            if (isset($o[CURLOPT_POSTFIELDS])) {
-                $fields = $o[CURLOPT_POSTFIELDS];
-                $body = is_array($fields) ? http_build_query($fields) : (string) $fields;
-            }
-            if (!empty($o[CURLOPT_PUT])) {
-                $method = 'PUT';
-            }
-            if (isset($o[CURLOPT_CUSTOMREQUEST])) {
-                $method = strtoupper((string) $o[CURLOPT_CUSTOMREQUEST]);
-            }
-            $headers = Http::headerPairs($o[CURLOPT_HTTPHEADER] ?? []);
-            if (is_array($o[CURLOPT_POSTFIELDS] ?? null)) {
-                $headers[] = ['Content-Type', 'application/x-www-form-urlencoded'];
-            }
-            if (isset($o[CURLOPT_USERAGENT])) {
-                $headers[] = ['User-Agent', (string) $o[CURLOPT_USERAGENT]];
-            }
-            if (isset($o[CURLOPT_USERPWD])) {
-                $headers[] = ['Authorization', 'Basic ' . base64_encode((string) $o[CURLOPT_USERPWD])];
-            }
-            $timeout = null;
-            if (isset($o[CURLOPT_TIMEOUT])) {
-                $timeout = (float) $o[CURLOPT_TIMEOUT];
-            }
-            if (isset($o[CURLOPT_TIMEOUT_MS])) {
-                $timeout = $o[CURLOPT_TIMEOUT_MS] / 1000;
-            }
-            $started = microtime(true);
-            $h->info['url'] = $url;
-            try {
-                [$status, $reason, $pairs, $data] = Http::request($method, $url, $headers, $body, $timeout);
-            } catch (HttpError $e) {
-                $h->errno = $e->getKind() === 'timeout' ? 28 : 7;  // CURLE_OPERATION_TIMEDOUT, COULDNT_CONNECT
-                $h->error = $e->getMessage();
-                return false;
-            }
-            $h->errno = 0;
-            $h->error = '';
-            $lines = ["HTTP/1.1 $status $reason"];
-            foreach ($pairs as [$name, $value]) {
-                $lines[] = "$name: $value";
-                if (strcasecmp($name, 'content-type') === 0) {
-                    $h->info['content_type'] = $value;
-                }
-            }
-            $head = implode("\r\n", $lines) . "\r\n\r\n";
-            $h->info['http_code'] = $status;
-            $h->info['size_download'] = strlen($data);
-            $h->info['header_size'] = strlen($head);
-            $h->info['total_time'] = microtime(true) - $started;
-            if (!empty($o[CURLOPT_FAILONERROR]) && $status >= 400) {
-                $h->errno = 22;  // CURLE_HTTP_RETURNED_ERROR
-                $h->error = "The requested URL returned error: $status";
-                return false;
-            }
-            $out = (!empty($o[CURLOPT_HEADER]) ? $head : '') . $data;
-            if (!empty($o[CURLOPT_RETURNTRANSFER])) {
-                return $out;
-            }
-            echo $out;
-            return true;
-        }
-    }
 }
 
 namespace {
-    // Only where the build has none of its own (it has no curl, sockets or openssl).
-    if (!function_exists('curl_init')) {
-        foreach ([
-            'CURLOPT_URL' => 10002, 'CURLOPT_RETURNTRANSFER' => 19913, 'CURLOPT_POST' => 47,
-            'CURLOPT_POSTFIELDS' => 10015, 'CURLOPT_HTTPHEADER' => 10023,
-            'CURLOPT_CUSTOMREQUEST' => 10036, 'CURLOPT_HEADER' => 42, 'CURLOPT_NOBODY' => 44,
-            'CURLOPT_TIMEOUT' => 13, 'CURLOPT_TIMEOUT_MS' => 155, 'CURLOPT_CONNECTTIMEOUT' => 78,
-            'CURLOPT_FOLLOWLOCATION' => 52, 'CURLOPT_MAXREDIRS' => 68,
-            'CURLOPT_USERAGENT' => 10018, 'CURLOPT_USERPWD' => 10005, 'CURLOPT_PUT' => 54,
-            'CURLOPT_FAILONERROR' => 45, 'CURLOPT_SSL_VERIFYPEER' => 64,
-            'CURLOPT_SSL_VERIFYHOST' => 81, 'CURLOPT_ENCODING' => 10102,
-            'CURLINFO_HTTP_CODE' => 2097154, 'CURLINFO_RESPONSE_CODE' => 2097154,
-            'CURLINFO_CONTENT_TYPE' => 1048594, 'CURLINFO_EFFECTIVE_URL' => 1048577,
-            'CURLINFO_SIZE_DOWNLOAD' => 3145736, 'CURLINFO_TOTAL_TIME' => 3145731,
-            'CURLINFO_HEADER_SIZE' => 2097163,
-            'CURLE_OK' => 0, 'CURLE_COULDNT_CONNECT' => 7, 'CURLE_OPERATION_TIMEDOUT' => 28,
-            'CURLE_HTTP_RETURNED_ERROR' => 22,
-        ] as $name => $value) {
-            define($name, $value);
-        }
+    // The build has no curl extension: its constants and curl_init() are here, the other
+    // curl_* functions in curl.php, which curl_init() loads (a handle comes first).
+    const CURLOPT_URL = 10002,
+        CURLOPT_RETURNTRANSFER = 19913,
+        CURLOPT_POST = 47,
+        CURLOPT_POSTFIELDS = 10015,
+        CURLOPT_HTTPHEADER = 10023,
+        CURLOPT_CUSTOMREQUEST = 10036,
+        CURLOPT_HEADER = 42,
+        CURLOPT_NOBODY = 44,
+        CURLOPT_TIMEOUT = 13,
+        CURLOPT_TIMEOUT_MS = 155,
+        CURLOPT_CONNECTTIMEOUT = 78,
+        CURLOPT_FOLLOWLOCATION = 52,
+        CURLOPT_MAXREDIRS = 68,
+        CURLOPT_USERAGENT = 10018,
+        CURLOPT_USERPWD = 10005,
+        CURLOPT_PUT = 54,
+        CURLOPT_FAILONERROR = 45,
+        CURLOPT_SSL_VERIFYPEER = 64,
+        CURLOPT_SSL_VERIFYHOST = 81,
+        CURLOPT_ENCODING = 10102,
+        CURLINFO_HTTP_CODE = 2097154,
+        CURLINFO_RESPONSE_CODE = 2097154,
+        CURLINFO_CONTENT_TYPE = 1048594,
+        CURLINFO_EFFECTIVE_URL = 1048577,
+        CURLINFO_SIZE_DOWNLOAD = 3145736,
+        CURLINFO_TOTAL_TIME = 3145731,
+        CURLINFO_HEADER_SIZE = 2097163,
+        CURLE_OK = 0,
+        CURLE_COULDNT_CONNECT = 7,
+        CURLE_OPERATION_TIMEDOUT = 28,
+        CURLE_HTTP_RETURNED_ERROR = 22;
 
-        function curl_init(?string $url = null): EmbedSandbox\CurlHandle
-        {
-            $h = new EmbedSandbox\CurlHandle();
-            if ($url !== null) {
-                $h->options[CURLOPT_URL] = $url;
-            }
-            return $h;
+    function curl_init(?string $url = null): EmbedSandbox\CurlHandle
+    {
+        require_once '/.sandbox/curl.php';
+        $h = new EmbedSandbox\CurlHandle();
+        if ($url !== null) {
+            $h->options[CURLOPT_URL] = $url;
         }
-
-        function curl_setopt(EmbedSandbox\CurlHandle $h, int $option, mixed $value): bool
-        {
-            $h->options[$option] = $value;
-            return true;
-        }
-
-        function curl_setopt_array(EmbedSandbox\CurlHandle $h, array $options): bool
-        {
-            foreach ($options as $option => $value) {
-                $h->options[$option] = $value;
-            }
-            return true;
-        }
-
-        function curl_exec(EmbedSandbox\CurlHandle $h): string|bool
-        {
-            return EmbedSandbox\Curl::exec($h);
-        }
-
-        function curl_getinfo(EmbedSandbox\CurlHandle $h, ?int $option = null): mixed
-        {
-            $names = [
-                CURLINFO_HTTP_CODE => 'http_code', CURLINFO_CONTENT_TYPE => 'content_type',
-                CURLINFO_EFFECTIVE_URL => 'url', CURLINFO_SIZE_DOWNLOAD => 'size_download',
-                CURLINFO_TOTAL_TIME => 'total_time', CURLINFO_HEADER_SIZE => 'header_size',
-            ];
-            if ($option === null) {
-                return $h->info;
-            }
-            return isset($names[$option]) ? ($h->info[$names[$option]] ?? false) : false;
-        }
-
-        function curl_error(EmbedSandbox\CurlHandle $h): string
-        {
-            return $h->error;
-        }
-
-        function curl_errno(EmbedSandbox\CurlHandle $h): int
-        {
-            return $h->errno;
-        }
-
-        function curl_close(EmbedSandbox\CurlHandle $h): void
-        {
-        }
-
-        function curl_reset(EmbedSandbox\CurlHandle $h): void
-        {
-            $h->options = [];
-        }
+        return $h;
     }
 
-    if (!function_exists('http_get_last_response_headers')) {
-        /** PHP 8.4's: the status line and headers of the last HTTP response, or null. */
-        function http_get_last_response_headers(): ?array
-        {
-            return EmbedSandbox\Http::$lastHeaders;
-        }
+    /** PHP 8.4's: the status line and headers of the last HTTP response, or null. */
+    function http_get_last_response_headers(): ?array
+    {
+        return class_exists('EmbedSandbox\\Http', false) ? EmbedSandbox\Http::$lastHeaders : null;
+    }
 
-        /** PHP 8.4's: forget them. */
-        function http_clear_last_response_headers(): void
-        {
+    /** PHP 8.4's: forget them. */
+    function http_clear_last_response_headers(): void
+    {
+        if (class_exists('EmbedSandbox\\Http', false)) {
             EmbedSandbox\Http::$lastHeaders = null;
         }
     }
@@ -417,5 +140,5 @@ namespace {
         }
         stream_wrapper_register($scheme, EmbedSandbox\HttpStream::class, STREAM_IS_URL);
     }
-    unset($scheme, $name, $value);
+    unset($scheme);
 }

@@ -1,15 +1,16 @@
 """`PhpEngine`: runs PHP invocations, one fresh guest each, on the engine core.
 
-Every run is a new store on the build's initial memory (mapped copy-on-write) and one
-`_start` of PHP's CLI (`_phpwasm.py`), which reads no php.ini (`-n`): the settings are the
-`PHP_FLAGS` below. What the guest sees:
+Every run is a new store on the guest state (PHP with its modules started, under the
+`PHP_FLAGS` below: no php.ini is read, `-n`; made once per machine and cached, see
+`_phpwasm.py`), mapped copy-on-write, and one request of PHP's CLI. What the guest sees:
 
 - `/`: the run's folder (its files; the working directory), writable, capped by the disk
   quota like every guest's (`_core/_wasi.py`);
 - `/.sandbox/`: the harness, read-only: `main.php` (the job's code), `prelude.php`
-  (`auto_prepend_file`: the host door, HTTP(S) stream wrappers and curl_* on the egress
-  gateway; `_guest/php_prelude.php`), `function.php` and `input.json` (run_function), and
-  the door file (`_door.py`);
+  (`auto_prepend_file`: HTTP(S) stream wrappers and curl_* on the egress gateway;
+  `_guest/php_prelude.php`), `http.php` (their work and the host door, loaded on first use;
+  `_guest/php_http.php`), `function.php` and `input.json` (run_function), and the door file
+  (`_door.py`);
 - `$argv` (`main.php` first, then the request's args), the request's env only (getenv,
   `$_ENV`, `$_SERVER`), its stdin (`php://stdin`, `STDIN`).
 
@@ -22,6 +23,10 @@ fatal error, usually).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import shutil
 import threading
 import time
 from importlib import resources
@@ -38,9 +43,11 @@ from .._core._outcome import STOPS, GuestFacts, facts_outcome, record_trap
 from .._core._outfiles import collect, folder_entries
 from .._core._wasi import GuestStop
 from ._door import DOOR_NAME, PhpHost
-from ._phpwasm import Build, Instance
+from ._phpwasm import STATE_VERSION, Build, Instance
 
-__all__ = ["HARNESS", "PHP_FLAGS", "PhpEngine", "main_source"]
+__all__ = ["HARNESS", "PHP_FLAGS", "PhpEngine", "main_source", "state_key"]
+
+logger = logging.getLogger("embedsandbox")
 
 HARNESS: Final = "/.sandbox"
 """Where the guest sees the harness folder (read-only)."""
@@ -58,17 +65,28 @@ PHP_FLAGS: Final = (
     "-d", f"auto_prepend_file={HARNESS}/prelude.php",
 )  # fmt: skip
 _PRELUDE: Final = resources.files("embedsandbox._guest").joinpath("php_prelude.php")
+_HTTP: Final = resources.files("embedsandbox._guest").joinpath("php_http.php")
+_CURL: Final = resources.files("embedsandbox._guest").joinpath("php_curl.php")
 _UNCAPPED_FUEL: Final = 2**62  # fuel is counted for every run (one metered build)
+# The state is made under this cap; it holds about 20 MiB, the least any run has.
+_STATE_MEMORY_CAP: Final = 256 << 20
 _TRAP_LINES: Final[dict[object, str]] = {
     wasmtime.TrapCode.STACK_OVERFLOW: (
         "PHP Fatal error:  the guest's stack overflowed (infinite recursion?)\n"
     ),
 }
 # run_function's entry: the job's code, then execute(input) with the input decoded as PHP
-# does it (objects as arrays), its result back through the door.
+# does it (objects as arrays), its result sent through the door (framed as `_door.py` says;
+# inline, so that a function does not load http.php).
 _FUNCTION_PHP: Final = f"""<?php
 require '{HARNESS}/main.php';
 (static function (): void {{
+    $send = static function (string $message): void {{
+        $door = fopen('{HARNESS}/door', 'r');
+        stream_set_read_buffer($door, 0);
+        fwrite($door, strlen($message) . "\\n" . $message);
+        fread($door, 4);  // the reply's length: 0
+    }};
     if (!function_exists('execute')) {{
         fwrite(STDERR, "main.php: the code defines no function execute(\\$input); define it, "
             . "e.g. function execute(\\$input) {{ return \\$input; }}\\n");
@@ -76,17 +94,16 @@ require '{HARNESS}/main.php';
     }}
     $input = json_decode(file_get_contents('{HARNESS}/input.json'), true, 512, JSON_THROW_ON_ERROR);
     $value = execute($input);
-    $flags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION
-        | JSON_PARTIAL_OUTPUT_ON_ERROR;
-    $json = json_encode($value, $flags & ~JSON_PARTIAL_OUTPUT_ON_ERROR);
+    $flags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION;
+    $json = json_encode($value, $flags);
     if ($json === false) {{
         $type = get_debug_type($value);
         fwrite(STDERR, "main.php: execute(\\$input) returned a $type that is not JSON ("
             . json_last_error_msg() . ")\\n");
-        EmbedSandbox\\Door::call('result:json_serialization_error:');
+        $send('result:json_serialization_error:');
         exit(1);
     }}
-    EmbedSandbox\\Door::call('result:valid:' . $json);
+    $send('result:valid:' . $json);
 }})();
 """
 
@@ -112,14 +129,21 @@ class PhpEngine:
     def __init__(self, cache_dir: Path) -> None:
         self._cache_dir = Path(cache_dir)
         self._build: Build | None = None
+        self._state: wasmtime.Module | None = None
         self._lock = threading.Lock()
 
-    def _load(self) -> Build:
-        if self._build is None:
+    def _load(self) -> tuple[Build, wasmtime.Module]:
+        if self._build is None or self._state is None:
             with self._lock:
                 if self._build is None:
                     self._build = Build.get(self._cache_dir)
-        return self._build
+                if self._state is None:
+                    build = self._build
+                    self._state = build.state(
+                        state_key(build.digest),
+                        lambda: run_on_guest_thread(lambda: _state_image(build)),
+                    )
+        return self._build, self._state
 
     def compiled_in_cache(self) -> bool:
         """Whether the code module is compiled and cached (else ~5-10 s on first use)."""
@@ -138,29 +162,82 @@ class PhpEngine:
     def run(self, invocation: Invocation, /) -> RawOutcome:
         """Run one invocation in a fresh guest and report how it ended."""
         check_not_forked("PHP")  # wasmtime and our threads do not survive a fork
-        build = self._load()
-        facts: GuestFacts = run_on_guest_thread(lambda: _run(build, invocation))
+        build, state = self._load()
+        facts: GuestFacts = run_on_guest_thread(lambda: _run(build, state, invocation))
         return facts_outcome(facts, invocation.entry, invocation.limits.max_output_bytes)
 
 
+def state_key(digest: str) -> str:
+    """The name of the guest state, from everything that went into it."""
+    settings = [digest, STATE_VERSION, PHP_FLAGS, _STATE_MEMORY_CAP, "/", HARNESS]
+    return hashlib.sha256(json.dumps(settings).encode()).hexdigest()
+
+
 def _wasi(
-    folder: Path, harness: Path, invocation: Invocation, stdin: str | None
+    folder: Path, harness: Path, argv: list[str], env: list[tuple[str, str]], stdin: str | None
 ) -> wasmtime.WasiConfig:
     wasi = wasmtime.WasiConfig()
-    script = "function.php" if invocation.entry == "function" else "main.php"
-    wasi.argv = ["php", *PHP_FLAGS, f"{HARNESS}/{script}", *invocation.args]
-    wasi.env = list(invocation.env.items())
+    wasi.argv = argv
+    wasi.env = env
     if stdin is not None:
         wasi.stdin_file = stdin
-    # The order fixes the descriptors: 3 is the run's folder, 4 the harness (`_door.py`).
+    # The order fixes the descriptors, the same in the state and every run: 3 is the run's
+    # folder, 4 the harness (`_door.py`); wasi-libc's table of them is in the state.
     wasi.preopen_dir(str(folder), "/")
     wasi.preopen_dir(str(harness), HARNESS, False)
     return wasi
 
 
+def _run_wasi(
+    folder: Path, harness: Path, invocation: Invocation, stdin: str | None
+) -> wasmtime.WasiConfig:
+    # A request's args: the script, then the request's own (the flags are the state's).
+    script = "function.php" if invocation.entry == "function" else "main.php"
+    argv = ["php", f"{HARNESS}/{script}", *invocation.args]
+    return _wasi(folder, harness, argv, list(invocation.env.items()), stdin)
+
+
+def _state_image(build: Build) -> bytes:
+    """Start PHP's modules in a fresh guest under `PHP_FLAGS` and take its memory."""
+    logger.info("embedsandbox: making the PHP guest state (once per machine)")
+    folder = new_folder("embedsandbox-php-state-")
+    harness = new_folder("embedsandbox-php-state-harness-")
+    host = PhpHost(
+        max_output_bytes=1 << 20,
+        deadline=time.monotonic() + 120,
+        disk_bytes=0,
+        disk_files=0,
+        host_call=None,
+    )
+    store = new_store(
+        True,
+        fuel=_UNCAPPED_FUEL,
+        memory=_STATE_MEMORY_CAP,
+        deadline_s=120,
+        wasi=_wasi(folder, harness, ["php", *PHP_FLAGS], [], None),
+    )
+    try:
+        with TICKER.active():
+            guest = Instance(build, store, host)
+            start = guest.globals_now()
+            status = guest.startup()
+            ready = status == 0 and guest.globals_now() == start and not guest.grow_refused()
+        if not ready or host.stdout or host.stderr:
+            detail = (host.stderr or host.stdout).decode("utf-8", "replace")[-2000:]
+            msg = f"the PHP guest state could not be made (status {status}): {detail}"
+            raise RuntimeUnavailableError(msg)
+        return guest.memory_image()
+    finally:
+        store.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(harness, ignore_errors=True)
+
+
 def _harness(harness: Path, invocation: Invocation) -> None:
     (harness / "main.php").write_text(main_source(invocation.code), encoding="utf-8")
     (harness / "prelude.php").write_text(_PRELUDE.read_text("utf-8"), encoding="utf-8")
+    (harness / "http.php").write_text(_HTTP.read_text("utf-8"), encoding="utf-8")
+    (harness / "curl.php").write_text(_CURL.read_text("utf-8"), encoding="utf-8")
     (harness / DOOR_NAME).touch()
     if invocation.entry == "function":
         (harness / "function.php").write_text(_FUNCTION_PHP, encoding="utf-8")
@@ -169,7 +246,7 @@ def _harness(harness: Path, invocation: Invocation) -> None:
         path.chmod(0o400)
 
 
-def _run(build: Build, invocation: Invocation) -> GuestFacts:
+def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> GuestFacts:
     """One guest, from a new store to its facts (on a guest thread)."""
     limits = invocation.limits
     fuel = limits.fuel if limits.fuel is not None else _UNCAPPED_FUEL
@@ -197,16 +274,16 @@ def _run(build: Build, invocation: Invocation) -> GuestFacts:
             fuel=fuel,
             memory=limits.memory_limit_bytes,
             deadline_s=limits.deadline_s,
-            wasi=_wasi(folder, harness, invocation, stdin_path),
+            wasi=_run_wasi(folder, harness, invocation, stdin_path),
         )
         try:
-            guest = Instance(build, store, host)
+            guest = Instance(build, store, host, state)
         except (wasmtime.WasmtimeError, wasmtime.Trap) as e:
             # The interpreter's own memory is over the cap.
             facts.limit = LimitHit.MEMORY_SIZE
             facts.note = f"embedsandbox: a PHP guest needs more memory than memory_size ({e})\n"
             return facts
-        _start(guest, facts)
+        _request(guest, facts)
         facts.fuel_used = fuel - store.get_fuel()
         facts.result = host.result
     except GuestStop as e:  # before any guest code ran: the files are over the quota
@@ -222,10 +299,10 @@ def _run(build: Build, invocation: Invocation) -> GuestFacts:
     return facts
 
 
-def _start(guest: Instance, facts: GuestFacts) -> None:
+def _request(guest: Instance, facts: GuestFacts) -> None:
     with TICKER.active():
         try:
-            facts.exit_code = guest.start()
+            facts.exit_code = guest.request()
         except GuestStop as e:
             facts.limit = STOPS[e.reason]
         except wasmtime.Trap as e:
