@@ -235,7 +235,7 @@ def test_a_slow_upstream_is_bounded_by_the_execution_timeout(sb: Sandbox, server
 )
 def test_a_guest_that_breaks_the_door_protocol_is_stopped(sb: Sandbox, frame: str) -> None:
     """Threat: a guest writing garbage to the host door. Contained: a trap, not a host error."""
-    code = f"<?php $h = fopen('/.sandbox/door', 'r'); fwrite($h, {frame}); echo 'after';"
+    code = f"<?php $h = fopen('/.sandbox/lib/door', 'r'); fwrite($h, {frame}); echo 'after';"
     result = sb.run_script(language="php", code=code)
     assert 1 == result.exit_code
     assert "after" != result.stdout
@@ -247,7 +247,7 @@ def test_the_harness_is_read_only_and_the_door_file_stays_empty(sb: Sandbox) -> 
         "<?php\n"
         "var_dump(@file_put_contents('/.sandbox/main.php', 'x'));\n"
         "var_dump(@file_put_contents('/.sandbox/new.txt', 'x'));\n"
-        "var_dump(filesize('/.sandbox/door'));\n"
+        "var_dump(filesize('/.sandbox/lib/door'));\n"
         "var_dump(scandir('/'));\n"
     )
     result = sb.run_script(language="php", code=code)

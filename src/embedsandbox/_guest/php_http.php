@@ -3,7 +3,7 @@
 // in every run would cost about 2 ms): the host door and HTTP through the egress gateway.
 //
 // - EmbedSandbox\Door: the host door. The host serves one file of the harness folder,
-//   /.sandbox/door: what the guest writes to it is a message ("<length>\n<message>",
+//   /.sandbox/lib/door: what the guest writes to it is a message ("<length>\n<message>",
 //   framed as the host's door protocol says: `op:payload`), and what it then reads is the
 //   host's reply (4 bytes of length, little-endian, then the reply). Nothing else is on
 //   that file; no other file is special.
@@ -20,7 +20,7 @@ namespace EmbedSandbox {
         public static function call(string $message): string
         {
             if (self::$handle === null) {
-                $handle = @fopen('/.sandbox/door', 'r');
+                $handle = @fopen('/.sandbox/lib/door', 'r');
                 if ($handle === false) {
                     throw new \RuntimeException('the host door of this sandbox is closed');
                 }

@@ -17,7 +17,7 @@
 namespace EmbedSandbox {
     spl_autoload_register(static function (string $class): void {
         if (strncmp($class, 'EmbedSandbox\\', 13) === 0) {
-            require_once '/.sandbox/http.php';
+            require_once '/.sandbox/lib/http.php';
         }
     });
 
@@ -112,7 +112,7 @@ namespace {
 
     function curl_init(?string $url = null): EmbedSandbox\CurlHandle
     {
-        require_once '/.sandbox/curl.php';
+        require_once '/.sandbox/lib/curl.php';
         $h = new EmbedSandbox\CurlHandle();
         if ($url !== null) {
             $h->options[CURLOPT_URL] = $url;

@@ -1,9 +1,9 @@
 """The PHP guest's host door: one file of its harness folder that the host answers.
 
 php.wasm imports nothing but WASI, so the door is made of WASI calls the host shadows
-(`_core/_wasi.py` `define_shadows(extra=...)`). The harness folder, preopened read-only at
-`/.sandbox`, holds an empty file `door`; a descriptor the guest opens on it (the prelude,
-`_guest/php_prelude.php`, does) is the door:
+(`_core/_wasi.py` `define_shadows(extra=...)`). The engine's harness folder, preopened
+read-only at `/.sandbox/lib`, holds an empty file `door`; a descriptor the guest opens on it
+(`_guest/php_http.php` and run_function's entry do) is the door:
 
 - what the guest writes to it is a message, framed as `<length> LF <message>` (length in
   decimal bytes); the message is a door message (`_core/_door.py`: `op:payload`);
@@ -35,8 +35,9 @@ __all__ = ["DOOR_NAME", "DOOR_SHADOWS", "PhpHost"]
 
 DOOR_NAME: Final = "door"
 """The door's file name in the harness folder."""
-HARNESS_FD: Final = 4
-"""The harness folder's descriptor: the second preopen (the working folder is the first)."""
+LIB_FD: Final = 5
+"""The engine's harness folder's descriptor: the third preopen (the run's folder and the
+run's harness are the first two)."""
 _EFAULT: Final = 21
 _HEAD_MAX: Final = 12  # "<length>\n": a length of up to 11 digits
 _UNKNOWN: Final = b'{"error": "unknown request"}'
@@ -145,7 +146,7 @@ def _path_open(caller: Any, fd: int, dirflags: int, path: int, path_len: int, of
     result: int = SHADOWS["path_open"](
         caller, fd, dirflags, path, path_len, oflags, base, inheriting, fdflags, opened
     )
-    if result == 0 and fd == HARNESS_FD and read_memory(caller, path, path_len) == b"door":
+    if result == 0 and fd == LIB_FD and read_memory(caller, path, path_len) == b"door":
         raw = read_memory(caller, opened, 4)
         if raw is not None:
             PhpHost.current().door_fds.add(struct.unpack("<I", raw)[0])

@@ -6,11 +6,13 @@ Every run is a new store on the guest state (PHP with its modules started, under
 
 - `/`: the run's folder (its files; the working directory), writable, capped by the disk
   quota like every guest's (`_core/_wasi.py`);
-- `/.sandbox/`: the harness, read-only: `main.php` (the job's code), `prelude.php`
-  (`auto_prepend_file`: HTTP(S) stream wrappers and curl_* on the egress gateway;
-  `_guest/php_prelude.php`), `http.php` (their work and the host door, loaded on first use;
-  `_guest/php_http.php`), `function.php` and `input.json` (run_function), and the door file
-  (`_door.py`);
+- `/.sandbox/`: the run's harness, read-only: `main.php` (the job's code) and, for
+  run_function, `input.json`;
+- `/.sandbox/lib/`: the engine's harness, read-only, the same for every run (written once
+  per engine): `prelude.php` (`auto_prepend_file`: HTTP(S) stream wrappers and curl_* on
+  the egress gateway; `_guest/php_prelude.php`), `http.php` and `curl.php` (their work and
+  the host door, loaded on first use), `function.php` (run_function's entry) and the door
+  file (`_door.py`);
 - `$argv` (`main.php` first, then the request's args), the request's env only (getenv,
   `$_ENV`, `$_SERVER`), its stdin (`php://stdin`, `STDIN`).
 
@@ -23,12 +25,15 @@ fatal error, usually).
 
 from __future__ import annotations
 
+import atexit
+import functools
 import hashlib
 import json
 import logging
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -50,7 +55,9 @@ __all__ = ["HARNESS", "PHP_FLAGS", "PhpEngine", "main_source", "state_key"]
 logger = logging.getLogger("embedsandbox")
 
 HARNESS: Final = "/.sandbox"
-"""Where the guest sees the harness folder (read-only)."""
+"""Where the guest sees the run's harness folder (read-only)."""
+LIB: Final = "/.sandbox/lib"
+"""Where the guest sees the engine's harness folder (read-only, shared by every run)."""
 PHP_FLAGS: Final = (
     "-n",  # no php.ini: these flags are every setting
     "-d", "display_errors=stderr",
@@ -62,7 +69,7 @@ PHP_FLAGS: Final = (
     "-d", "variables_order=EGPCS",  # $_ENV filled: the request's env, nothing else
     "-d", "date.timezone=UTC",
     "-d", "allow_url_include=0",
-    "-d", f"auto_prepend_file={HARNESS}/prelude.php",
+    "-d", f"auto_prepend_file={LIB}/prelude.php",
 )  # fmt: skip
 _PRELUDE: Final = resources.files("embedsandbox._guest").joinpath("php_prelude.php")
 _HTTP: Final = resources.files("embedsandbox._guest").joinpath("php_http.php")
@@ -82,7 +89,7 @@ _FUNCTION_PHP: Final = f"""<?php
 require '{HARNESS}/main.php';
 (static function (): void {{
     $send = static function (string $message): void {{
-        $door = fopen('{HARNESS}/door', 'r');
+        $door = fopen('{LIB}/door', 'r');
         stream_set_read_buffer($door, 0);
         fwrite($door, strlen($message) . "\\n" . $message);
         fread($door, 4);  // the reply's length: 0
@@ -130,10 +137,12 @@ class PhpEngine:
         self._cache_dir = Path(cache_dir)
         self._build: Build | None = None
         self._state: wasmtime.Module | None = None
+        self._lib: Path | None = None
+        self._at_exit: Callable[[], None] = lambda: None
         self._lock = threading.Lock()
 
-    def _load(self) -> tuple[Build, wasmtime.Module]:
-        if self._build is None or self._state is None:
+    def _load(self) -> tuple[Build, wasmtime.Module, Path]:
+        if self._build is None or self._state is None or self._lib is None:
             with self._lock:
                 if self._build is None:
                     self._build = Build.get(self._cache_dir)
@@ -143,7 +152,11 @@ class PhpEngine:
                         state_key(build.digest),
                         lambda: run_on_guest_thread(lambda: _state_image(build)),
                     )
-        return self._build, self._state
+                if self._lib is None:
+                    lib = self._lib = make_lib(new_folder("embedsandbox-php-lib-"))
+                    self._at_exit = functools.partial(_remove_tree, lib)
+                    atexit.register(self._at_exit)
+        return self._build, self._state, self._lib
 
     def compiled_in_cache(self) -> bool:
         """Whether the code module is compiled and cached (else ~5-10 s on first use)."""
@@ -157,24 +170,32 @@ class PhpEngine:
         self.run(Invocation(language="php", code="<?php", entry="script"))
 
     def close(self) -> None:
-        """Nothing runs in the background: guests live for one run. Idempotent."""
+        """Remove the engine's harness folder (guests live for one run). Idempotent."""
+        with self._lock:
+            lib, self._lib = self._lib, None
+        if lib is not None:
+            atexit.unregister(self._at_exit)
+            _remove_tree(lib)
 
     def run(self, invocation: Invocation, /) -> RawOutcome:
         """Run one invocation in a fresh guest and report how it ended."""
         check_not_forked("PHP")  # wasmtime and our threads do not survive a fork
-        build, state = self._load()
-        facts: GuestFacts = run_on_guest_thread(lambda: _run(build, state, invocation))
+        build, state, lib = self._load()
+        facts: GuestFacts = run_on_guest_thread(lambda: _run(build, state, lib, invocation))
         return facts_outcome(facts, invocation.entry, invocation.limits.max_output_bytes)
 
 
 def state_key(digest: str) -> str:
     """The name of the guest state, from everything that went into it."""
-    settings = [digest, STATE_VERSION, PHP_FLAGS, _STATE_MEMORY_CAP, "/", HARNESS]
+    settings = [digest, STATE_VERSION, PHP_FLAGS, _STATE_MEMORY_CAP, "/", HARNESS, LIB]
     return hashlib.sha256(json.dumps(settings).encode()).hexdigest()
 
 
 def _wasi(
-    folder: Path, harness: Path, argv: list[str], env: list[tuple[str, str]], stdin: str | None
+    folders: tuple[Path, Path, Path],
+    argv: list[str],
+    env: list[tuple[str, str]],
+    stdin: str | None,
 ) -> wasmtime.WasiConfig:
     wasi = wasmtime.WasiConfig()
     wasi.argv = argv
@@ -182,19 +203,38 @@ def _wasi(
     if stdin is not None:
         wasi.stdin_file = stdin
     # The order fixes the descriptors, the same in the state and every run: 3 is the run's
-    # folder, 4 the harness (`_door.py`); wasi-libc's table of them is in the state.
+    # folder, 4 its harness, 5 the engine's (`_door.py`); wasi-libc's table of them is in
+    # the state, and it resolves a path by the longest preopened prefix.
+    folder, harness, lib = folders
     wasi.preopen_dir(str(folder), "/")
     wasi.preopen_dir(str(harness), HARNESS, False)
+    wasi.preopen_dir(str(lib), LIB, False)
     return wasi
 
 
 def _run_wasi(
-    folder: Path, harness: Path, invocation: Invocation, stdin: str | None
+    folders: tuple[Path, Path, Path], invocation: Invocation, stdin: str | None
 ) -> wasmtime.WasiConfig:
     # A request's args: the script, then the request's own (the flags are the state's).
-    script = "function.php" if invocation.entry == "function" else "main.php"
-    argv = ["php", f"{HARNESS}/{script}", *invocation.args]
-    return _wasi(folder, harness, argv, list(invocation.env.items()), stdin)
+    script = f"{LIB}/function.php" if invocation.entry == "function" else f"{HARNESS}/main.php"
+    argv = ["php", script, *invocation.args]
+    return _wasi(folders, argv, list(invocation.env.items()), stdin)
+
+
+def make_lib(folder: Path) -> Path:
+    """Fill `folder` with the engine's harness (see the module doc); read-only files."""
+    for name, text in (
+        ("prelude.php", _PRELUDE.read_text("utf-8")),
+        ("http.php", _HTTP.read_text("utf-8")),
+        ("curl.php", _CURL.read_text("utf-8")),
+        ("function.php", _FUNCTION_PHP),
+        (DOOR_NAME, ""),
+    ):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        path.chmod(0o400)
+    folder.chmod(0o500)
+    return folder
 
 
 def _state_image(build: Build) -> bytes:
@@ -202,6 +242,7 @@ def _state_image(build: Build) -> bytes:
     logger.info("embedsandbox: making the PHP guest state (once per machine)")
     folder = new_folder("embedsandbox-php-state-")
     harness = new_folder("embedsandbox-php-state-harness-")
+    lib = make_lib(new_folder("embedsandbox-php-state-lib-"))
     host = PhpHost(
         max_output_bytes=1 << 20,
         deadline=time.monotonic() + 120,
@@ -214,7 +255,7 @@ def _state_image(build: Build) -> bytes:
         fuel=_UNCAPPED_FUEL,
         memory=_STATE_MEMORY_CAP,
         deadline_s=120,
-        wasi=_wasi(folder, harness, ["php", *PHP_FLAGS], [], None),
+        wasi=_wasi((folder, harness, lib), ["php", *PHP_FLAGS], [], None),
     )
     try:
         with TICKER.active():
@@ -229,24 +270,28 @@ def _state_image(build: Build) -> bytes:
         return guest.memory_image()
     finally:
         store.close()
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(harness, ignore_errors=True)
+        for made in (folder, harness, lib):
+            _remove_tree(made)
 
 
 def _harness(harness: Path, invocation: Invocation) -> None:
     (harness / "main.php").write_text(main_source(invocation.code), encoding="utf-8")
-    (harness / "prelude.php").write_text(_PRELUDE.read_text("utf-8"), encoding="utf-8")
-    (harness / "http.php").write_text(_HTTP.read_text("utf-8"), encoding="utf-8")
-    (harness / "curl.php").write_text(_CURL.read_text("utf-8"), encoding="utf-8")
-    (harness / DOOR_NAME).touch()
     if invocation.entry == "function":
-        (harness / "function.php").write_text(_FUNCTION_PHP, encoding="utf-8")
         (harness / "input.json").write_text(invocation.input_json, encoding="utf-8")
-    for path in harness.iterdir():
-        path.chmod(0o400)
+    harness.chmod(0o500)  # the preopen is read-only too; this keeps the host's view alike
 
 
-def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> GuestFacts:
+def _remove_run(folder: Path, harness: Path, stdin_path: str | None) -> None:
+    _remove_tree(harness)
+    remove(folder, stdin_path)
+
+
+def _remove_tree(folder: Path) -> None:
+    folder.chmod(0o700)  # read-only folders (0500) cannot be emptied otherwise
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(build: Build, state: wasmtime.Module, lib: Path, invocation: Invocation) -> GuestFacts:
     """One guest, from a new store to its facts (on a guest thread)."""
     limits = invocation.limits
     fuel = limits.fuel if limits.fuel is not None else _UNCAPPED_FUEL
@@ -274,7 +319,7 @@ def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> GuestF
             fuel=fuel,
             memory=limits.memory_limit_bytes,
             deadline_s=limits.deadline_s,
-            wasi=_run_wasi(folder, harness, invocation, stdin_path),
+            wasi=_run_wasi((folder, harness, lib), invocation, stdin_path),
         )
         try:
             guest = Instance(build, store, host, state)
@@ -295,7 +340,7 @@ def _run(build: Build, state: wasmtime.Module, invocation: Invocation) -> GuestF
             collect(folder_entries(folder), invocation.output_files, limits, facts.files)
         if store is not None:
             discard_later(store.close)
-        discard_later(lambda: remove(folder, harness, stdin_path))
+        discard_later(lambda: _remove_run(folder, harness, stdin_path))
     return facts
 
 

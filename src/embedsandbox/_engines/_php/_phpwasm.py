@@ -193,7 +193,7 @@ class Instance:
             forward = build.plain_linker.instantiate(store, build.forward)
         self.build, self.store, self.host, self.memory = build, store, host, memory
         self._exports: Any = lazy_exports(store, instance)
-        host.bind(memory, lazy_exports(store, forward))
+        host.bind(memory, lazy_exports(store, forward), store=store, module=build.forward)
 
     def startup(self) -> int:
         """`_initialize`, then `embedsandbox_startup()` (what a state is made from): 0 if ready."""

@@ -193,7 +193,9 @@ class Instance:
             forward = build.plain_linker.instantiate(store, build.forward)
         self = cls(build, store, host, instance, memory)
         realloc = lazy_exports(store, instance)["cabi_realloc"]
-        host.bind_ruby(memory, lazy_exports(store, forward), realloc)
+        host.bind_ruby(
+            memory, lazy_exports(store, forward), realloc, store=store, module=build.forward
+        )
         return self
 
     def _export(self, prefix: str) -> Any:
