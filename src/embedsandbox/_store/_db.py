@@ -104,8 +104,9 @@ class Database:
         """A connection for writes a crash may lose, never half-write: the history's INSERT.
 
         It is `read()` on SQLite, whose `synchronous=NORMAL` already makes that promise for
-        every write. On PostgreSQL the block is one transaction with `synchronous_commit` off:
-        it commits without waiting for the WAL's fsync (about 2 ms of a 2.5 ms INSERT on a
+        every write. On PostgreSQL it is a connection whose session has `synchronous_commit`
+        off (each statement commits on its own, as in `read()`): it commits without waiting
+        for the WAL's fsync (about 2 ms of a 2.5 ms INSERT on a
         plain disk), and a crash of the database server may drop the last such commits (at
         most 3 x `wal_writer_delay`, 0.6 s by default), as SQLite may on power loss.
         """

@@ -3,7 +3,8 @@
 Choices, each for a named failure:
 
 - A pool of connections (psycopg_pool), at most `POOL_MAX` per store: threads of one process
-  run their statements at once, instead of queueing on one connection as SQLite's do.
+  run their statements at once, instead of queueing on one connection as SQLite's do; and a
+  second, of at most `RELAXED_POOL_MAX`, for the history's INSERTs (`relaxed()`).
 - Connections are in autocommit: a `read()` statement is its own transaction, and
   `transaction()` is one `BEGIN` ... `COMMIT` (READ COMMITTED). A repository that reads rows it
   then writes locks them with `Connection.for_update` (` FOR UPDATE`), so two servers updating
@@ -41,6 +42,7 @@ from ._schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, render
 __all__ = ["CONNECT_TIMEOUT_S", "POOL_MAX", "PostgresDatabase"]
 
 POOL_MAX: Final = 8
+RELAXED_POOL_MAX: Final = 4  # the history's INSERTs (`relaxed()`), beside the POOL_MAX
 """The most connections one store (one project of one process) holds open."""
 CONNECT_TIMEOUT_S: Final = 10
 """How long opening a connection may take (unless the URL sets `connect_timeout`)."""
@@ -73,6 +75,7 @@ class PostgresDatabase(Database):
         self._secret = _password(location.conninfo)
         self._lock = threading.Lock()
         self._pool: ConnectionPool[Any] | None = None
+        self._relaxed_pool: ConnectionPool[Any] | None = None
         kwargs: dict[str, Any] = {"autocommit": True}
         if "connect_timeout" not in location.conninfo:
             kwargs["connect_timeout"] = CONNECT_TIMEOUT_S
@@ -94,6 +97,22 @@ class PostgresDatabase(Database):
             )
             pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
             self._pool = pool
+            # `relaxed()`'s connections: synchronous_commit off for their whole session, so
+            # the history's INSERT is one statement and one round trip (no BEGIN, SET LOCAL
+            # and COMMIT around it: 0.5 ms of psycopg and server work a run).
+            relaxed: ConnectionPool[Any] = ConnectionPool(
+                location.conninfo,
+                min_size=1,
+                max_size=RELAXED_POOL_MAX,
+                kwargs={**kwargs, "options": "-c synchronous_commit=off"},
+                configure=self._configure,
+                timeout=WAIT_S,
+                num_workers=1,
+                name=f"embedsandbox:{location.schema}:relaxed",
+                open=False,
+            )
+            relaxed.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+            self._relaxed_pool = relaxed
 
     def _configure(self, conn: psycopg.Connection[Any]) -> None:
         conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.location.schema)))
@@ -186,31 +205,28 @@ class PostgresDatabase(Database):
 
     @contextlib.contextmanager
     def relaxed(self) -> Iterator[Connection]:
-        """One transaction whose commit does not wait for the WAL's fsync (see `Database`).
+        """A connection whose commits do not wait for the WAL's fsync (see `Database`).
 
-        Its statements go in one pipeline: BEGIN, the setting, the block's writes and COMMIT
-        cost one round trip to the server. (Each round trip is a wait for the GIL too, which a
-        busy guest thread may hold for its 5 ms switch interval: fewer is faster under load.
-        psycopg's `transaction()` would add a sync of its own, so BEGIN and COMMIT are sent
-        as statements.)
+        From a pool of its own whose sessions run with `synchronous_commit` off; each
+        statement commits on its own, as `read()`'s do (and as SQLite's `relaxed()` does), so
+        the history's one INSERT is one round trip to the server.
         """
-        with self._connection() as conn:
-            try:
-                with conn.pipeline():
-                    conn.execute("BEGIN")
-                    conn.execute("SET LOCAL synchronous_commit TO off")
-                    yield _wrap(conn)
-                    conn.execute("COMMIT")
-            except BaseException:
-                conn.rollback()  # back to idle before the pool takes it back
-                raise
+        with self._lock:
+            pool = self._relaxed_pool
+        if pool is None:
+            msg = "cannot use the store, the sandbox has been closed; create a new Sandbox"
+            raise SandboxClosedError(msg)
+        with self._errors("cannot be written"), pool.connection() as conn:
+            yield _wrap(conn)
 
     def close(self) -> None:
         """Close the pool's connections. Idempotent."""
         with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.close(timeout=5)
+            pools = (self._pool, self._relaxed_pool)
+            self._pool = self._relaxed_pool = None
+        for pool in pools:
+            if pool is not None:
+                pool.close(timeout=5)
 
     def __repr__(self) -> str:
         return f"PostgresDatabase({self.path!r})"
