@@ -59,19 +59,7 @@ namespace EmbedSandbox {
             return ['size' => strlen($this->body)];
         }
 
-        public function stream_set_option(int $option, int $arg1, ?int $arg2): bool
-        {
-            return false;
-        }
 
-        public function stream_close(): void
-        {
-        }
-
-        public function url_stat(string $path, int $flags): array|false
-        {
-            return false;
-        }
     }
 }
 
@@ -134,11 +122,7 @@ namespace {
         }
     }
 
-    foreach (['http', 'https'] as $scheme) {
-        if (in_array($scheme, stream_get_wrappers(), true)) {
-            stream_wrapper_unregister($scheme);
-        }
-        stream_wrapper_register($scheme, EmbedSandbox\HttpStream::class, STREAM_IS_URL);
-    }
-    unset($scheme);
+    stream_wrapper_unregister('http');  // the build has no https wrapper (no openssl)
+    stream_wrapper_register('http', EmbedSandbox\HttpStream::class, STREAM_IS_URL);
+    stream_wrapper_register('https', EmbedSandbox\HttpStream::class, STREAM_IS_URL);
 }
