@@ -87,3 +87,29 @@ def test_any_path_query_or_body_gets_a_clean_answer(
         assert set(body) == {"code", "message"}, body
         assert isinstance(body["code"], int) and isinstance(body["message"], str)
         assert "Traceback" not in body["message"]
+
+
+@pytest.mark.parametrize(
+    "segment",
+    ["%ED%A0%80", "%FF%FE", "%00", "id_" + "x" * 20_000, "%0A%0D", "..%2F..%2Fkeys"],
+)
+@pytest.mark.parametrize(
+    ("method", "template"),
+    [
+        ("DELETE", "/v1/secrets/{}"),  # our extension
+        ("GET", "/v1/tools/{}"),
+        ("GET", "/v1/executions/{}"),
+        ("GET", "/v1/runtimes/{}"),
+    ],
+)
+def test_a_hostile_id_in_the_path_is_a_clean_4xx_that_does_not_echo_it(
+    served: tuple[FastAPI, InProcess], method: str, template: str, segment: str
+) -> None:
+    """An id as a client may mangle it: a lone surrogate or invalid UTF-8 (percent-encoded),
+    NUL, a 20 KB id, line breaks, a path."""
+    _, client = served
+    response = client.request(method, template.format(segment))
+    assert response.status_code in (400, 404, 414), (segment[:40], response.text[:200])
+    body = response.json()
+    assert set(body) == {"code", "message"} and "Traceback" not in body["message"]
+    assert len(body["message"]) < 1000  # the id is not echoed whole

@@ -309,3 +309,27 @@ def test_projects_are_schemas_of_one_postgres_database(
             assert [tool] == default.tools.list().tools
     finally:
         postgres.drop_database(url)
+
+
+def test_only_the_historys_writes_skip_the_wal_fsync(postgres: _postgres.PostgresServer) -> None:
+    """`relaxed()` (the history's INSERT) runs with synchronous_commit off, set by its own
+    sessions; tools, secrets and keys (`read()`, `transaction()`) keep the server's setting.
+    (The test server itself runs with it off, so the setting's source is what tells.)"""
+    url = postgres.new_database()
+    try:
+        db = open_database(url)
+        try:
+
+            def setting(block: Any) -> tuple[str, str]:
+                with block() as conn:
+                    query = "SELECT setting, source FROM pg_settings WHERE name = ?"
+                    row = conn.execute(query, ("synchronous_commit",)).fetchone()
+                    return str(row[0]), str(row[1])
+
+            assert ("off", "client") == setting(db.relaxed)
+            assert "client" != setting(db.read)[1]
+            assert "client" != setting(db.transaction)[1]
+        finally:
+            db.close()
+    finally:
+        postgres.drop_database(url)

@@ -84,35 +84,31 @@ class PostgresDatabase(Database):
             # message here, where a pool would only report a timeout.
             with psycopg.connect(location.conninfo, **kwargs) as conn:
                 self._migrate(conn)
-            pool: ConnectionPool[Any] = ConnectionPool(
-                location.conninfo,
-                min_size=1,
-                max_size=POOL_MAX,
-                kwargs=kwargs,
-                configure=self._configure,
-                timeout=WAIT_S,
-                num_workers=1,
-                name=f"embedsandbox:{location.schema}",
-                open=False,
-            )
-            pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
-            self._pool = pool
+            self._pool = self._open_pool("", POOL_MAX, kwargs)
             # `relaxed()`'s connections: synchronous_commit off for their whole session, so
             # the history's INSERT is one statement and one round trip (no BEGIN, SET LOCAL
             # and COMMIT around it: 0.5 ms of psycopg and server work a run).
-            relaxed: ConnectionPool[Any] = ConnectionPool(
-                location.conninfo,
-                min_size=1,
-                max_size=RELAXED_POOL_MAX,
-                kwargs={**kwargs, "options": "-c synchronous_commit=off"},
-                configure=self._configure,
-                timeout=WAIT_S,
-                num_workers=1,
-                name=f"embedsandbox:{location.schema}:relaxed",
-                open=False,
-            )
-            relaxed.open(wait=True, timeout=CONNECT_TIMEOUT_S)
-            self._relaxed_pool = relaxed
+            relaxed = {**kwargs, "options": "-c synchronous_commit=off"}
+            try:
+                self._relaxed_pool = self._open_pool(":relaxed", RELAXED_POOL_MAX, relaxed)
+            except BaseException:
+                self.close()
+                raise
+
+    def _open_pool(self, suffix: str, size: int, kwargs: dict[str, Any]) -> ConnectionPool[Any]:
+        pool: ConnectionPool[Any] = ConnectionPool(
+            self.location.conninfo,
+            min_size=1,
+            max_size=size,
+            kwargs=kwargs,
+            configure=self._configure,
+            timeout=WAIT_S,
+            num_workers=1,
+            name=f"embedsandbox:{self.location.schema}{suffix}",
+            open=False,
+        )
+        pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+        return pool
 
     def _configure(self, conn: psycopg.Connection[Any]) -> None:
         conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.location.schema)))
@@ -182,9 +178,9 @@ class PostgresDatabase(Database):
             raise StoreError(msg) from None
 
     @contextlib.contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+    def _connection(self, relaxed: bool = False) -> Iterator[psycopg.Connection[Any]]:
         with self._lock:
-            pool = self._pool
+            pool = self._relaxed_pool if relaxed else self._pool
         if pool is None:
             msg = "cannot use the store, the sandbox has been closed; create a new Sandbox"
             raise SandboxClosedError(msg)
@@ -211,12 +207,7 @@ class PostgresDatabase(Database):
         statement commits on its own, as `read()`'s do (and as SQLite's `relaxed()` does), so
         the history's one INSERT is one round trip to the server.
         """
-        with self._lock:
-            pool = self._relaxed_pool
-        if pool is None:
-            msg = "cannot use the store, the sandbox has been closed; create a new Sandbox"
-            raise SandboxClosedError(msg)
-        with self._errors("cannot be written"), pool.connection() as conn:
+        with self._connection(relaxed=True) as conn:
             yield _wrap(conn)
 
     def close(self) -> None:

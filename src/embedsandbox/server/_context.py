@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Final, TypeVar, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
@@ -27,6 +27,7 @@ from .._keys import KeyStore
 from .._sandbox import Sandbox
 from ..errors import EmbedSandboxError, LanguageUnavailableError
 from ..models import (
+    MAX_ID_BYTES,
     MAX_PAGE_BYTES,
     ExecuteFunctionResponse,
     ExecuteResponse,
@@ -41,6 +42,7 @@ __all__ = [
     "Authenticated",
     "Caller",
     "GuestRunner",
+    "PathId",
     "Project",
     "ServerState",
     "State",
@@ -187,6 +189,10 @@ def _project(caller: Authenticated) -> Sandbox:
 
 
 Project = Annotated[Sandbox, Depends(_project)]
+
+PathId = Annotated[str, Path(max_length=MAX_ID_BYTES)]
+"""An id in a route's path: a longer one is a 400 naming the parameter, before any lookup
+(and never echoed whole in a "does not exist" message)."""
 """A route parameter: the caller's project's `Sandbox`."""
 
 

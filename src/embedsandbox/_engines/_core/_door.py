@@ -31,13 +31,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, overload
 
 from ...models import LimitHit, OutputStatus
+from .._waiting import waiting
 
 __all__ = [
+    "HOST_ERROR",
+    "UNKNOWN_REQUEST",
     "MAX_DOOR_CALLS",
+    "HostDoor",
     "MAX_DOOR_MESSAGE_BYTES",
     "OPS",
     "FunctionResult",
@@ -52,6 +57,11 @@ MAX_DOOR_MESSAGE_BYTES: Final = 16 << 20
 """The largest door message read (an HTTP request carries its body in it, base64: a 10 MiB
 body fits); a bigger one is refused unread, as parsing JSON costs the host many times its
 size."""
+
+UNKNOWN_REQUEST: Final = b'{"error": "unknown request"}'
+"""The reply to a message the door does not serve."""
+HOST_ERROR: Final = b'{"error": "internal error in the host", "kind": "network"}'
+"""The reply when the host's own handler raised (its error never reaches the guest)."""
 
 _OP: Final = re.compile(r"[a-z_]{1,16}")
 _OP_BYTES: Final = re.compile(rb"[a-z_]{1,16}")
@@ -113,3 +123,29 @@ def read_result(payload: str, max_output_bytes: int) -> FunctionResult:
     except (ValueError, RecursionError):
         return FunctionResult(OutputStatus.JSON_SERIALIZATION_ERROR)
     return FunctionResult(OutputStatus.VALID, text)
+
+
+class HostDoor:
+    """Serves one run's `host:` messages (the egress gateway) within `MAX_DOOR_CALLS`.
+
+    For the guests whose door messages arrive framed (Ruby, PHP); an engine serves the ops of
+    its own (a function's `result:`) before handing the rest here. Never raises.
+    """
+
+    def __init__(self, host_call: Callable[[bytes], bytes] | None) -> None:
+        self._host_call = host_call
+        self.calls = 0
+
+    def __call__(self, message: bytes) -> bytes:
+        self.calls += 1
+        if self.calls > MAX_DOOR_CALLS:
+            refusal = f"this run made more than {MAX_DOOR_CALLS} host calls (its cap); refused"
+            return json.dumps({"error": refusal, "kind": "limit"}).encode()
+        op, payload = split(message)
+        if op == b"host" and self._host_call is not None:
+            try:
+                with waiting():  # HTTP through the egress gateway: no core needed
+                    return bytes(self._host_call(payload))
+            except Exception:
+                return HOST_ERROR
+        return UNKNOWN_REQUEST

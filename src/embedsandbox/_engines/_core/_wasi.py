@@ -37,10 +37,12 @@ from typing import Any, Final, TypeVar
 
 import wasmtime
 
-from ._wasmtime import fast_caller
+from ._split import IMPORT_MODULE, IMPORT_NAME
+from ._wasmtime import fast_caller, lazy_exports
 
 __all__ = [
     "FORWARD_WAT",
+    "WasiLinkers",
     "SHADOWS",
     "WASI",
     "GuestStop",
@@ -395,3 +397,47 @@ def define_shadows(
         func: Callable[..., int] | None = shadows.get(name) if item.module == WASI else None
         if func is not None and isinstance(item.type, wasmtime.FuncType):
             linker.define_func(WASI, name, item.type, func, access_caller=func is not _refuse)
+
+
+class WasiLinkers:
+    """How a split WASI guest's code module (Ruby, PHP) is linked: once per build.
+
+    The code module's linker has wasmtime's WASI with the core's shadows (and `extra`: an
+    engine's own, `define_shadows`); an engine may define more imports on `linker` before the
+    first guest. The forward module (`FORWARD_WAT`) gets wasmtime's plain WASI. The code
+    module imports its memory: each guest's is defined in the shared linkers just before it
+    is instantiated (a linker's memory belongs to one store), under `lock`.
+    """
+
+    def __init__(
+        self,
+        engine: wasmtime.Engine,
+        code: wasmtime.Module,
+        extra: Mapping[str, Callable[..., int]] | None = None,
+    ) -> None:
+        self.code = code
+        self.forward = wasmtime.Module(engine, bytes(wasmtime.wat2wasm(FORWARD_WAT)))
+        self.lock = threading.Lock()
+        self.plain = wasmtime.Linker(engine)
+        self.plain.allow_shadowing = True  # each guest's memory replaces the last
+        self.plain.define_wasi()
+        self.linker = wasmtime.Linker(engine)
+        self.linker.allow_shadowing = True
+        self.linker.define_wasi()
+        define_shadows(self.linker, code, extra)
+
+    def instantiate(
+        self, store: wasmtime.Store, memory_source: wasmtime.Module, host: WasiHost
+    ) -> tuple[wasmtime.Instance, wasmtime.Memory]:
+        """A guest: a fresh copy of the memory module, the code module on it, `host` bound."""
+        memory = wasmtime.Instance(store, memory_source, []).exports(store)[IMPORT_NAME]
+        if not isinstance(memory, wasmtime.Memory):  # pragma: no cover - our modules
+            msg = "a memory module exports no memory"
+            raise TypeError(msg)
+        with self.lock:
+            self.linker.define(store, IMPORT_MODULE, IMPORT_NAME, memory)
+            instance = self.linker.instantiate(store, self.code)
+            self.plain.define(store, IMPORT_MODULE, IMPORT_NAME, memory)
+            forward = self.plain.instantiate(store, self.forward)
+        host.bind(memory, lazy_exports(store, forward), store=store, module=self.forward)
+        return instance, memory

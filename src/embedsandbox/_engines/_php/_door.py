@@ -27,9 +27,8 @@ from typing import Any, Final
 import wasmtime
 
 from .._base import HostCall
-from .._core._door import MAX_DOOR_CALLS, MAX_DOOR_MESSAGE_BYTES, split
+from .._core._door import MAX_DOOR_MESSAGE_BYTES, HostDoor, split
 from .._core._wasi import SHADOWS, WasiHost, read_memory, write_memory
-from .._waiting import waiting
 
 __all__ = ["DOOR_NAME", "DOOR_SHADOWS", "PhpHost"]
 
@@ -40,7 +39,6 @@ LIB_FD: Final = 5
 run's harness are the first two)."""
 _EFAULT: Final = 21
 _HEAD_MAX: Final = 12  # "<length>\n": a length of up to 11 digits
-_UNKNOWN: Final = b'{"error": "unknown request"}'
 
 
 class PhpHost(WasiHost):
@@ -61,9 +59,8 @@ class PhpHost(WasiHost):
             disk_bytes=disk_bytes,
             disk_files=disk_files,
         )
-        self.host_call = host_call
+        self._door = HostDoor(host_call)
         self.door_fds: set[int] = set()
-        self.calls = 0
         self.result: str | None = None  # a function's `result:` payload
         self._pending = bytearray()  # the message being written
         self._reply = b""
@@ -107,22 +104,11 @@ class PhpHost(WasiHost):
         self._at = 0
 
     def _serve(self, message: bytes) -> bytes:
-        self.calls += 1
-        if self.calls > MAX_DOOR_CALLS:
-            return _refusal(
-                f"this run made more than {MAX_DOOR_CALLS} host calls (its cap); refused"
-            )
         op, payload = split(message)
-        if op == b"result":
+        if op == b"result":  # a function's result, for the host (the door's reply is empty)
             self.result = payload.decode("utf-8", "replace")
             return b""
-        if op == b"host" and self.host_call is not None:
-            try:
-                with waiting():  # HTTP through the egress gateway: no core needed
-                    return bytes(self.host_call(payload))
-            except Exception:
-                return b'{"error": "internal error in the host", "kind": "network"}'
-        return _UNKNOWN
+        return self._door(message)
 
     @staticmethod
     def _broken(why: str) -> None:

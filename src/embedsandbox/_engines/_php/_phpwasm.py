@@ -37,8 +37,8 @@ from ..._artifacts import manifest, verify_runtime
 from ...errors import RuntimeUnavailableError
 from .._core import cache_path, engine_for, lazy_exports, load_module
 from .._core._growth import GROW_REFUSED
-from .._core._split import GLOBAL_PREFIX, IMPORT_MODULE, IMPORT_NAME, Split, memory_module, split
-from .._core._wasi import FORWARD_WAT, WasiHost, define_shadows
+from .._core._split import GLOBAL_PREFIX, Split, memory_module, split
+from .._core._wasi import WasiHost, WasiLinkers
 from ._door import DOOR_SHADOWS
 
 __all__ = ["STATE_VERSION", "WASM_FILE", "Build", "Instance", "pinned_digest"]
@@ -101,17 +101,7 @@ class Build:
         for old in folder.glob("php-*.cwasm"):  # other builds' and wasmtimes' modules
             if old.name not in self._keep and not old.name.startswith("php-state-"):
                 old.unlink(missing_ok=True)
-        # The code module imports its memory: each guest's is defined in the shared linker
-        # just before it is instantiated (a linker's memory belongs to one store).
-        self.instantiate_lock = threading.Lock()
-        self.forward = wasmtime.Module(self.engine, bytes(wasmtime.wat2wasm(FORWARD_WAT)))
-        self.plain_linker = wasmtime.Linker(self.engine)
-        self.plain_linker.allow_shadowing = True
-        self.plain_linker.define_wasi()
-        self.linker = wasmtime.Linker(self.engine)
-        self.linker.allow_shadowing = True
-        self.linker.define_wasi()
-        define_shadows(self.linker, self.code, DOOR_SHADOWS)
+        self.linkers = WasiLinkers(self.engine, self.code, DOOR_SHADOWS)
 
     @classmethod
     def get(cls, folder: Path) -> Build:
@@ -182,18 +172,9 @@ class Instance:
         memory_source: wasmtime.Module | None = None,
     ) -> None:
         source = memory_source if memory_source is not None else build.initial
-        memory = wasmtime.Instance(store, source, []).exports(store)[IMPORT_NAME]
-        if not isinstance(memory, wasmtime.Memory):  # pragma: no cover - our modules
-            msg = "the PHP memory module exports no memory"
-            raise TypeError(msg)
-        with build.instantiate_lock:
-            build.linker.define(store, IMPORT_MODULE, IMPORT_NAME, memory)
-            instance = build.linker.instantiate(store, build.code)
-            build.plain_linker.define(store, IMPORT_MODULE, IMPORT_NAME, memory)
-            forward = build.plain_linker.instantiate(store, build.forward)
+        instance, memory = build.linkers.instantiate(store, source, host)
         self.build, self.store, self.host, self.memory = build, store, host, memory
         self._exports: Any = lazy_exports(store, instance)
-        host.bind(memory, lazy_exports(store, forward), store=store, module=build.forward)
 
     def startup(self) -> int:
         """`_initialize`, then `embedsandbox_startup()` (what a state is made from): 0 if ready."""

@@ -25,41 +25,19 @@ from typing import Any, Final
 
 import wasmtime
 
-from .._base import HostCall
-from .._core._door import MAX_DOOR_CALLS, MAX_DOOR_MESSAGE_BYTES, split
-from .._waiting import waiting
+from .._core._door import MAX_DOOR_MESSAGE_BYTES, HostDoor
 from ._wasi import HostState, read_memory, write_memory
 
 __all__ = ["RubyDoor", "drop_value", "eval_js", "value_to_string"]
 
-DOOR_CALLS: Final = MAX_DOOR_CALLS
 HELD_REPLY_BYTES: Final = 64 << 20
 """The most reply bytes a guest may hold at once (replies it has not dropped yet); past it
 a message is answered with a `limit` error instead, so no guest keeps host memory."""
-_UNKNOWN: Final = b'{"error": "unknown request"}'
 _NO_DOOR: Final = b'{"error": "no host door while the guest state is made"}'
 
 
-class RubyDoor:
-    """Serves one run's door messages: `host:` goes to the egress gateway."""
-
-    def __init__(self, host_call: HostCall | None) -> None:
-        self._host_call = host_call
-        self.calls = 0
-
-    def __call__(self, request: bytes) -> bytes:
-        self.calls += 1
-        if self.calls > DOOR_CALLS:
-            refusal = f"this run made more than {DOOR_CALLS} host calls (its cap); refused"
-            return json.dumps({"error": refusal, "kind": "limit"}).encode()
-        op, payload = split(request)
-        if op == b"host" and self._host_call is not None:
-            try:
-                with waiting():  # HTTP through the egress gateway: no core needed
-                    return bytes(self._host_call(payload))
-            except Exception:
-                return b'{"error": "internal error in the host", "kind": "network"}'
-        return _UNKNOWN
+RubyDoor = HostDoor
+"""Serves one run's door messages: `host:` goes to the egress gateway (the core's door)."""
 
 
 def _trap(message: str) -> wasmtime.Trap:

@@ -44,10 +44,11 @@ import wasmtime
 from ...errors import RuntimeUnavailableError
 from .._core import cache_path, engine_for, lazy_exports, load_module
 from .._core._growth import GROW_REFUSED
-from .._core._split import GLOBAL_PREFIX, IMPORT_MODULE, IMPORT_NAME, Split, memory_module, split
+from .._core._split import GLOBAL_PREFIX, Split, memory_module, split
+from .._core._wasi import WasiLinkers
 from ._door import drop_value, eval_js, value_to_string
 from ._fetch import WASM_MEMBER, check_files, fetch, pinned
-from ._wasi import FORWARD_WAT, HostState, define_shadows
+from ._wasi import HostState
 
 __all__ = ["INIT_ARGS", "Build", "Instance"]
 
@@ -98,18 +99,8 @@ class Build:
                 old.unlink(missing_ok=True)
         self._initial: wasmtime.Module | None = None
         self._lock = threading.Lock()
-        # The code module imports its memory: each guest's is defined in the shared linker
-        # just before it is instantiated (a linker's memory belongs to one store).
-        self.instantiate_lock = threading.Lock()
-        self.forward = wasmtime.Module(self.engine, bytes(wasmtime.wat2wasm(FORWARD_WAT)))
-        self.plain_linker = wasmtime.Linker(self.engine)
-        self.plain_linker.allow_shadowing = True  # each guest's memory replaces the last
-        self.plain_linker.define_wasi()
-        self.linker = wasmtime.Linker(self.engine)
-        self.linker.allow_shadowing = True
-        self.linker.define_wasi()
-        define_shadows(self.linker, self.code)
-        _define_ruby_imports(self.linker, self.code)
+        self.linkers = WasiLinkers(self.engine, self.code)
+        _define_ruby_imports(self.linkers.linker, self.code)
 
     @classmethod
     def get(cls, folder: Path) -> Build:
@@ -182,20 +173,9 @@ class Instance:
         cls, build: Build, store: wasmtime.Store, state: wasmtime.Module, host: HostState
     ) -> Instance:
         """Instantiate the code module on a fresh instance of the memory module `state`."""
-        memory = wasmtime.Instance(store, state, []).exports(store)[IMPORT_NAME]
-        if not isinstance(memory, wasmtime.Memory):  # pragma: no cover - our modules
-            msg = "a Ruby memory module exports no memory"
-            raise TypeError(msg)
-        with build.instantiate_lock:
-            build.linker.define(store, IMPORT_MODULE, IMPORT_NAME, memory)
-            instance = build.linker.instantiate(store, build.code)
-            build.plain_linker.define(store, IMPORT_MODULE, IMPORT_NAME, memory)
-            forward = build.plain_linker.instantiate(store, build.forward)
+        instance, memory = build.linkers.instantiate(store, state, host)
         self = cls(build, store, host, instance, memory)
-        realloc = lazy_exports(store, instance)["cabi_realloc"]
-        host.bind_ruby(
-            memory, lazy_exports(store, forward), realloc, store=store, module=build.forward
-        )
+        host.realloc = lazy_exports(store, instance)["cabi_realloc"]
         return self
 
     def _export(self, prefix: str) -> Any:

@@ -88,23 +88,7 @@ class HostState(WasiHost):
         self.replies: dict[int, bytes] = {}
         self.reply_count = 0
         self.reply_bytes = 0  # what `replies` holds, in bytes
-        self.realloc: Any = None
-
-    def bind_ruby(
-        self,
-        memory: wasmtime.Memory,
-        forward: Any,
-        realloc: Any,
-        *,
-        store: wasmtime.Store | None = None,
-        module: wasmtime.Module | None = None,
-    ) -> None:
-        """Serve the guest whose memory is `memory`.
-
-        `forward`: its `FORWARD_WAT` instance; `realloc`: its `cabi_realloc` export.
-        """
-        self.bind(memory, forward, store=store, module=module)
-        self.realloc = realloc
+        self.realloc: Any = None  # the guest's `cabi_realloc` export, once instantiated
 
     @staticmethod
     def handles() -> Handles:

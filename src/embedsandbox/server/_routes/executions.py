@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ...models import MAX_PAGE_SIZE, Execution, ExecutionList
-from .._context import Project, bounded
+from .._context import PathId, Project, bounded
 from .._guard import StrictJSONRoute
 
 __all__ = ["router"]
@@ -26,6 +26,6 @@ def list_executions(
 
 
 @router.get("/v1/executions/{execution_id}")
-def get_execution(execution_id: str, sb: Project) -> Execution:
+def get_execution(execution_id: PathId, sb: Project) -> Execution:
     """One execution with its request and response."""
     return sb.executions.get(execution_id)

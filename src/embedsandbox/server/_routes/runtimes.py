@@ -17,7 +17,7 @@ from ...models import (
     RuntimeRevision,
     RuntimeRevisionList,
 )
-from .._context import Project, bounded
+from .._context import PathId, Project, bounded
 from .._errors import ErrorBody
 from .._guard import StrictJSONRoute
 from .._requests import CreateRevisionRequest, CreateRuntimeRequest
@@ -57,20 +57,20 @@ def list_runtimes(
 
 
 @router.get("/v1/runtimes/{runtime_id}")
-def get_runtime(runtime_id: str, sb: Project) -> Runtime:
+def get_runtime(runtime_id: PathId, sb: Project) -> Runtime:
     """A runtime with its newest revision's id and status."""
     return sb.runtimes.get(runtime_id)
 
 
 @router.delete("/v1/runtimes/{runtime_id}")
-def delete_runtime(runtime_id: str, sb: Project) -> DeletedRuntime:
+def delete_runtime(runtime_id: PathId, sb: Project) -> DeletedRuntime:
     """Delete a runtime and its revisions: `{id, deleted}`."""
     return sb.runtimes.delete(runtime_id)
 
 
 @router.post("/v1/runtimes/{runtime_id}/revisions")
 def create_revision(
-    runtime_id: str, request: CreateRevisionRequest, sb: Project
+    runtime_id: PathId, request: CreateRevisionRequest, sb: Project
 ) -> RuntimeRevision:
     """Make a new revision of a runtime; it builds in the background."""
     return sb.runtimes.revisions.create(
@@ -81,12 +81,12 @@ def create_revision(
 
 
 @router.get("/v1/runtimes/{runtime_id}/revisions")
-def list_revisions(runtime_id: str, sb: Project) -> RuntimeRevisionList:
+def list_revisions(runtime_id: PathId, sb: Project) -> RuntimeRevisionList:
     """Every revision of a runtime, oldest first: `{"revisions": [...]}`."""
     return sb.runtimes.revisions.list(runtime_id)
 
 
 @router.get("/v1/runtimes/{runtime_id}/revisions/{revision_id}")
-def get_revision(runtime_id: str, revision_id: str, sb: Project) -> RuntimeRevision:
+def get_revision(runtime_id: PathId, revision_id: PathId, sb: Project) -> RuntimeRevision:
     """One revision with its status, packages and build log."""
     return sb.runtimes.revisions.get(runtime_id, revision_id)

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 
 from ..._secrets import Secret, SecretList
 from ...models import MAX_PAGE_SIZE
-from .._context import Project, bounded
+from .._context import PathId, Project, bounded
 from .._guard import StrictJSONRoute
 from .._requests import CreateSecretRequest
 
@@ -35,6 +35,6 @@ def list_secrets(
 
 
 @router.delete("/v1/secrets/{secret_id}")
-def delete_secret(secret_id: str, sb: Project) -> Secret:
+def delete_secret(secret_id: PathId, sb: Project) -> Secret:
     """Delete a secret (our extension of the Riza API); answers it as it was: `{id, name}`."""
     return sb.secrets.delete(secret_id)

@@ -19,7 +19,7 @@ from ...models import (
     SessionCallResponse,
     SessionInfo,
 )
-from .._context import Authenticated, Project, State
+from .._context import Authenticated, PathId, Project, State
 from .._guard import StrictJSONRoute
 from .runs import RUN_RESPONSES
 
@@ -39,7 +39,7 @@ async def create_session(
 
 @router.post("/v1/sessions/{session_id}/execute")
 async def execute_in_session(
-    session_id: str, request: SessionCallRequest, caller: Authenticated, state: State
+    session_id: PathId, request: SessionCallRequest, caller: Authenticated, state: State
 ) -> SessionCallResponse:
     """One call: code after the calls before it, then `function` if it names one.
 
@@ -57,13 +57,13 @@ async def execute_in_session(
 
 
 @router.get("/v1/sessions/{session_id}")
-async def get_session(session_id: str, sb: Project) -> SessionInfo:
+async def get_session(session_id: PathId, sb: Project) -> SessionInfo:
     """A session's calls so far, and whether (and why) it closed."""
     return sb.get_session(session_id).info()
 
 
 @router.delete("/v1/sessions/{session_id}")
-async def delete_session(session_id: str, sb: Project) -> SessionInfo:
+async def delete_session(session_id: PathId, sb: Project) -> SessionInfo:
     """Close a session and free its guest; what it was is returned."""
     session = sb.get_session(session_id)
     session.close()

@@ -15,7 +15,7 @@ from ...models import (
     ToolList,
     UpdateToolRequest,
 )
-from .._context import Authenticated, Project, State, bounded
+from .._context import Authenticated, PathId, Project, State, bounded
 from .._guard import StrictJSONRoute
 from .runs import RUN_RESPONSES
 
@@ -31,7 +31,7 @@ def create_tool(request: CreateToolRequest, sb: Project) -> Tool:
 
 
 @router.post("/v1/tools/{tool_id}")
-def update_tool(tool_id: str, request: UpdateToolRequest, sb: Project) -> Tool:
+def update_tool(tool_id: PathId, request: UpdateToolRequest, sb: Project) -> Tool:
     """Change a tool: the fields given make a new revision."""
     return sb.tools.update(tool_id, **request.model_dump(exclude_unset=True))
 
@@ -46,14 +46,14 @@ def list_tools(
 
 
 @router.get("/v1/tools/{tool_id}")
-def get_tool(tool_id: str, sb: Project) -> Tool:
+def get_tool(tool_id: PathId, sb: Project) -> Tool:
     """A tool at its current revision."""
     return sb.tools.get(tool_id)
 
 
 @router.post("/v1/tools/{tool_id}/execute", responses=RUN_RESPONSES)
 async def execute_tool(
-    tool_id: str, request: ExecuteToolRequest, caller: Authenticated, state: State
+    tool_id: PathId, request: ExecuteToolRequest, caller: Authenticated, state: State
 ) -> ExecuteToolResponse:
     """Run a tool's `execute(input)` in a fresh guest."""
     sb = caller.sandbox
